@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install everything a fresh Debian 12 machine needs to build and test
+# Tessera: kernel images/headers/source, the QEMU build dependencies, the
+# VM rig tools. Idempotent; safe to run again.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+
+# deb-src lines are needed for "apt-get source qemu".
+if ! grep -rqs '^Types: deb-src' /etc/apt/sources.list.d/ &&
+   ! grep -qs '^deb-src ' /etc/apt/sources.list; then
+	$SUDO tee /etc/apt/sources.list.d/tessera-deb-src.sources >/dev/null <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+$SUDO apt-get update -q
+
+here=$(dirname "$(readlink -f "$0")")
+k612=$("$here/kernel-version.sh" 6.12)
+k61=$("$here/kernel-version.sh" 6.1)
+echo "setup-host: kernels $k612 (primary) and $k61 (compat)"
+
+$SUDO apt-get install -y -q --no-install-recommends \
+	build-essential bc kmod cpio xz-utils zstd busybox-static file \
+	sparse python3 perl dpkg-dev git ca-certificates pciutils \
+	"linux-headers-$k612" "linux-image-$k612-unsigned" linux-source-6.12 \
+	"linux-headers-$k61" \
+	ninja-build meson pkg-config flex bison libglib2.0-dev \
+	libpixman-1-dev libfdt-dev zlib1g-dev libcap-ng-dev libattr1-dev \
+	libslirp-dev seabios qemu-system-data ipxe-qemu
+echo "setup-host: done"
