@@ -17,6 +17,10 @@
 #ifndef TESSERA_REGS_H
 #define TESSERA_REGS_H
 
+/* BIT() is kernel-only; this header is also used by QEMU and userspace. */
+#define TESSERA_BIT(n)			(1u << (n))
+#define TESSERA_BIT_ULL(n)		(1ULL << (n))
+
 /* ------------------------------------------------------------------ PCI */
 #define TESSERA_PCI_VENDOR_ID		0x7e55	/* not used by any QEMU device */
 #define TESSERA_PCI_DEVICE_ID		0x0001	/* physical GPU */
@@ -80,10 +84,10 @@
 #define TESSERA_REG_VERSION		0x004	/* RO: major << 16 | minor */
 #define  TESSERA_VERSION_1_0		0x00010000
 #define TESSERA_REG_CAPS		0x008	/* RO */
-#define  TESSERA_CAPS_VIRTUAL		(1u << 0) /* a mediated vGPU */
-#define  TESSERA_CAPS_DOORBELLS		(1u << 1)
-#define  TESSERA_CAPS_PREEMPT		(1u << 2)
-#define  TESSERA_CAPS_GART_RO		(1u << 3) /* read-only GART pages */
+#define  TESSERA_CAPS_VIRTUAL		TESSERA_BIT(0) /* a mediated vGPU */
+#define  TESSERA_CAPS_DOORBELLS		TESSERA_BIT(1)
+#define  TESSERA_CAPS_PREEMPT		TESSERA_BIT(2)
+#define  TESSERA_CAPS_GART_RO		TESSERA_BIT(3) /* read-only GART pages */
 #define TESSERA_REG_ENGINES		0x00c	/* RO */
 #define  TESSERA_ENGINES_TOTAL(v)	((v) & 0xff)
 #define  TESSERA_ENGINES_COMPUTE(v)	(((v) >> 8) & 0xff)
@@ -95,13 +99,13 @@
 #define TESSERA_REG_TIMESTAMP_LO	0x020	/* RO: device time, ns; */
 #define TESSERA_REG_TIMESTAMP_HI	0x024	/* reading LO latches HI */
 #define TESSERA_REG_INT_STATUS		0x030	/* RO summary, see below */
-#define  TESSERA_INT_ENGINE(e)		(1u << (e))
-#define  TESSERA_INT_DOORBELL		(1u << 31)
+#define  TESSERA_INT_ENGINE(e)		TESSERA_BIT(e)
+#define  TESSERA_INT_DOORBELL		TESSERA_BIT(31)
 #define TESSERA_REG_INT_ENABLE		0x034	/* RW: same bit layout */
 #define TESSERA_REG_RESET		0x040	/* WO: write the magic */
 #define  TESSERA_RESET_MAGIC		0x52535431	/* "RST1" */
 #define TESSERA_REG_STATUS		0x044	/* RO */
-#define  TESSERA_STATUS_READY		(1u << 0)
+#define  TESSERA_STATUS_READY		TESSERA_BIT(0)
 #define TESSERA_REG_SCRATCH		0x048	/* RW, reset to 0 */
 #define TESSERA_REG_DB_PENDING(n)	(0x080 + (n) * 4) /* W1C, n < 8 */
 #define  TESSERA_DB_PENDING_REGS	(TESSERA_MAX_CONTEXTS / 32)
@@ -113,16 +117,16 @@
 #define  TESSERA_ENG_CLASS_COPY		1
 #define TESSERA_ENG_CTX			0x04	/* RW while STOPPED */
 #define TESSERA_ENG_CTRL		0x08	/* WO, one bit per write */
-#define  TESSERA_ENG_CTRL_START		(1u << 0)
-#define  TESSERA_ENG_CTRL_PREEMPT	(1u << 1)
-#define  TESSERA_ENG_CTRL_RESET		(1u << 2)
+#define  TESSERA_ENG_CTRL_START		TESSERA_BIT(0)
+#define  TESSERA_ENG_CTRL_PREEMPT	TESSERA_BIT(1)
+#define  TESSERA_ENG_CTRL_RESET		TESSERA_BIT(2)
 #define TESSERA_ENG_STATUS		0x0c	/* RO */
 #define  TESSERA_ENG_STATE(v)		((v) & 0xf)
 #define  TESSERA_ENG_STATE_STOPPED	0
 #define  TESSERA_ENG_STATE_RUNNING	1
 #define  TESSERA_ENG_STATE_WAITING	2	/* ring drained, ctx loaded */
 #define  TESSERA_ENG_STATE_FAULTED	3
-#define  TESSERA_ENG_STATUS_PREEMPT_PENDING (1u << 8)
+#define  TESSERA_ENG_STATUS_PREEMPT_PENDING TESSERA_BIT(8)
 #define TESSERA_ENG_FAULT_CODE		0x10	/* RO */
 #define TESSERA_ENG_FAULT_CTX		0x14	/* RO */
 #define TESSERA_ENG_FAULT_ADDR_LO	0x18	/* RO: faulting GPU VA */
@@ -131,10 +135,10 @@
 #define TESSERA_ENG_FENCE_HI		0x24
 #define TESSERA_ENG_FENCE_CTX		0x28	/* RO: ctx of that fence */
 #define TESSERA_ENG_INT_STATUS		0x30	/* W1C */
-#define  TESSERA_ENG_INT_FENCE		(1u << 0)
-#define  TESSERA_ENG_INT_IDLE		(1u << 1)
-#define  TESSERA_ENG_INT_PREEMPTED	(1u << 2)
-#define  TESSERA_ENG_INT_FAULT		(1u << 3)
+#define  TESSERA_ENG_INT_FENCE		TESSERA_BIT(0)
+#define  TESSERA_ENG_INT_IDLE		TESSERA_BIT(1)
+#define  TESSERA_ENG_INT_PREEMPTED	TESSERA_BIT(2)
+#define  TESSERA_ENG_INT_FAULT		TESSERA_BIT(3)
 #define  TESSERA_ENG_INT_ALL		0xfu
 #define TESSERA_ENG_INT_MASK		0x34	/* RW: 1 = enabled */
 #define TESSERA_ENG_BUSY_NS_LO		0x38	/* RO: device time charged */
@@ -153,10 +157,10 @@
 #define TESSERA_CTX_GART_BASE		0x10	/* RW: first GART entry */
 #define TESSERA_CTX_GART_SIZE		0x14	/* RW: number of entries */
 #define TESSERA_CTX_CTRL		0x18	/* RW */
-#define  TESSERA_CTX_CTRL_VALID		(1u << 0)
+#define  TESSERA_CTX_CTRL_VALID		TESSERA_BIT(0)
 #define TESSERA_CTX_STATUS		0x1c	/* RO */
-#define  TESSERA_CTX_STATUS_PENDING(e)	(1u << (e))	/* head != tail */
-#define  TESSERA_CTX_STATUS_LOADED(e)	(1u << (8 + (e)))
+#define  TESSERA_CTX_STATUS_PENDING(e)	TESSERA_BIT(e)	/* head != tail */
+#define  TESSERA_CTX_STATUS_LOADED(e)	TESSERA_BIT(8 + (e))
 #define TESSERA_CTX_RING_BASE		0x40	/* per-engine ring blocks */
 #define TESSERA_CTX_RING_STRIDE		0x20
 /* registers inside a ring block */
@@ -168,15 +172,15 @@
 #define TESSERA_RING_FENCE_LO		0x14	/* RO: last fence on this ring */
 #define TESSERA_RING_FENCE_HI		0x18
 #define TESSERA_RING_STATE		0x1c	/* RO */
-#define  TESSERA_RING_STATE_MIDCMD	(1u << 0)	/* preempted in a cmd */
-#define  TESSERA_RING_STATE_IN_BATCH	(1u << 1)
+#define  TESSERA_RING_STATE_MIDCMD	TESSERA_BIT(0)	/* preempted in a cmd */
+#define  TESSERA_RING_STATE_IN_BATCH	TESSERA_BIT(1)
 
 #define TESSERA_RING_MIN_SIZE		4096u
-#define TESSERA_RING_MAX_SIZE		(1u << 20)
+#define TESSERA_RING_MAX_SIZE		0x100000u	/* 1 MiB */
 
 /* -------------------------------------------------------------- GART */
-#define TESSERA_GART_VALID		(1ULL << 0)
-#define TESSERA_GART_WRITABLE		(1ULL << 1)
+#define TESSERA_GART_VALID		TESSERA_BIT_ULL(0)
+#define TESSERA_GART_WRITABLE		TESSERA_BIT_ULL(1)
 #define TESSERA_GART_ADDR_MASK		(~0xfffULL)
 
 /* --------------------------------------------------------- doorbells */
@@ -190,7 +194,7 @@
  * [TESSERA_VA_GART, TESSERA_VA_GART + GART window size * 4K) is its GART
  * window. Anything else faults with TESSERA_FAULT_BAD_ADDRESS.
  */
-#define TESSERA_VA_GART			(1ULL << 40)
+#define TESSERA_VA_GART			TESSERA_BIT_ULL(40)
 
 /* ---------------------------------------------------------- commands */
 /* Commands are sequences of 32-bit little-endian dwords. The header dword
@@ -208,8 +212,8 @@
 #define TESSERA_OP_NOP			0x00
 /* FENCE: [hdr][value lo][value hi][addr lo][addr hi], len 5. */
 #define TESSERA_OP_FENCE		0x01
-#define  TESSERA_FENCE_IRQ		(1u << 0)	/* raise ENG_INT_FENCE */
-#define  TESSERA_FENCE_WRITE		(1u << 1)	/* store value at addr */
+#define  TESSERA_FENCE_IRQ		TESSERA_BIT(0)	/* raise ENG_INT_FENCE */
+#define  TESSERA_FENCE_WRITE		TESSERA_BIT(1)	/* store value at addr */
 #define TESSERA_FENCE_LEN		5
 /* COPY: [hdr][dst lo][dst hi][src lo][src hi][bytes], len 6. */
 #define TESSERA_OP_COPY			0x02
@@ -247,7 +251,7 @@
 
 #define TESSERA_MAX_COPY_BYTES		(64u << 20)	/* COPY/FILL/CHECKSUM */
 #define TESSERA_MAX_AXPY_COUNT		(16u << 20)
-#define TESSERA_MAX_BATCH_BYTES		(1u << 20)
+#define TESSERA_MAX_BATCH_BYTES		0x100000u	/* 1 MiB */
 #define TESSERA_MAX_BUSY_NS		10000000000ULL	/* 10 s */
 
 /* ------------------------------------------------------- fault codes */

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tessera top-level Makefile. The kernel module itself is described by the
+# Kbuild files (top-level Kbuild descends into drivers/tessera/); this file
+# drives everything else. See README.md.
+#
+#   make              module (6.12), tools, in-VM tests, QEMU with the model
+#   make check        everything: unit tests, builds, lint, VM test suites
+#   make demo         boot a VM with a Tessera GPU and show it at work
+#   make install      install the module for $(KVER)
+
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+export TOP BUILD
+
+KVER ?= $(shell $(TOP)/scripts/kernel-version.sh 6.12 2>/dev/null)
+KDIR ?= /lib/modules/$(KVER)/build
+KVER_COMPAT ?= $(shell $(TOP)/scripts/kernel-version.sh 6.1 2>/dev/null)
+KDIR_COMPAT ?= /lib/modules/$(KVER_COMPAT)/build
+COMPAT_TREE := $(BUILD)/compat-$(KVER_COMPAT)
+
+all: modules tools tests qemu
+
+need-kdir = @test -d "$(1)" || { echo "error: no kernel headers at $(1);" \
+	"run scripts/setup-host.sh (or set KDIR=)" >&2; exit 1; }
+
+modules:
+	$(call need-kdir,$(KDIR))
+	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+
+# Build against the second supported kernel in a copy of the sources, so
+# that the two builds' objects never mix in the source tree.
+modules-compat:
+	$(call need-kdir,$(KDIR_COMPAT))
+	@rm -rf $(COMPAT_TREE) && mkdir -p $(COMPAT_TREE)
+	@cp -a $(TOP)/Kbuild $(TOP)/drivers $(TOP)/include $(COMPAT_TREE)/
+	@find $(COMPAT_TREE) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
+	$(MAKE) -C $(KDIR_COMPAT) M=$(COMPAT_TREE) W=1 modules
+
+sparse:
+	$(call need-kdir,$(KDIR))
+	$(MAKE) -C $(KDIR) M=$(TOP) W=1 C=2 CF="-D__CHECK_ENDIAN__" modules
+
+install modules_install: modules
+	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	depmod -a $(KVER)
+
+tools:
+	$(MAKE) -C tools O=$(BUILD)/tools
+
+unit:
+	$(MAKE) -C tests/unit O=$(BUILD)/unit run
+
+tests:
+	$(MAKE) -C tests/vm O=$(BUILD)/tests/vm
+	@if [ -f tests/native/Makefile ]; then \
+		$(MAKE) -C tests/native O=$(BUILD)/tests/native; fi
+
+qemu:
+	scripts/build-qemu.sh
+
+checkpatch:
+	scripts/checkpatch.sh
+
+vmtest: modules tools tests qemu
+	scripts/run-vm-tests.sh
+
+check:
+	scripts/check.sh
+
+demo: modules tools tests qemu
+	scripts/demo.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	rm -rf $(BUILD)
+
+.PHONY: all modules modules-compat sparse install modules_install tools \
+	unit tests qemu checkpatch vmtest check demo clean
