@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# "make check": every gate of the project, in order, each stage recorded as
+# TAP under build/check/. Ends with the line "N passed, N failed, N skipped"
+# over all stages and exits non-zero if anything failed.
+#
+# Environment:
+#   TESSERA_SKIP_VM=1   skip the stages that boot VMs (for a quick local run)
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/check
+rm -rf "$out"
+mkdir -p "$out"
+cd "$top" || exit 1
+MAKE=${MAKE:-make}
+seq=0
+
+# build_stage NAME CMD...: a stage that passes or fails as a whole.
+build_stage() {
+	local name=$1 log
+	shift
+	seq=$((seq + 1))
+	log=$out/$(printf '%02d' $seq)-$name.log
+	echo "=== $name: $*"
+	if "$@" >"$log" 2>&1; then
+		printf 'TAP version 13\nok 1 %s\n1..1\n' "$name" >"${log%.log}.tap"
+		echo "ok: $name"
+	else
+		{ printf 'TAP version 13\nnot ok 1 %s\n' "$name"
+		  tail -n 40 "$log" | sed 's/^/# /'
+		  echo "1..1"; } >"${log%.log}.tap"
+		tail -n 40 "$log"
+		echo "FAILED: $name (full log: $log)"
+	fi
+}
+
+# tap_stage NAME CMD...: a stage whose command prints TAP itself.
+tap_stage() {
+	local name=$1 tap rc
+	shift
+	seq=$((seq + 1))
+	tap=$out/$(printf '%02d' $seq)-$name.tap
+	echo "=== $name: $*"
+	"$@" 2>&1 | tee "$tap"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$tap"; then
+		echo "not ok 999 $name exited with status $rc" | tee -a "$tap"
+	fi
+}
+
+tap_stage unit-tests $MAKE -s unit
+build_stage module-$(scripts/kernel-version.sh 6.12) $MAKE modules
+build_stage module-$(scripts/kernel-version.sh 6.1) $MAKE modules-compat
+build_stage tools $MAKE tools
+build_stage vm-test-programs $MAKE tests
+tap_stage checkpatch scripts/checkpatch.sh
+build_stage qemu-with-model scripts/build-qemu.sh
+if [ "${TESSERA_SKIP_VM:-0}" != 1 ]; then
+	tap_stage vm-tests scripts/run-vm-tests.sh
+fi
+
+echo "=== summary (TAP in $out)"
+scripts/tap-summary.sh "$out"/*.tap
