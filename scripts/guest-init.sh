@@ -1,0 +1,146 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest-init.sh - PID 1 of the Tessera L1 test guest.
+#
+# Started by the initramfs /init (scripts/mkinitramfs.sh) after switch_root
+# into the overlay of the host's root filesystem: / is the host root
+# (read-only 9p) under a tmpfs overlay, so the guest may write anywhere and
+# nothing reaches the host except through /results.
+#
+# It mounts the usual pseudo file systems, the writable 9p share "results"
+# at /results, then either
+#   - tessera_mode=job (default): runs /results/job.sh, written by
+#     scripts/vm-run.sh, which calls tessera_test NAME COMMAND for each test;
+#   - tessera_mode=shell: gives a login shell on the serial console;
+# and powers the machine off.
+#
+# Per test NAME, in /results:
+#   NAME.tap  the test's stdout+stderr (also copied to the console between
+#             "### tessera-test-begin NAME" / "### tessera-test-end NAME rc=N")
+#   NAME.rc   its exit status, written only when the test finished
+#   current   the name of the test now running (for timeout reports)
+# and dmesg.txt, the full kernel log, at the end.
+set -eu
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 TERM=${TERM:-linux}
+umask 022
+
+say() { echo "tessera-guest: $*"; }
+
+# Never return from PID 1 (the kernel would panic): whatever happens,
+# power off.
+power_off() {
+	trap - EXIT
+	sync || true
+	/bin/busybox poweroff -f 2>/dev/null || true
+	echo o >/proc/sysrq-trigger
+	sleep 30
+}
+trap 'say "guest-init exited unexpectedly (status $?)"; power_off' EXIT
+
+# Command line: tessera_repo=PATH tessera_mode=job|shell.
+# (Bash built-ins only where cheap: each exec costs ~50 ms under TCG.)
+repo='' mode=job
+read -r -a cmdline_args </proc/cmdline
+for arg in "${cmdline_args[@]}"; do
+	case $arg in
+	tessera_repo=*) repo=${arg#tessera_repo=} ;;
+	tessera_mode=*) mode=${arg#tessera_mode=} ;;
+	esac
+done
+[ -n "$repo" ] || repo=$(dirname "$(dirname "$(readlink -f "$0")")")
+
+uptime() { local u _; read -r u _ </proc/uptime; echo "${u}s"; }
+# mnt TYPE DIR [OPTIONS]: mount unless DIR already is a mount point.
+mnt() {
+	local _dev dir _rest
+	[ -d "$2" ] || mkdir -p "$2"
+	while read -r _dev dir _rest; do
+		[ "$dir" != "$2" ] || return 0
+	done </proc/mounts
+	mount -t "$1" ${3:+-o "$3"} "$1" "$2"
+}
+# /dev, /proc and /sys were moved here by the initramfs.
+mnt proc /proc
+mnt sysfs /sys
+mnt devtmpfs /dev
+mnt devpts /dev/pts gid=5,mode=620,ptmxmode=666
+mnt tmpfs /dev/shm mode=1777,nosuid,nodev
+# Fresh /tmp and /run, unless the repository itself lives below them (a CI
+# clone in /tmp): then they stay the overlay, which is writable too.
+case $repo/ in
+/tmp/*) say "repository under /tmp: /tmp stays the (writable) overlay" ;;
+*) mnt tmpfs /tmp mode=1777,nosuid,nodev ;;
+esac
+case $repo/ in
+/run/*) say "repository under /run: /run stays the (writable) overlay" ;;
+*) mnt tmpfs /run mode=0755,nosuid,nodev ;;
+esac
+mnt debugfs /sys/kernel/debug || true
+mnt tracefs /sys/kernel/tracing || true
+# configfs is a module in Debian's kernel; tests that need it modprobe it.
+[ ! -d /sys/kernel/config ] || mnt configfs /sys/kernel/config || true
+mnt cgroup2 /sys/fs/cgroup || true
+echo tessera-vm >/proc/sys/kernel/hostname
+# The host's /etc/mtab may be a file; keep tools happy.
+[ -L /etc/mtab ] || ln -sf /proc/self/mounts /etc/mtab 2>/dev/null || true
+# modprobe works as is: /lib/modules/$(uname -r) comes from the host root.
+
+# Results share: writable 9p, uncached so that the host sees each write
+# at once (even if the guest dies later).
+mkdir -p /results
+if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none \
+	results /results; then
+	say "cannot mount the 9p share 'results'"
+	[ "$mode" = shell ] || exit 1
+fi
+
+export TESSERA_REPO=$repo TESSERA_RESULTS=/results TESSERA_IN_VM=1
+say "up (uptime $(uptime)): kernel $(</proc/sys/kernel/osrelease), repo $repo"
+
+# tessera_test NAME COMMAND: run COMMAND (a shell command line) in the
+# repository directory; its stdout+stderr go to /results/NAME.tap and to
+# the console.
+tessera_test() {
+	local name=$1 cmd=$2 rc
+	echo "$name" >/results/current
+	echo "### tessera-test-begin $name"
+	set +e
+	(cd "$repo" && TESSERA_TEST_NAME=$name exec bash -c "$cmd") </dev/null 2>&1 |
+		tee "/results/$name.tap"
+	rc=${PIPESTATUS[0]}
+	set -e
+	echo "$rc" >"/results/$name.rc"
+	: >/results/current
+	echo "### tessera-test-end $name rc=$rc"
+}
+
+case $mode in
+shell)
+	say "interactive shell; 'exit' or Ctrl-D powers the VM off" \
+		"(Ctrl-A X kills QEMU)"
+	cd "$repo"
+	tty=/dev/ttyS0
+	[ -c $tty ] || tty=/dev/console
+	# shellcheck disable=SC2094 # the console is both input and output
+	setsid -c bash -l <$tty >$tty 2>&1 || true
+	;;
+job)
+	if [ ! -r /results/job.sh ]; then
+		say "no /results/job.sh"
+		exit 1
+	fi
+	# shellcheck source=/dev/null
+	. /results/job.sh
+	echo "### tessera-job-done"
+	;;
+*)
+	say "unknown tessera_mode=$mode"
+	;;
+esac
+
+dmesg >/results/dmesg.txt 2>/dev/null || true
+say "powering off, uptime $(uptime)"
+power_off

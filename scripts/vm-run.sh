@@ -1,0 +1,383 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm-run.sh - boot an L1 QEMU guest on the host's own root file system and
+# run test programs in it, collecting their TAP output.
+#
+# Usage:
+#   scripts/vm-run.sh [OPTIONS] -- NAME=COMMAND...
+#   scripts/vm-run.sh [OPTIONS] --interactive
+#
+# Each NAME=COMMAND is a test: COMMAND is a shell command line run by bash
+# inside the guest, as root, in the repository directory (same path as on
+# the host), typically an absolute path to a binary under build/ plus args.
+# NAME may use [A-Za-z0-9_.-]. Tests run one after the other, in order.
+#
+# Options:
+#   --gpu PROPS      add one "-device tessera-gpu,PROPS" (repeatable;
+#                    --gpu "" adds one device with default properties)
+#   --timeout SEC    whole-run timeout in seconds (default $VM_TIMEOUT or 600)
+#   --mem SIZE       guest RAM (default $VM_MEM or 2G)
+#   --smp N          guest CPUs (default $VM_SMP or 2)
+#   --results DIR    results directory (default build/vm-results/<timestamp>,
+#                    with build/vm-results/latest pointing at it)
+#   --kver KVER      guest kernel ABI (default $KVER or scripts/kernel-version.sh)
+#   --append ARGS    extra kernel command line (also $VM_APPEND)
+#   --qemu-arg ARG   extra QEMU argument (repeatable; also $VM_QEMU_ARGS,
+#                    split on white space)
+#   --allow-splat RE do not fail on kernel-log lines matching the extended
+#                    regex RE (repeatable; for tests that provoke e.g. a DMAR
+#                    fault on purpose)
+#   --quiet          do not stream the guest console while running
+#   --interactive    boot to a root shell on the console instead of running
+#                    tests (exit the shell to power off; Ctrl-A X kills QEMU)
+#
+# Environment: QEMU=path of qemu-system-x86_64 (default: the output of
+# scripts/build-qemu.sh --print-path); TESSERA_CACHE (used by the scripts
+# that build things; this one only writes below build/).
+#
+# Results directory: console.log (guest serial console), NAME.tap (each
+# test's stdout+stderr, plus a synthetic "not ok" line appended by this
+# script when the test crashed, timed out, did not run or exited non-zero),
+# NAME.rc (exit status), dmesg.txt (the guest's kernel log), job.sh.
+#
+# Exit status 0 only if every test ran to completion, exited 0, reported no
+# failing TAP line, and the kernel log shows no splat. The last line of the
+# output is "N passed, N failed, N skipped" over all tests.
+# QEMU option lists are comma-separated inside one array element:
+# shellcheck disable=SC2054
+set -eu
+
+here=$(dirname "$(readlink -f "$0")")
+repo=$(dirname "$here")
+
+die() { echo "vm-run: error: $*" >&2; exit 2; }
+note() { echo "vm-run: $*" >&2; }
+usage() { sed -n '/^# Usage:/,/^# Exit status/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+gpus=()
+have_gpu=0
+timeout=${VM_TIMEOUT:-600}
+mem=${VM_MEM:-2G}
+smp=${VM_SMP:-2}
+results=
+kver=${KVER:-}
+append=${VM_APPEND:-}
+qemu_extra=()
+# shellcheck disable=SC2206 # word splitting wanted
+[ -z "${VM_QEMU_ARGS:-}" ] || qemu_extra=(${VM_QEMU_ARGS})
+allow=()
+quiet=0
+interactive=0
+
+need_arg() { [ $# -ge 2 ] || die "option $1 needs an argument"; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--gpu) need_arg "$@"; gpus+=("$2"); have_gpu=1; shift 2 ;;
+	--gpu=*) gpus+=("${1#*=}"); have_gpu=1; shift ;;
+	--timeout) need_arg "$@"; timeout=$2; shift 2 ;;
+	--timeout=*) timeout=${1#*=}; shift ;;
+	--mem) need_arg "$@"; mem=$2; shift 2 ;;
+	--mem=*) mem=${1#*=}; shift ;;
+	--smp) need_arg "$@"; smp=$2; shift 2 ;;
+	--smp=*) smp=${1#*=}; shift ;;
+	--results) need_arg "$@"; results=$2; shift 2 ;;
+	--results=*) results=${1#*=}; shift ;;
+	--kver) need_arg "$@"; kver=$2; shift 2 ;;
+	--kver=*) kver=${1#*=}; shift ;;
+	--append) need_arg "$@"; append="$append $2"; shift 2 ;;
+	--append=*) append="$append ${1#*=}"; shift ;;
+	--qemu-arg) need_arg "$@"; qemu_extra+=("$2"); shift 2 ;;
+	--qemu-arg=*) qemu_extra+=("${1#*=}"); shift ;;
+	--allow-splat) need_arg "$@"; allow+=("$2"); shift 2 ;;
+	--allow-splat=*) allow+=("${1#*=}"); shift ;;
+	--quiet|-q) quiet=1; shift ;;
+	--interactive|-i) interactive=1; shift ;;
+	-h|--help) usage ;;
+	--) shift; break ;;
+	-*) die "unknown option $1 (see --help)" ;;
+	*) break ;;
+	esac
+done
+
+case $timeout in ''|*[!0-9]*) die "--timeout wants whole seconds, not '$timeout'" ;; esac
+
+# ---- tests ---------------------------------------------------------------
+names=()
+cmds=()
+for t in "$@"; do
+	case $t in
+	*=*) ;;
+	*) die "test '$t' is not NAME=COMMAND" ;;
+	esac
+	name=${t%%=*}
+	cmd=${t#*=}
+	case $name in
+	''|*[!A-Za-z0-9_.-]*|.*) die "bad test name '$name' (use [A-Za-z0-9_.-])" ;;
+	current|console|dmesg|job|kernel-log) die "test name '$name' is reserved" ;;
+	esac
+	[ -n "$cmd" ] || die "test '$name' has an empty command"
+	for n in ${names[@]+"${names[@]}"}; do
+		[ "$n" != "$name" ] || die "duplicate test name '$name'"
+	done
+	names+=("$name")
+	cmds+=("$cmd")
+done
+if [ $interactive = 0 ] && [ ${#names[@]} = 0 ]; then
+	die "no test given (usage: vm-run.sh [OPTIONS] -- NAME=COMMAND...; or --interactive)"
+fi
+case $repo in
+*[[:space:]]*) die "the repository path '$repo' contains white space; the kernel command line cannot carry it" ;;
+esac
+
+# ---- kernel --------------------------------------------------------------
+if [ -z "$kver" ]; then
+	kver=$("$here/kernel-version.sh") ||
+		die "cannot determine the guest kernel (run scripts/setup-host.sh)"
+fi
+kernel=/boot/vmlinuz-$kver
+[ -e "$kernel" ] || die "kernel $kernel is not installed (run scripts/setup-host.sh)"
+[ -r "$kernel" ] || die "cannot read $kernel (run as root)"
+[ -d "/lib/modules/$kver" ] ||
+	die "modules of $kver are not installed in /lib/modules (run scripts/setup-host.sh)"
+
+# ---- QEMU ----------------------------------------------------------------
+if [ -n "${QEMU:-}" ]; then
+	qemu=$QEMU
+	command -v "$qemu" >/dev/null 2>&1 || die "QEMU=$qemu is not an executable"
+	qemu=$(command -v "$qemu")
+elif [ -x "$here/build-qemu.sh" ]; then
+	qemu=$("$here/build-qemu.sh" --print-path | awk 'NF {l = $0} END {print l}') ||
+		die "scripts/build-qemu.sh --print-path failed"
+	if [ -z "$qemu" ] || [ ! -x "$qemu" ]; then
+		die "scripts/build-qemu.sh --print-path printed no executable ('$qemu')"
+	fi
+elif [ $have_gpu = 0 ] && command -v qemu-system-x86_64 >/dev/null 2>&1; then
+	qemu=$(command -v qemu-system-x86_64)
+	note "scripts/build-qemu.sh not found; using $qemu (no tessera-gpu)"
+else
+	die "no QEMU: set QEMU=/path/to/qemu-system-x86_64, or provide scripts/build-qemu.sh" \
+		"(apt-get install qemu-system-x86 gives one without tessera-gpu)"
+fi
+if [ $have_gpu = 1 ] && ! "$qemu" -device help 2>/dev/null | grep -q '"tessera-gpu"'; then
+	die "$qemu has no 'tessera-gpu' device (use scripts/build-qemu.sh's QEMU, or drop --gpu)"
+fi
+
+# ---- initramfs -----------------------------------------------------------
+initrd=$("$here/mkinitramfs.sh" -k "$kver") || die "building the initramfs failed"
+
+# ---- results directory ---------------------------------------------------
+if [ -z "$results" ]; then
+	base=$repo/build/vm-results
+	results=$base/$(date +%Y%m%d-%H%M%S)-$$
+	mkdir -p "$results"
+	ln -sfn "$(basename "$results")" "$base/latest"
+else
+	mkdir -p "$results"
+fi
+results=$(readlink -f "$results")
+# Remove what an earlier run may have left.
+rm -f "$results"/*.tap "$results"/*.rc "$results"/console.log \
+	"$results"/dmesg.txt "$results"/job.sh "$results"/current
+console=$results/console.log
+
+# The job, sourced by scripts/guest-init.sh (which defines tessera_test).
+{
+	echo "# Generated by scripts/vm-run.sh; sourced by scripts/guest-init.sh."
+	for i in "${!names[@]}"; do
+		printf 'tessera_test %q %q\n' "${names[$i]}" "${cmds[$i]}"
+	done
+} >"$results/job.sh"
+
+# ---- QEMU command line ---------------------------------------------------
+# QEMU option values: a ',' is written ',,'.
+qesc() { printf '%s' "${1//,/,,}"; }
+mode=job
+[ $interactive = 0 ] || mode=shell
+cmdline="console=ttyS0,115200 loglevel=5 printk.time=1 intel_iommu=on iommu.strict=1"
+cmdline="$cmdline panic=-1 tessera_repo=$repo tessera_mode=$mode${append:+ $append}"
+
+args=(-machine q35 -accel tcg -cpu max -smp "$smp" -m "$mem"
+	-nodefaults -no-user-config -display none -no-reboot)
+for d in /usr/share/qemu /usr/share/seabios; do
+	[ ! -d $d ] || args+=(-L "$d")
+done
+# The vIOMMU must come before any other PCI device.
+args+=(-device intel-iommu,intremap=on)
+if [ $interactive = 1 ]; then
+	# Console and monitor multiplexed on the terminal (Ctrl-A C, Ctrl-A X).
+	args+=(-chardev "stdio,id=con0,mux=on,signal=off,logfile=$(qesc "$console")"
+		-serial chardev:con0 -mon chardev=con0,mode=readline)
+else
+	args+=(-chardev "stdio,id=con0,logfile=$(qesc "$console")" -serial chardev:con0)
+fi
+args+=(-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
+	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+	-fsdev "local,id=results,path=$(qesc "$results"),security_model=none"
+	-device virtio-9p-pci,fsdev=results,mount_tag=results)
+if [ $have_gpu = 1 ]; then
+	for g in "${gpus[@]}"; do
+		args+=(-device "tessera-gpu${g:+,$g}")
+	done
+fi
+args+=(${qemu_extra[@]+"${qemu_extra[@]}"})
+
+echo "$qemu ${args[*]}" >"$results/qemu-cmdline.txt"
+note "kernel $kver, QEMU $qemu, results $results"
+
+# ---- run -----------------------------------------------------------------
+if [ $interactive = 1 ]; then
+	"$qemu" "${args[@]}"
+	exit $?
+fi
+
+start=$(date +%s)
+flag=$results/.timed-out
+rm -f "$flag"
+if [ $quiet = 1 ]; then
+	"$qemu" "${args[@]}" </dev/null >/dev/null &
+else
+	"$qemu" "${args[@]}" </dev/null &
+fi
+qpid=$!
+# Watchdog: TERM QEMU after $timeout s, KILL it 5 s later.
+(
+	trap 'kill $s 2>/dev/null; exit 0' TERM
+	sleep "$timeout" & s=$!
+	wait $s
+	: >"$flag"
+	kill -TERM $qpid 2>/dev/null || exit 0
+	sleep 5 & s=$!
+	wait $s
+	kill -KILL $qpid 2>/dev/null || true
+) &
+wpid=$!
+trap 'kill -TERM $qpid $wpid 2>/dev/null; echo "vm-run: interrupted" >&2; exit 130' INT TERM
+qrc=0
+wait $qpid || qrc=$?
+kill -TERM $wpid 2>/dev/null || true
+wait $wpid 2>/dev/null || true
+trap - INT TERM
+elapsed=$(($(date +%s) - start))
+echo
+
+# ---- results -------------------------------------------------------------
+fail=0
+timed_out=0
+[ ! -e "$flag" ] || { timed_out=1; rm -f "$flag"; }
+running=$(cat "$results/current" 2>/dev/null || true)
+if [ $timed_out = 1 ]; then
+	note "TIMEOUT after ${timeout}s${running:+ while running test $running}"
+	fail=1
+elif [ $qrc != 0 ]; then
+	note "QEMU exited with status $qrc${running:+ while running test $running}"
+	fail=1
+fi
+note "VM ran for ${elapsed}s"
+
+# Top-level TAP facts of a file: "<results> <failed> <plan or -1>".
+tap_facts() {
+	tr -d '\r' <"$1" | awk '
+		/^not ok([ \t]|$)/ { n++; f++ }
+		/^ok([ \t]|$)/ { n++ }
+		/^Bail out!/ { f++ }
+		plan < 0 && /^1\.\.[0-9]+/ { plan = substr($1, 4) + 0 }
+		BEGIN { plan = -1 }
+		END { print n + 0, f + 0, plan }'
+}
+# synth FILE LINE: append a synthetic TAP line (on a line of its own).
+synth() {
+	if [ -s "$1" ] && [ "$(tail -c1 "$1" | od -An -c | tr -d ' ')" != '\n' ]; then
+		echo >>"$1"
+	fi
+	echo "$2" >>"$1"
+}
+
+taps=()
+for name in "${names[@]}"; do
+	tap=$results/$name.tap
+	rcf=$results/$name.rc
+	if [ ! -e "$tap" ]; then
+		: >"$tap"
+		synth "$tap" "not ok - $name # did not run (the VM stopped before it)"
+		fail=1
+	elif [ ! -s "$rcf" ]; then
+		why="did not complete"
+		[ "$name" != "$running" ] || [ $timed_out = 0 ] || why="timed out after ${timeout}s"
+		synth "$tap" "not ok - $name # $why (crash, kernel panic or timeout; see console.log)"
+		fail=1
+	else
+		rc=$(cat "$rcf")
+		read -r n f plan < <(tap_facts "$tap")
+		if [ "$rc" != 0 ]; then
+			fail=1
+			[ "$f" != 0 ] ||
+				synth "$tap" "not ok - $name # exited with status $rc"
+		elif [ "$n" = 0 ] && [ "$plan" = 0 ]; then
+			synth "$tap" "ok - $name # SKIP plan 1..0"
+		elif [ "$n" = 0 ]; then
+			synth "$tap" "ok - $name # exit status 0 (no TAP results)"
+		elif [ "$plan" -gt "$n" ]; then
+			synth "$tap" "not ok - $name # planned $plan results, got $n"
+			fail=1
+		fi
+	fi
+	taps+=("$tap")
+	echo "==================== TAP: $name (rc=$(cat "$rcf" 2>/dev/null || echo none)) ===================="
+	tr -d '\r' <"$tap"
+done
+echo "======================================================================"
+
+# ---- kernel splats -------------------------------------------------------
+# Only kernel lines are looked at: those with a printk time stamp
+# "[   12.345678]" (printk.time=1), so that a test printing "BUG:" is no
+# splat. dmesg.txt has the whole log (all levels); console.log has what
+# came out before a panic or a hang.
+splat_re='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|UBSAN|KASAN|KCSAN|KFENCE|KMSAN'
+splat_re="$splat_re|possible circular locking|inconsistent lock state|possible recursive locking"
+splat_re="$splat_re|suspicious RCU usage|INFO: task .* blocked|Call Trace|RIP: |Unable to handle"
+splat_re="$splat_re|soft lockup|hard LOCKUP|rcu: INFO|rcu_.*detected stall|refcount_t: |list_add corruption"
+splat_re="$splat_re|list_del corruption|stack-protector|unreferenced object|Attempted to kill init"
+splat_re="$splat_re|DMAR: DRHD: handling fault|DMAR: \[DMA (Read|Write)|DMAR: \[INTR-REMAP|BUG kmalloc"
+# scan_splats FILE: print the splat lines of a kernel log.
+scan_splats() {
+	[ -s "$1" ] || return 0
+	tr -d '\r' <"$1" |
+		grep -E '\[ *[0-9]+\.[0-9]+\]' |
+		grep -E -- "$splat_re" |
+		grep -Ev 'traps: .*general protection fault' |
+		{
+			if [ ${#allow[@]} -gt 0 ]; then
+				grep -Ev -- "$(IFS='|'; echo "${allow[*]}")"
+			else
+				cat
+			fi
+		} || true
+}
+splat_files=()
+for log in "$results/dmesg.txt" "$console"; do
+	lines=$(scan_splats "$log")
+	[ -n "$lines" ] || continue
+	splat_files+=("$log")
+	echo "vm-run: KERNEL SPLAT in $log:"
+	echo "$lines" | head -n 60 | sed 's/^/    /'
+done
+kern_tap=$results/kernel-log.tap
+if [ ${#splat_files[@]} -gt 0 ]; then
+	fail=1
+	echo "not ok - kernel log has splats (see ${splat_files[*]})" >"$kern_tap"
+	taps+=("$kern_tap")
+else
+	rm -f "$kern_tap"
+fi
+if ! grep -qs 'tessera-job-done' "$console"; then
+	note "the job did not finish (see $console)"
+	fail=1
+fi
+
+note "results in $results"
+sum=0
+"$here/tap-summary.sh" "${taps[@]}" || sum=$?
+[ $sum = 0 ] || fail=1
+exit $fail
