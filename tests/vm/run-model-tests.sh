@@ -78,7 +78,7 @@ if [ "$drv" != vfio-pci ]; then
 	[ "$drv" = vfio-pci ] || bail "$bdf did not bind to vfio-pci (driver '${drv:-none}')"
 fi
 group=$(basename "$(readlink "$dev/iommu_group")")
-for i in $(seq 50); do
+for _ in $(seq 50); do
 	[ -e "/dev/vfio/$group" ] && break
 	sleep 0.1
 done
