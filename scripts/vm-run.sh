@@ -29,6 +29,8 @@
 #                    regex RE (repeatable; for tests that provoke e.g. a DMAR
 #                    fault on purpose)
 #   --quiet          do not stream the guest console while running
+#   --scan-log       do not boot: scan the kernel logs given instead of
+#                    tests for splats (exit 1 if any), e.g. an old console.log
 #   --interactive    boot to a root shell on the console instead of running
 #                    tests (exit the shell to power off; Ctrl-A X kills QEMU)
 #
@@ -69,6 +71,7 @@ qemu_extra=()
 allow=()
 quiet=0
 interactive=0
+scan_only=0
 
 need_arg() { [ $# -ge 2 ] || die "option $1 needs an argument"; }
 while [ $# -gt 0 ]; do
@@ -92,6 +95,7 @@ while [ $# -gt 0 ]; do
 	--allow-splat) need_arg "$@"; allow+=("$2"); shift 2 ;;
 	--allow-splat=*) allow+=("${1#*=}"); shift ;;
 	--quiet|-q) quiet=1; shift ;;
+	--scan-log) scan_only=1; shift ;;
 	--interactive|-i) interactive=1; shift ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
@@ -101,6 +105,59 @@ while [ $# -gt 0 ]; do
 done
 
 case $timeout in ''|*[!0-9]*) die "--timeout wants whole seconds, not '$timeout'" ;; esac
+
+# ---- kernel splat scanner -----------------------------------------------
+# Only kernel lines are looked at: those with a printk time stamp
+# "[   12.345678]" (printk.time=1), so that a test printing "BUG:" is no
+# splat. dmesg.txt has the whole log (all levels); console.log has what
+# came out before a panic or a hang.
+splat_re='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|UBSAN|KASAN|KCSAN|KFENCE|KMSAN'
+splat_re="$splat_re|possible circular locking|inconsistent lock state|possible recursive locking"
+splat_re="$splat_re|suspicious RCU usage|INFO: task .* blocked|Call Trace|RIP: |Unable to handle"
+splat_re="$splat_re|soft lockup|hard LOCKUP|rcu: INFO|rcu_.*detected stall|refcount_t: |list_add corruption"
+splat_re="$splat_re|list_del corruption|stack-protector|unreferenced object|Attempted to kill init"
+splat_re="$splat_re|DMAR: DRHD: handling fault|DMAR: \[DMA (Read|Write)|DMAR: \[INTR-REMAP|BUG kmalloc"
+# scan_splats FILE: print the splat lines of a kernel log.
+scan_splats() {
+	[ -s "$1" ] || return 0
+	tr -d '\r' <"$1" |
+		grep -E '\[ *[0-9]+\.[0-9]+\]' |
+		grep -E -- "$splat_re" |
+		grep -Ev 'traps: .*general protection fault' |
+		{
+			if [ ${#allow[@]} -gt 0 ]; then
+				grep -Ev -- "$(IFS='|'; echo "${allow[*]}")"
+			else
+				cat
+			fi
+		} || true
+}
+# report_splats FILE...: print the splat lines of each log (and the first
+# splat in context); list the logs that have splats in $splat_files.
+report_splats() {
+	local log lines first
+	splat_files=()
+	for log in "$@"; do
+		lines=$(scan_splats "$log")
+		[ -n "$lines" ] || continue
+		splat_files+=("$log")
+		echo "vm-run: KERNEL SPLAT in $log:"
+		echo "$lines" | head -n 40 | sed 's/^/    /'
+		[ ${#splat_files[@]} = 1 ] || continue
+		first=$(echo "$lines" | head -n 1)
+		echo "vm-run: first splat in context:"
+		tr -d '\r' <"$log" | grep -E '\[ *[0-9]+\.[0-9]+\]' |
+			grep -F -x -B 3 -A 40 -m 1 -- "$first" | sed 's/^/  | /' || true
+	done
+}
+
+if [ $scan_only = 1 ]; then
+	[ $# -gt 0 ] || die "--scan-log wants log files"
+	report_splats "$@"
+	[ ${#splat_files[@]} = 0 ] || exit 1
+	echo "vm-run: no kernel splat in $*"
+	exit 0
+fi
 
 # ---- tests ---------------------------------------------------------------
 names=()
@@ -303,17 +360,19 @@ for name in "${names[@]}"; do
 		synth "$tap" "not ok - $name # did not run (the VM stopped before it)"
 		fail=1
 	elif [ ! -s "$rcf" ]; then
-		why="did not complete"
-		[ "$name" != "$running" ] || [ $timed_out = 0 ] || why="timed out after ${timeout}s"
-		synth "$tap" "not ok - $name # $why (crash, kernel panic or timeout; see console.log)"
+		why="did not complete (the guest crashed or panicked; see console.log)"
+		[ "$name" != "$running" ] || [ $timed_out = 0 ] ||
+			why="timed out (vm-run --timeout ${timeout}s)"
+		synth "$tap" "not ok - $name # $why"
 		fail=1
 	else
 		rc=$(cat "$rcf")
 		read -r n f plan < <(tap_facts "$tap")
 		if [ "$rc" != 0 ]; then
 			fail=1
-			[ "$f" != 0 ] ||
-				synth "$tap" "not ok - $name # exited with status $rc"
+			why="exited with status $rc"
+			[ "$rc" -le 128 ] || why="killed by signal $((rc - 128)) (status $rc)"
+			[ "$f" != 0 ] || synth "$tap" "not ok - $name # $why"
 		elif [ "$n" = 0 ] && [ "$plan" = 0 ]; then
 			synth "$tap" "ok - $name # SKIP plan 1..0"
 		elif [ "$n" = 0 ]; then
@@ -329,40 +388,9 @@ for name in "${names[@]}"; do
 done
 echo "======================================================================"
 
-# ---- kernel splats -------------------------------------------------------
-# Only kernel lines are looked at: those with a printk time stamp
-# "[   12.345678]" (printk.time=1), so that a test printing "BUG:" is no
-# splat. dmesg.txt has the whole log (all levels); console.log has what
+# dmesg.txt has the whole kernel log (all levels); console.log has what
 # came out before a panic or a hang.
-splat_re='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|UBSAN|KASAN|KCSAN|KFENCE|KMSAN'
-splat_re="$splat_re|possible circular locking|inconsistent lock state|possible recursive locking"
-splat_re="$splat_re|suspicious RCU usage|INFO: task .* blocked|Call Trace|RIP: |Unable to handle"
-splat_re="$splat_re|soft lockup|hard LOCKUP|rcu: INFO|rcu_.*detected stall|refcount_t: |list_add corruption"
-splat_re="$splat_re|list_del corruption|stack-protector|unreferenced object|Attempted to kill init"
-splat_re="$splat_re|DMAR: DRHD: handling fault|DMAR: \[DMA (Read|Write)|DMAR: \[INTR-REMAP|BUG kmalloc"
-# scan_splats FILE: print the splat lines of a kernel log.
-scan_splats() {
-	[ -s "$1" ] || return 0
-	tr -d '\r' <"$1" |
-		grep -E '\[ *[0-9]+\.[0-9]+\]' |
-		grep -E -- "$splat_re" |
-		grep -Ev 'traps: .*general protection fault' |
-		{
-			if [ ${#allow[@]} -gt 0 ]; then
-				grep -Ev -- "$(IFS='|'; echo "${allow[*]}")"
-			else
-				cat
-			fi
-		} || true
-}
-splat_files=()
-for log in "$results/dmesg.txt" "$console"; do
-	lines=$(scan_splats "$log")
-	[ -n "$lines" ] || continue
-	splat_files+=("$log")
-	echo "vm-run: KERNEL SPLAT in $log:"
-	echo "$lines" | head -n 60 | sed 's/^/    /'
-done
+report_splats "$results/dmesg.txt" "$console"
 kern_tap=$results/kernel-log.tap
 if [ ${#splat_files[@]} -gt 0 ]; then
 	fail=1
