@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The only place with kernel version differences. Supported: Debian 6.1
+ * and 6.12 (and what lies between).
+ */
+#ifndef TESSERA_COMPAT_H
+#define TESSERA_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/mm.h>
+#include <linux/pci.h>
+
+/* vm_flags became read-only with accessors in 6.3. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+static inline void tessera_vm_flags_set(struct vm_area_struct *vma,
+					unsigned long flags)
+{
+	vma->vm_flags |= flags;
+}
+
+static inline void tessera_vm_flags_clear(struct vm_area_struct *vma,
+					  unsigned long flags)
+{
+	vma->vm_flags &= ~flags;
+}
+#else
+static inline void tessera_vm_flags_set(struct vm_area_struct *vma,
+					vm_flags_t flags)
+{
+	vm_flags_set(vma, flags);
+}
+
+static inline void tessera_vm_flags_clear(struct vm_area_struct *vma,
+					  vm_flags_t flags)
+{
+	vm_flags_clear(vma, flags);
+}
+#endif
+
+/* PCI_IRQ_LEGACY was renamed PCI_IRQ_INTX in 6.8. */
+#ifndef PCI_IRQ_INTX
+#define PCI_IRQ_INTX	PCI_IRQ_LEGACY
+#endif
+
+#endif /* TESSERA_COMPAT_H */

@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tessera host driver: shared types of the kernel-only parts.
+ */
+#ifndef TESSERA_DRV_H
+#define TESSERA_DRV_H
+
+#include <linux/atomic.h>
+#include <linux/io.h>
+#include <linux/kref.h>
+#include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/rwsem.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include <tessera/tessera_regs.h>
+#include "tessera_buddy.h"
+#include "tessera_sched_policy.h"
+
+#define TESSERA_DRV_NAME	"tessera"
+
+/* Module parameters (tessera_drv.c). */
+extern unsigned int tessera_ctx_vram_mb;
+extern unsigned int tessera_ctx_gart_mb;
+extern unsigned int tessera_ring_kb;
+extern unsigned int tessera_timeslice_us;
+
+struct tessera_device;
+struct tessera_ctx;
+
+/**
+ * struct tessera_ring - one context's ring on one engine
+ * @ctx: owner
+ * @engine: engine number
+ * @offset: GPU VA (= VRAM window offset) of the ring
+ * @size: bytes
+ * @tail: next byte to write (software copy of RING_TAIL)
+ * @last_seqno: last fence submitted
+ * @completed: last fence seen completed (from RING_FENCE, by the scheduler)
+ * @err_first: first fence discarded by the last fault (0: none)
+ * @err_last: last fence discarded by the last fault
+ * @blocked: quiesced, not to be scheduled
+ * @ent: scheduling entity (tessera_sched_policy.h)
+ * @lock: serialises submissions to this ring
+ */
+struct tessera_ring {
+	struct tessera_ctx *ctx;
+	u32 engine;
+	u64 offset;
+	u32 size;
+	u32 tail;
+	u64 last_seqno;
+	u64 completed;
+	u64 err_first;
+	u64 err_last;
+	bool blocked;
+	struct tessera_sched_entity ent;
+	struct mutex lock; /* submissions to this ring */
+};
+
+/**
+ * struct tessera_fault_rec - a context's last fault
+ * @valid: a fault was recorded
+ * @unread: not yet read by the owner
+ * @engine: engine
+ * @code: TESSERA_FAULT_*
+ * @addr: GPU VA
+ * @count: faults so far
+ * @first_fence: first fence discarded
+ * @last_fence: last fence discarded
+ */
+struct tessera_fault_rec {
+	bool valid;
+	bool unread;
+	u32 engine;
+	u32 code;
+	u64 addr;
+	u64 count;
+	u64 first_fence;
+	u64 last_fence;
+};
+
+/**
+ * struct tessera_bo - a VRAM buffer inside a context's window
+ * @handle: device-wide unique id; mmap offset is handle << 32
+ * @offset: offset in the context's window (= GPU VA)
+ * @size: bytes requested
+ * @alloc_size: bytes reserved (power of two pages)
+ */
+struct tessera_bo {
+	u32 handle;
+	u64 offset;
+	u64 size;
+	u64 alloc_size;
+};
+
+#define TESSERA_BO_MMAP_SHIFT	32	/* mmap offset = handle << 32 */
+
+/**
+ * struct tessera_gart_mapping - user pages mapped in a context's GART window
+ * @handle: id within the context
+ * @offset: byte offset in the GART window
+ * @npages: pages
+ * @window_size: bytes reserved in the window
+ * @writable: engines may write
+ * @pages: pinned pages
+ * @sgt: DMA mapping
+ * @mm: the mm charged for the pinned pages
+ */
+struct tessera_gart_mapping {
+	u32 handle;
+	u64 offset;
+	unsigned long npages;
+	u64 window_size;
+	bool writable;
+	struct page **pages;
+	struct sg_table sgt;
+	struct mm_struct *mm;
+};
+
+/**
+ * struct tessera_ctx - a hardware context and its owner's resources
+ * @tdev: device
+ * @id: hardware context number (never 0: context 0 is the host's)
+ * @node: on tdev->ctx_list
+ * @lock: protects the heaps, @bos, @maps and @dead
+ * @dead: the device went away; only release is allowed
+ * @vram_base: VRAM offset of the window
+ * @vram_size: window bytes
+ * @vram_heap: sub-allocator of the window (rings, buffers)
+ * @gart_base: first GART entry of the window
+ * @gart_size: window bytes (entries * 4 KiB)
+ * @gart_heap: sub-allocator of the GART window
+ * @bos: buffers by handle
+ * @maps: GART mappings by handle
+ * @rings: one per engine
+ * @fault: last fault
+ * @wq: woken on faults and on device removal
+ * @mapping: the address space the file's mmaps live in (for revocation)
+ * @pid: owner's pid (for debugfs)
+ * @comm: owner's name (for debugfs)
+ * @bo_bytes: bytes in buffers
+ * @pinned_pages: pages pinned for GART mappings
+ * @submits: jobs submitted
+ */
+struct tessera_ctx {
+	struct tessera_device *tdev;
+	u32 id;
+	struct list_head node;
+	struct mutex lock; /* heaps, bos, maps, fault, dead */
+	bool dead;
+	u64 vram_base;
+	u64 vram_size;
+	struct tessera_buddy vram_heap;
+	u32 gart_base;
+	u64 gart_size;
+	struct tessera_buddy gart_heap;
+	struct xarray bos;
+	struct xarray maps;
+	struct tessera_ring rings[TESSERA_MAX_ENGINES];
+	struct tessera_fault_rec fault;
+	wait_queue_head_t wq;
+	struct address_space *mapping;
+	pid_t pid;
+	char comm[16];
+	u64 bo_bytes;
+	u64 pinned_pages;
+	u64 submits;
+};
+
+/**
+ * struct tessera_engine - one engine and its scheduler state
+ * @tdev: device
+ * @idx: engine number
+ * @class: TESSERA_ENG_CLASS_*
+ * @lock: protects @rq, @cur and the engine's registers
+ * @work: runs the scheduler for this engine
+ * @rq: run queue (policy)
+ * @cur: ring loaded on the engine, or NULL
+ * @cur_start: when @cur was started (ktime ns)
+ * @fence_wq: woken on fence, idle, fault and preemption interrupts
+ * @irq: Linux IRQ of the engine's vector (0 when shared)
+ * @irqs: interrupts handled
+ * @switches: context switches
+ * @preempts: preemptions requested
+ * @faults: faults handled
+ * @resets: engine resets
+ */
+struct tessera_engine {
+	struct tessera_device *tdev;
+	u32 idx;
+	u32 class;
+	struct mutex lock; /* rq, cur, engine registers */
+	struct delayed_work work;
+	struct tessera_rq rq;
+	struct tessera_ring *cur;
+	u64 cur_start;
+	wait_queue_head_t fence_wq;
+	int irq;
+	atomic64_t irqs;
+	u64 switches;
+	u64 preempts;
+	u64 faults;
+	u64 resets;
+};
+
+/**
+ * struct tessera_device - one Tessera GPU (physical, or a vGPU in a guest)
+ * @pdev: PCI device
+ * @kref: held by the driver binding and by each open file
+ * @index: N of /dev/tesseraN
+ * @name: "tesseraN"
+ * @csr: BAR0
+ * @vram: BAR2, write-combined
+ * @vram_phys: BAR2 bus address
+ * @vram_bar_size: BAR2 length
+ * @db_phys: BAR4 bus address
+ * @db_bar_size: BAR4 length
+ * @hw_version: REG_VERSION
+ * @caps: REG_CAPS
+ * @is_virtual: TESSERA_CAPS_VIRTUAL (driving a vGPU)
+ * @num_engines: engines
+ * @num_compute: compute engines
+ * @num_copy: copy engines
+ * @num_contexts: hardware contexts
+ * @gart_entries: GART entries
+ * @vram_size: usable VRAM bytes
+ * @engines: engines
+ * @wq: scheduler and doorbell work
+ * @db_work: handles doorbell interrupts
+ * @db_pending: contexts whose doorbell rang (bitmap)
+ * @nvec: interrupt vectors in use
+ * @shared_irq: one vector serves everything
+ * @irq_names: names of the requested interrupts
+ * @hw_sem: held for reading by every path that touches the device on
+ *          behalf of a file, for writing by removal to set @dead
+ * @lock: protects the allocators, @ctx_table, @ctx_list
+ * @dead: removed; files still open get -ENODEV
+ * @vram_alloc: global VRAM allocator (context windows)
+ * @gart_alloc: global GART allocator (context windows)
+ * @ctx_table: contexts by hardware number
+ * @ctx_list: open contexts
+ * @ctx_ids: bitmap of hardware contexts in use
+ * @handles: device-wide buffer handles
+ * @misc: /dev/tesseraN
+ * @misc_registered: @misc is live
+ * @debugfs: debugfs directory
+ * @nr_ctx: contexts in use (accounting)
+ * @vram_used: bytes of VRAM in context windows (accounting)
+ * @gart_used: GART entries in context windows (accounting)
+ * @pinned_pages: pages pinned for GART mappings (accounting)
+ * @nr_bos: buffers (accounting)
+ * @nr_maps: GART mappings (accounting)
+ */
+struct tessera_device {
+	struct pci_dev *pdev;
+	struct kref kref;
+	int index;
+	char name[24];
+	void __iomem *csr;
+	void __iomem *vram;
+	resource_size_t vram_phys;
+	resource_size_t vram_bar_size;
+	resource_size_t db_phys;
+	resource_size_t db_bar_size;
+	u32 hw_version;
+	u32 caps;
+	bool is_virtual;
+	u32 num_engines;
+	u32 num_compute;
+	u32 num_copy;
+	u32 num_contexts;
+	u32 gart_entries;
+	u64 vram_size;
+	struct tessera_engine engines[TESSERA_MAX_ENGINES];
+	struct workqueue_struct *wq;
+	struct work_struct db_work;
+	unsigned long db_pending[BITS_TO_LONGS(TESSERA_MAX_CONTEXTS)];
+	int nvec;
+	bool shared_irq;
+	char irq_names[TESSERA_MSIX_VECTORS][40];
+	struct rw_semaphore hw_sem;
+	struct mutex lock; /* allocators, ctx table and list, dead */
+	bool dead;
+	struct tessera_buddy vram_alloc;
+	struct tessera_buddy gart_alloc;
+	struct tessera_ctx *ctx_table[TESSERA_MAX_CONTEXTS];
+	struct list_head ctx_list;
+	unsigned long ctx_ids[BITS_TO_LONGS(TESSERA_MAX_CONTEXTS)];
+	struct ida handles;
+	struct miscdevice misc;
+	bool misc_registered;
+	struct dentry *debugfs;
+	atomic_t nr_ctx;
+	atomic64_t vram_used;
+	atomic64_t gart_used;
+	atomic64_t pinned_pages;
+	atomic_t nr_bos;
+	atomic_t nr_maps;
+};
+
+static inline u32 tessera_rd(struct tessera_device *tdev, u32 reg)
+{
+	return readl(tdev->csr + reg);
+}
+
+static inline void tessera_wr(struct tessera_device *tdev, u32 reg, u32 val)
+{
+	writel(val, tdev->csr + reg);
+}
+
+static inline u64 tessera_rd64(struct tessera_device *tdev, u32 reg_lo)
+{
+#ifdef CONFIG_64BIT
+	/* The device accepts an aligned 8-byte read of a _LO register. */
+	return readq(tdev->csr + reg_lo);
+#else
+	u32 lo = readl(tdev->csr + reg_lo);
+
+	return ((u64)readl(tdev->csr + reg_lo + 4) << 32) | lo;
+#endif
+}
+
+static inline void tessera_wr64(struct tessera_device *tdev, u32 reg_lo,
+				u64 val)
+{
+	writel(lower_32_bits(val), tdev->csr + reg_lo);
+	writel(upper_32_bits(val), tdev->csr + reg_lo + 4);
+}
+
+/* tessera_drv.c */
+void tessera_device_put(struct tessera_device *tdev);
+
+/* tessera_vram.c */
+int tessera_vram_init(struct tessera_device *tdev);
+void tessera_vram_fini(struct tessera_device *tdev);
+int tessera_vram_window_alloc(struct tessera_device *tdev, u64 size,
+			      u64 *base);
+void tessera_vram_window_free(struct tessera_device *tdev, u64 base,
+			      u64 size);
+void tessera_vram_scrub(struct tessera_device *tdev, u64 offset, u64 size);
+
+/* tessera_gart.c */
+int tessera_gart_init(struct tessera_device *tdev);
+void tessera_gart_fini(struct tessera_device *tdev);
+int tessera_gart_window_alloc(struct tessera_device *tdev, u32 entries,
+			      u32 *base);
+void tessera_gart_window_free(struct tessera_device *tdev, u32 base,
+			      u32 entries);
+int tessera_gart_map_user(struct tessera_ctx *ctx, u64 uaddr, u64 size,
+			  bool writable, struct tessera_gart_mapping **out);
+void tessera_gart_unmap(struct tessera_ctx *ctx,
+			struct tessera_gart_mapping *m, bool quiesce);
+
+/* tessera_ctx.c */
+struct tessera_ctx *tessera_ctx_create(struct tessera_device *tdev);
+void tessera_ctx_destroy(struct tessera_ctx *ctx);
+void tessera_ctx_kill(struct tessera_ctx *ctx);
+int tessera_ctx_bo_alloc(struct tessera_ctx *ctx, u64 size,
+			 struct tessera_bo **out);
+int tessera_ctx_bo_free(struct tessera_ctx *ctx, u32 handle);
+int tessera_ctx_fence_status(struct tessera_ctx *ctx, u32 engine, u64 seqno);
+bool tessera_ctx_idle(struct tessera_ctx *ctx);
+
+/* tessera_sched.c */
+void tessera_sched_init(struct tessera_device *tdev);
+void tessera_sched_fini(struct tessera_device *tdev);
+void tessera_sched_kick(struct tessera_engine *eng);
+void tessera_sched_ring_ready(struct tessera_ring *ring);
+void tessera_sched_quiesce_ctx(struct tessera_ctx *ctx);
+void tessera_sched_resume_ctx(struct tessera_ctx *ctx);
+void tessera_sched_stop_all(struct tessera_device *tdev);
+int tessera_sched_submit(struct tessera_ring *ring, const u32 *cmds,
+			 u32 ndw, u64 *fence);
+
+/* tessera_irq.c */
+int tessera_irq_init(struct tessera_device *tdev);
+void tessera_irq_fini(struct tessera_device *tdev);
+void tessera_irq_enable(struct tessera_device *tdev);
+void tessera_irq_disable(struct tessera_device *tdev);
+
+/* tessera_doorbell.c */
+void tessera_doorbell_init(struct tessera_device *tdev);
+void tessera_doorbell_irq(struct tessera_device *tdev);
+unsigned long tessera_doorbell_pfn(struct tessera_ctx *ctx);
+
+/* tessera_cdev.c */
+int tessera_cdev_register(struct tessera_device *tdev);
+void tessera_cdev_unregister(struct tessera_device *tdev);
+
+/* tessera_debugfs.c */
+void tessera_debugfs_module_init(void);
+void tessera_debugfs_module_exit(void);
+void tessera_debugfs_init(struct tessera_device *tdev);
+void tessera_debugfs_fini(struct tessera_device *tdev);
+
+/* tessera_sysfs.c */
+extern const struct attribute_group *tessera_dev_groups[];
+
+#endif /* TESSERA_DRV_H */

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * GART management: the device-wide allocator of context GART windows and
+ * the mapping of user memory into a context's window (pin_user_pages, then
+ * the DMA API, so that with an IOMMU every entry holds an IOVA).
+ */
+#include <linux/dma-mapping.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "tessera_drv.h"
+
+static void gart_write(struct tessera_device *tdev, u32 entry, u64 val)
+{
+	tessera_wr64(tdev, TESSERA_GART_ENTRY(entry), val);
+}
+
+/* Make posted GART writes reach the device before going on. */
+static void gart_flush(struct tessera_device *tdev)
+{
+	tessera_rd(tdev, TESSERA_REG_STATUS);
+}
+
+/**
+ * tessera_gart_init() - set up the GART window allocator
+ * @tdev: device
+ *
+ * Return: 0 or a negative errno.
+ */
+int tessera_gart_init(struct tessera_device *tdev)
+{
+	int ret;
+
+	ret = tessera_buddy_init(&tdev->gart_alloc,
+				 (u64)tdev->gart_entries * TESSERA_PAGE_SIZE,
+				 TESSERA_PAGE_SHIFT);
+	if (ret)
+		dev_err(&tdev->pdev->dev, "GART allocator: %d\n", ret);
+	return ret;
+}
+
+/**
+ * tessera_gart_fini() - tear down the GART window allocator
+ * @tdev: device
+ */
+void tessera_gart_fini(struct tessera_device *tdev)
+{
+	tessera_buddy_fini(&tdev->gart_alloc);
+}
+
+/**
+ * tessera_gart_window_alloc() - allocate a context's GART window
+ * @tdev: device
+ * @entries: number of entries (a power of two)
+ * @base: out, first entry
+ *
+ * The window's entries are invalid on return.
+ *
+ * Return: 0 or -ENOSPC.
+ */
+int tessera_gart_window_alloc(struct tessera_device *tdev, u32 entries,
+			      u32 *base)
+{
+	u64 off;
+	u32 i;
+	int ret;
+
+	mutex_lock(&tdev->lock);
+	ret = tessera_buddy_alloc(&tdev->gart_alloc,
+				  (u64)entries << TESSERA_PAGE_SHIFT, &off);
+	mutex_unlock(&tdev->lock);
+	if (ret)
+		return ret;
+	*base = off >> TESSERA_PAGE_SHIFT;
+	for (i = 0; i < entries; i++)
+		gart_write(tdev, *base + i, 0);
+	gart_flush(tdev);
+	atomic64_add(entries, &tdev->gart_used);
+	return 0;
+}
+
+/**
+ * tessera_gart_window_free() - return a context's GART window
+ * @tdev: device
+ * @base: first entry
+ * @entries: number of entries
+ */
+void tessera_gart_window_free(struct tessera_device *tdev, u32 base,
+			      u32 entries)
+{
+	int ret;
+
+	mutex_lock(&tdev->lock);
+	ret = tessera_buddy_free(&tdev->gart_alloc,
+				 (u64)base << TESSERA_PAGE_SHIFT,
+				 (u64)entries << TESSERA_PAGE_SHIFT);
+	mutex_unlock(&tdev->lock);
+	if (ret)
+		dev_err(&tdev->pdev->dev, "GART free of %u+%u: %d\n",
+			base, entries, ret);
+	else
+		atomic64_sub(entries, &tdev->gart_used);
+}
+
+static void gart_release_pages(struct tessera_ctx *ctx,
+			       struct tessera_gart_mapping *m, bool dma_mapped)
+{
+	struct tessera_device *tdev = ctx->tdev;
+
+	if (dma_mapped)
+		dma_unmap_sgtable(&tdev->pdev->dev, &m->sgt,
+				  m->writable ? DMA_BIDIRECTIONAL :
+				  DMA_TO_DEVICE, 0);
+	sg_free_table(&m->sgt);
+	unpin_user_pages_dirty_lock(m->pages, m->npages, m->writable);
+	account_locked_vm(m->mm, m->npages, false);
+	mmdrop(m->mm);
+	kvfree(m->pages);
+	atomic64_sub(m->npages, &tdev->pinned_pages);
+}
+
+/**
+ * tessera_gart_map_user() - pin user memory and map it in the GART window
+ * @ctx: context (its lock is taken)
+ * @uaddr: page-aligned user address
+ * @size: bytes, a non-zero multiple of the page size
+ * @writable: engines may write
+ * @out: the new mapping (also inserted in @ctx->maps)
+ *
+ * Return: 0, -EINVAL on bad arguments, -EFAULT when the memory cannot be
+ * pinned, -ENOSPC when the window is full, -ENOMEM.
+ */
+int tessera_gart_map_user(struct tessera_ctx *ctx, u64 uaddr, u64 size,
+			  bool writable, struct tessera_gart_mapping **out)
+{
+	struct tessera_device *tdev = ctx->tdev;
+	enum dma_data_direction dir = writable ? DMA_BIDIRECTIONAL :
+					DMA_TO_DEVICE;
+	struct tessera_gart_mapping *m;
+	struct sg_dma_page_iter iter;
+	unsigned long i;
+	long pinned;
+	u32 id;
+	int ret;
+
+	if (!size || (uaddr | size) & (PAGE_SIZE - 1) || uaddr + size < uaddr ||
+	    size > ctx->gart_size)
+		return -EINVAL;
+	if (!access_ok(u64_to_user_ptr(uaddr), size))
+		return -EFAULT;
+
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	m->npages = size >> PAGE_SHIFT;
+	m->writable = writable;
+	m->pages = kvmalloc_array(m->npages, sizeof(*m->pages), GFP_KERNEL);
+	if (!m->pages) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+
+	ret = account_locked_vm(current->mm, m->npages, true);
+	if (ret)
+		goto err_free;
+	m->mm = current->mm;
+	mmgrab(m->mm);
+
+	pinned = pin_user_pages_fast(uaddr, m->npages,
+				     FOLL_LONGTERM | (writable ? FOLL_WRITE : 0),
+				     m->pages);
+	if (pinned != m->npages) {
+		if (pinned > 0)
+			unpin_user_pages(m->pages, pinned);
+		ret = pinned < 0 ? (int)pinned : -EFAULT;
+		account_locked_vm(m->mm, m->npages, false);
+		mmdrop(m->mm);
+		goto err_free;
+	}
+	atomic64_add(m->npages, &tdev->pinned_pages);
+
+	ret = sg_alloc_table_from_pages(&m->sgt, m->pages, m->npages, 0, size,
+					GFP_KERNEL);
+	if (ret) {
+		m->sgt.sgl = NULL;
+		goto err_pages;
+	}
+	ret = dma_map_sgtable(&tdev->pdev->dev, &m->sgt, dir, 0);
+	if (ret)
+		goto err_pages;
+
+	mutex_lock(&ctx->lock);
+	if (ctx->dead) {
+		ret = -ENODEV;
+		goto err_unlock;
+	}
+	ret = tessera_buddy_alloc(&ctx->gart_heap, size, &m->offset);
+	if (ret)
+		goto err_unlock;
+	m->window_size = tessera_buddy_block_size(&ctx->gart_heap, size);
+	ret = xa_alloc(&ctx->maps, &id, m, xa_limit_31b, GFP_KERNEL);
+	if (ret) {
+		tessera_buddy_free(&ctx->gart_heap, m->offset, size);
+		goto err_unlock;
+	}
+	m->handle = id;
+	i = ctx->gart_base + (m->offset >> TESSERA_PAGE_SHIFT);
+	for_each_sgtable_dma_page(&m->sgt, &iter, 0) {
+		u64 e = sg_page_iter_dma_address(&iter) & TESSERA_GART_ADDR_MASK;
+
+		e |= TESSERA_GART_VALID;
+		if (writable)
+			e |= TESSERA_GART_WRITABLE;
+		gart_write(tdev, i++, e);
+	}
+	gart_flush(tdev);
+	ctx->pinned_pages += m->npages;
+	mutex_unlock(&ctx->lock);
+	atomic_inc(&tdev->nr_maps);
+	*out = m;
+	return 0;
+
+err_unlock:
+	mutex_unlock(&ctx->lock);
+	gart_release_pages(ctx, m, true);
+	kfree(m);
+	return ret;
+err_pages:
+	gart_release_pages(ctx, m, false);
+	kfree(m);
+	return ret;
+err_free:
+	kvfree(m->pages);
+	kfree(m);
+	return ret;
+}
+
+/**
+ * tessera_gart_unmap() - invalidate, DMA-unmap and unpin a mapping
+ * @ctx: context; @m must already be removed from @ctx->maps
+ * @m: mapping (freed)
+ * @quiesce: take the context off the engines before the DMA unmap (not
+ *           needed when the caller already did)
+ *
+ * The entries are invalidated first, then the context is taken off the
+ * engines (so that no access through an old entry is in flight), and only
+ * then are the pages DMA-unmapped and unpinned.
+ */
+void tessera_gart_unmap(struct tessera_ctx *ctx, struct tessera_gart_mapping *m,
+			bool quiesce)
+{
+	struct tessera_device *tdev = ctx->tdev;
+	unsigned long i, first;
+
+	mutex_lock(&ctx->lock);
+	if (!ctx->dead) {
+		first = ctx->gart_base + (m->offset >> TESSERA_PAGE_SHIFT);
+		for (i = 0; i < m->npages; i++)
+			gart_write(tdev, first + i, 0);
+		gart_flush(tdev);
+	}
+	tessera_buddy_free(&ctx->gart_heap, m->offset, m->npages << PAGE_SHIFT);
+	ctx->pinned_pages -= m->npages;
+	mutex_unlock(&ctx->lock);
+
+	if (quiesce && !READ_ONCE(ctx->dead)) {
+		tessera_sched_quiesce_ctx(ctx);
+		tessera_sched_resume_ctx(ctx);
+	}
+	gart_release_pages(ctx, m, true);
+	atomic_dec(&tdev->nr_maps);
+	kfree(m);
+}

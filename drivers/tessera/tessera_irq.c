@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Interrupts: MSI-X with one vector per engine plus the global one
+ * (doorbells); a single shared vector (MSI-X, MSI or INTx) as a fallback.
+ * Handlers only acknowledge and hand over: fence, idle, preemption and
+ * fault events go to the engine's scheduler work (tessera_sched.c), which
+ * attributes faults to the faulting context, doorbells to the doorbell work.
+ */
+#include <linux/interrupt.h>
+
+#include "tessera_compat.h"
+#include "tessera_drv.h"
+
+static bool tessera_engine_irq(struct tessera_engine *eng)
+{
+	struct tessera_device *tdev = eng->tdev;
+	u32 st;
+
+	st = tessera_rd(tdev, TESSERA_ENG_REG(eng->idx, TESSERA_ENG_INT_STATUS)) &
+	     TESSERA_ENG_INT_ALL;
+	if (!st)
+		return false;
+	tessera_wr(tdev, TESSERA_ENG_REG(eng->idx, TESSERA_ENG_INT_STATUS), st);
+	atomic64_inc(&eng->irqs);
+	tessera_sched_kick(eng);
+	wake_up_all(&eng->fence_wq);
+	return true;
+}
+
+static irqreturn_t tessera_irq_engine(int irq, void *data)
+{
+	return tessera_engine_irq(data) ? IRQ_HANDLED : IRQ_NONE;
+}
+
+static irqreturn_t tessera_irq_global(int irq, void *data)
+{
+	tessera_doorbell_irq(data);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t tessera_irq_shared(int irq, void *data)
+{
+	struct tessera_device *tdev = data;
+	bool handled = false;
+	u32 st, e;
+
+	st = tessera_rd(tdev, TESSERA_REG_INT_STATUS);
+	if (!st || st == ~0u)
+		return IRQ_NONE;
+	for (e = 0; e < tdev->num_engines; e++)
+		if (st & TESSERA_INT_ENGINE(e))
+			handled |= tessera_engine_irq(&tdev->engines[e]);
+	if (st & TESSERA_INT_DOORBELL) {
+		tessera_doorbell_irq(tdev);
+		handled = true;
+	}
+	return handled ? IRQ_HANDLED : IRQ_NONE;
+}
+
+/**
+ * tessera_irq_init() - allocate vectors and request the interrupts
+ * @tdev: device (engines known, interrupts disabled in the device)
+ *
+ * Return: 0 or a negative errno.
+ */
+int tessera_irq_init(struct tessera_device *tdev)
+{
+	struct pci_dev *pdev = tdev->pdev;
+	int want = 1 + tdev->num_engines;
+	int ret, v;
+
+	tdev->nvec = pci_alloc_irq_vectors(pdev, want, want, PCI_IRQ_MSIX);
+	if (tdev->nvec < 0) {
+		tdev->nvec = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX |
+						   PCI_IRQ_MSI | PCI_IRQ_INTX);
+		if (tdev->nvec < 0) {
+			dev_err(&pdev->dev, "no interrupt: %d\n", tdev->nvec);
+			return tdev->nvec;
+		}
+		tdev->shared_irq = true;
+		dev_warn(&pdev->dev, "using one shared interrupt\n");
+	}
+
+	for (v = 0; v < tdev->nvec; v++) {
+		irq_handler_t fn;
+		void *data;
+
+		if (tdev->shared_irq) {
+			fn = tessera_irq_shared;
+			data = tdev;
+			snprintf(tdev->irq_names[v], sizeof(tdev->irq_names[v]),
+				 "%s", tdev->name);
+		} else if (v == TESSERA_MSIX_VECTOR_GLOBAL) {
+			fn = tessera_irq_global;
+			data = tdev;
+			snprintf(tdev->irq_names[v], sizeof(tdev->irq_names[v]),
+				 "%s-global", tdev->name);
+		} else {
+			fn = tessera_irq_engine;
+			data = &tdev->engines[v - 1];
+			snprintf(tdev->irq_names[v], sizeof(tdev->irq_names[v]),
+				 "%s-eng%d", tdev->name, v - 1);
+			tdev->engines[v - 1].irq = pci_irq_vector(pdev, v);
+		}
+		ret = request_irq(pci_irq_vector(pdev, v), fn,
+				  tdev->shared_irq ? IRQF_SHARED : 0,
+				  tdev->irq_names[v], data);
+		if (ret) {
+			dev_err(&pdev->dev, "cannot request vector %d: %d\n",
+				v, ret);
+			goto err;
+		}
+	}
+	return 0;
+err:
+	while (--v >= 0)
+		free_irq(pci_irq_vector(pdev, v),
+			 tdev->shared_irq || v == TESSERA_MSIX_VECTOR_GLOBAL ?
+			 (void *)tdev : (void *)&tdev->engines[v - 1]);
+	pci_free_irq_vectors(pdev);
+	tdev->nvec = 0;
+	return ret;
+}
+
+/**
+ * tessera_irq_fini() - free the interrupts and vectors
+ * @tdev: device
+ */
+void tessera_irq_fini(struct tessera_device *tdev)
+{
+	struct pci_dev *pdev = tdev->pdev;
+	int v;
+
+	for (v = 0; v < tdev->nvec; v++)
+		free_irq(pci_irq_vector(pdev, v),
+			 tdev->shared_irq || v == TESSERA_MSIX_VECTOR_GLOBAL ?
+			 (void *)tdev : (void *)&tdev->engines[v - 1]);
+	if (tdev->nvec)
+		pci_free_irq_vectors(pdev);
+	tdev->nvec = 0;
+}
+
+/**
+ * tessera_irq_enable() - let the device deliver engine and doorbell events
+ * @tdev: device
+ */
+void tessera_irq_enable(struct tessera_device *tdev)
+{
+	tessera_wr(tdev, TESSERA_REG_INT_ENABLE,
+		   GENMASK(tdev->num_engines - 1, 0) | TESSERA_INT_DOORBELL);
+}
+
+/**
+ * tessera_irq_disable() - stop interrupt delivery and wait for handlers
+ * @tdev: device
+ */
+void tessera_irq_disable(struct tessera_device *tdev)
+{
+	int v;
+
+	if (tdev->csr)
+		tessera_wr(tdev, TESSERA_REG_INT_ENABLE, 0);
+	for (v = 0; v < tdev->nvec; v++)
+		synchronize_irq(pci_irq_vector(tdev->pdev, v));
+}
