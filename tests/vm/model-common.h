@@ -120,6 +120,36 @@ static inline long long model_check_sentinels(struct model *m)
 }
 
 /**
+ * model_program() - program contexts A and B, their rings and A's GART
+ * @m: opened fixture data (after a device reset, say)
+ *
+ * Return: 0 or a negative errno.
+ */
+static inline int model_program(struct model *m)
+{
+	unsigned int e, i;
+	int ret;
+
+	ret = tess_ctx_setup(&m->t, CTX_A, A_VRAM_BASE, A_VRAM_SIZE,
+			     A_GART_BASE, A_GART_SIZE);
+	if (!ret)
+		ret = tess_ctx_setup(&m->t, CTX_B, B_VRAM_BASE, B_VRAM_SIZE,
+				     B_GART_BASE, B_GART_SIZE);
+	for (e = 0; !ret && e < m->t.engines; e++) {
+		ret = tess_ring_init(&m->t, &m->a[e], CTX_A, e, RING_VA(e),
+				     RING_BYTES);
+		if (!ret)
+			ret = tess_ring_init(&m->t, &m->b[e], CTX_B, e,
+					     RING_VA(e), RING_BYTES);
+	}
+	for (i = 0; !ret && i < A_GART_SIZE; i++)
+		ret = tess_gart_set(&m->t, A_GART_BASE + i,
+				    SYS_IOVA + (u64)sys_perm(i) * PAGE,
+				    TESSERA_GART_VALID | TESSERA_GART_WRITABLE);
+	return ret;
+}
+
+/**
  * model_layout() - open, reset and lay out the device
  * @m: zeroed fixture data
  * @why: message on failure
@@ -129,7 +159,6 @@ static inline long long model_check_sentinels(struct model *m)
  */
 static inline int model_layout(struct model *m, char *why, size_t len)
 {
-	unsigned int e, i;
 	int ret;
 
 	ret = tess_open(&m->t, NULL);
@@ -148,35 +177,19 @@ static inline int model_layout(struct model *m, char *why, size_t len)
 		snprintf(why, len, "device too small for the test layout");
 		return -ENOSPC;
 	}
-	ret = tess_ctx_setup(&m->t, CTX_A, A_VRAM_BASE, A_VRAM_SIZE,
-			     A_GART_BASE, A_GART_SIZE);
-	if (!ret)
-		ret = tess_ctx_setup(&m->t, CTX_B, B_VRAM_BASE, B_VRAM_SIZE,
-				     B_GART_BASE, B_GART_SIZE);
-	for (e = 0; !ret && e < m->t.engines; e++) {
-		ret = tess_ring_init(&m->t, &m->a[e], CTX_A, e, RING_VA(e),
-				     RING_BYTES);
-		if (!ret)
-			ret = tess_ring_init(&m->t, &m->b[e], CTX_B, e,
-					     RING_VA(e), RING_BYTES);
-	}
-	if (ret) {
-		snprintf(why, len, "context/ring setup: %s", strerror(-ret));
-		return ret;
-	}
 	ret = vfio_dma_alloc(&m->t.vfio, &m->sys, SYS_PAGES * PAGE, SYS_IOVA);
 	if (ret) {
 		snprintf(why, len, "DMA buffer: %s", strerror(-ret));
 		return ret;
 	}
-	for (i = 0; !ret && i < A_GART_SIZE; i++)
-		ret = tess_gart_set(&m->t, A_GART_BASE + i,
-				    SYS_IOVA + (u64)sys_perm(i) * PAGE,
-				    TESSERA_GART_VALID | TESSERA_GART_WRITABLE);
-	if (!ret)
-		ret = model_fill_sentinels(m);
+	ret = model_program(m);
 	if (ret) {
-		snprintf(why, len, "GART/sentinels: %s", strerror(-ret));
+		snprintf(why, len, "contexts/rings/GART: %s", strerror(-ret));
+		return ret;
+	}
+	ret = model_fill_sentinels(m);
+	if (ret) {
+		snprintf(why, len, "sentinels: %s", strerror(-ret));
 		return ret;
 	}
 	return 0;
