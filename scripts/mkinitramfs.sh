@@ -169,9 +169,11 @@ INIT
 chmod 755 "$root/init"
 
 mkdir -p "$(dirname "$out")"
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out.tmp"
-mv "$out.tmp" "$out"
-echo "$stamp" >"$out.stamp"
+# Atomic replacement: concurrent runs may build the same archive.
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
+echo "$stamp" >"$out.stamp.$$"
+mv "$out.stamp.$$" "$out.stamp"
 echo "mkinitramfs: built $out ($(du -k "$out" | cut -f1) KiB; modules:" \
 	"$(tr '\n' ' ' <"$root/modules.list"))" >&2
 echo "$out"
