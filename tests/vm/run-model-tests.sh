@@ -109,11 +109,11 @@ for prog in "${progs[@]}"; do
 		continue
 	fi
 	echo "# ==== $name"
-	out=$(mktemp)
-	timeout -k 10 "$per_prog_timeout" "$prog" >"$out.raw" 2>&1 &
-	pid=$!
+	out=$(mktemp) || bail "mktemp failed"
 	# Stream the program's TAP, renumbered, while it runs.
-	exec 3<"$out.raw"
+	exec 3<"$out"
+	timeout -k 10 "$per_prog_timeout" "$prog" >"$out" 2>&1 &
+	pid=$!
 	results=0 failed=0 plan=-1
 	handle() {
 		local line=$1 rest
@@ -142,21 +142,28 @@ for prog in "${progs[@]}"; do
 		*) echo "$line" ;;
 		esac
 	}
+	# A line may be read in pieces while the program writes it.
+	part=
 	while :; do
+		line=
 		if IFS= read -r line <&3; then
-			handle "$line"
+			handle "$part$line"
+			part=
 			continue
 		fi
+		part=$part$line
 		kill -0 $pid 2>/dev/null || break
 		sleep 0.2
 	done
 	wait $pid
 	rc=$?
-	while IFS= read -r line <&3; do
-		handle "$line"
+	while line= && IFS= read -r line <&3 || [ -n "$line" ]; do
+		handle "$part$line"
+		part=
 	done
+	[ -z "$part" ] || handle "$part"
 	exec 3<&-
-	rm -f "$out" "$out.raw"
+	rm -f "$out"
 	if [ $rc = 124 ] || [ $rc = 137 ]; then
 		n=$((n + 1))
 		echo "not ok $n $name # timed out after ${per_prog_timeout}s"
@@ -164,6 +171,10 @@ for prog in "${progs[@]}"; do
 	elif [ "$plan" -ge 0 ] && [ $results -lt "$plan" ]; then
 		n=$((n + 1))
 		echo "not ok $n $name # planned $plan results, got $results (rc=$rc)"
+		fail=1
+	elif [ $results = 0 ] && [ "$plan" != 0 ]; then
+		n=$((n + 1))
+		echo "not ok $n $name # no TAP results (rc=$rc)"
 		fail=1
 	elif [ $rc != 0 ] && [ $failed = 0 ]; then
 		n=$((n + 1))
