@@ -34,6 +34,20 @@
 #   --interactive    boot to a root shell on the console instead of running
 #                    tests (exit the shell to power off; Ctrl-A X kills QEMU)
 #
+# The guest: q35, TCG (-cpu max), intel-iommu (intremap=on) before any
+# other PCI device, then two virtio-9p-pci (hostroot, results), then the
+# tessera-gpu devices. Kernel: Debian's /boot/vmlinuz-KVER with
+#   console=ttyS0,115200 loglevel=5 printk.time=1 intel_iommu=on
+#   iommu.strict=1 panic=-1 tessera_repo=REPO tessera_mode=job|shell
+# Its / is the host's root (read-only 9p) under a tmpfs overlay: every
+# host file is visible at the same path, writes anywhere succeed but are
+# thrown away at power-off, except those to /results (the results
+# directory, writable 9p). /tmp and /run are fresh tmpfs (host files there
+# are NOT visible), unless the repository itself lives below them.
+# modprobe works (/lib/modules is the host's). Each test runs as root with
+# cwd = the repository and TESSERA_REPO=<repo>, TESSERA_RESULTS=/results,
+# TESSERA_IN_VM=1, TESSERA_TEST_NAME=NAME, stdin /dev/null.
+#
 # Environment: QEMU=path of qemu-system-x86_64 (default: the output of
 # scripts/build-qemu.sh --print-path); TESSERA_CACHE (used by the scripts
 # that build things; this one only writes below build/).
