@@ -370,7 +370,7 @@ static struct pci_driver tessera_pci_driver = {
 	.probe = tessera_probe,
 	.remove = tessera_remove,
 	.shutdown = tessera_shutdown,
-	.driver.dev_groups = tessera_dev_groups,
+	.dev_groups = tessera_dev_groups,
 };
 
 static int __init tessera_init(void)
