@@ -1490,8 +1490,8 @@ int64_t tcore_engine_pace_ns(const struct tcore_dev *d, unsigned int e,
 {
 	int64_t ahead;
 
-	if (e >= d->engines)
-		return 0;
+	if (e >= d->engines || d->eng[e].preempt_pending)
+		return 0;	/* a preemption point is due now */
 	ahead = d->eng[e].clock + (int64_t)TCORE_MAX_STEP_COST_NS -
 		TCORE_PACE_SLACK_NS - now;
 	return ahead > 0 ? ahead : 0;
