@@ -61,8 +61,23 @@ static int ctx_id_alloc(struct tessera_device *tdev)
  */
 struct tessera_ctx *tessera_ctx_create(struct tessera_device *tdev)
 {
-	u64 vram_size = (u64)tessera_ctx_vram_mb << 20;
-	u64 gart_size = (u64)tessera_ctx_gart_mb << 20;
+	return tessera_ctx_create_sized(tdev, (u64)tessera_ctx_vram_mb << 20,
+					(u64)tessera_ctx_gart_mb << 20);
+}
+
+/**
+ * tessera_ctx_create_sized() - tessera_ctx_create() with given window sizes
+ * @tdev: device
+ * @vram_size: VRAM window bytes (power of two, >= 64 KiB)
+ * @gart_size: GART window bytes (power of two multiple of 4 KiB)
+ *
+ * Used by the vGPU mediation layer, whose partitions depend on the type.
+ *
+ * Return: as tessera_ctx_create().
+ */
+struct tessera_ctx *tessera_ctx_create_sized(struct tessera_device *tdev,
+					     u64 vram_size, u64 gart_size)
+{
 	u32 ring_size = tessera_ring_kb << 10;
 	struct tessera_ctx *ctx;
 	u32 e;
@@ -71,6 +86,10 @@ struct tessera_ctx *tessera_ctx_create(struct tessera_device *tdev)
 	gart_size = min_t(u64, gart_size,
 			  rounddown_pow_of_two(tdev->gart_entries) <<
 			  TESSERA_PAGE_SHIFT);
+	/* Rings of every engine must leave room in a small window. */
+	while (ring_size > TESSERA_RING_MIN_SIZE &&
+	       (u64)ring_size * TESSERA_MAX_ENGINES * 2 > vram_size)
+		ring_size >>= 1;
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);

@@ -357,6 +357,8 @@ void tessera_gart_unmap(struct tessera_ctx *ctx,
 
 /* tessera_ctx.c */
 struct tessera_ctx *tessera_ctx_create(struct tessera_device *tdev);
+struct tessera_ctx *tessera_ctx_create_sized(struct tessera_device *tdev,
+					     u64 vram_size, u64 gart_size);
 void tessera_ctx_destroy(struct tessera_ctx *ctx);
 void tessera_ctx_kill(struct tessera_ctx *ctx);
 int tessera_ctx_bo_alloc(struct tessera_ctx *ctx, u64 size,
