@@ -460,6 +460,8 @@ static void tessera_write_config(PCIDevice *pdev, uint32_t addr,
     if (pci_is_express(pdev)) {
         pcie_cap_flr_write_config(pdev, addr, val, len);
     }
+    /* MSI-X enable/disable switches between MSI-X and INTx */
+    tessera_irq_deliver(TESSERA_GPU(pdev));
 }
 
 /* Device reset: bus reset and FLR (pci_device_reset) come here. */

@@ -192,7 +192,9 @@
 /* ------------------------------------------------ GPU virtual addresses */
 /* A context's address space: [0, VRAM window size) is its VRAM window;
  * [TESSERA_VA_GART, TESSERA_VA_GART + GART window size * 4K) is its GART
- * window. Anything else faults with TESSERA_FAULT_BAD_ADDRESS.
+ * window. An access outside them faults with TESSERA_FAULT_VRAM_RANGE if it
+ * starts below TESSERA_VA_GART, else with TESSERA_FAULT_GART_RANGE (see the
+ * spec, "Address translation").
  */
 #define TESSERA_VA_GART			TESSERA_BIT_ULL(40)
 
@@ -263,7 +265,7 @@
 #define TESSERA_FAULT_BAD_OPCODE	5	/* unknown, or wrong engine */
 #define TESSERA_FAULT_BAD_LENGTH	6	/* length field or operand size */
 #define TESSERA_FAULT_BAD_ALIGN		7	/* misaligned operand */
-#define TESSERA_FAULT_BAD_ADDRESS	8	/* VA in no window's range */
+#define TESSERA_FAULT_BAD_ADDRESS	8	/* reserved: not raised by 1.0 */
 #define TESSERA_FAULT_BAD_NESTING	9	/* batch op in wrong place */
 #define TESSERA_FAULT_BAD_CONTEXT	10	/* ctx invalid / out of range */
 #define TESSERA_FAULT_DMA_ERROR		11	/* bus/IOMMU error on DMA */
