@@ -303,6 +303,110 @@ def run(q):
     q.cfg_w32(0x10, BAR0)
     check('FLR cleared SCRATCH', q.r32(BAR0 + R['REG_SCRATCH']) == 0)
 
+    run_hostile(q)
+
+
+def setup_ctx0(q, gart_pages):
+    """ctx 0: VRAM window [1 MiB, +8 MiB), GART window entries [0, n)."""
+    q.w32(BAR0 + ENG_REG(0, R['ENG_CTRL']), R['ENG_CTRL_RESET'])
+    q.w32(BAR0 + ENG_REG(1, R['ENG_CTRL']), R['ENG_CTRL_RESET'])
+    q.w64(BAR0 + CTX_REG(0, R['CTX_VRAM_BASE_LO']), 1 << 20)
+    q.w64(BAR0 + CTX_REG(0, R['CTX_VRAM_SIZE_LO']), 8 << 20)
+    q.w32(BAR0 + CTX_REG(0, R['CTX_GART_BASE']), 0)
+    q.w32(BAR0 + CTX_REG(0, R['CTX_GART_SIZE']), len(gart_pages))
+    q.w32(BAR0 + CTX_REG(0, R['CTX_CTRL']), R['CTX_CTRL_VALID'])
+    for i, a in enumerate(gart_pages):
+        q.w64(BAR0 + GART(i), a | R['GART_VALID'] | R['GART_WRITABLE'])
+
+
+def ring0(q, e, ring_va, dws):
+    """Write dws at ring_va (ctx 0, VRAM) as the ring of engine e, start."""
+    vb = 1 << 20
+    q.w64(BAR0 + RING_REG(0, e, R['RING_BASE_LO']), ring_va)
+    q.w32(BAR0 + RING_REG(0, e, R['RING_SIZE']), 4096)
+    q.w32(BAR0 + RING_REG(0, e, R['RING_HEAD']), 0)
+    for i, d in enumerate(dws):
+        q.w32(BAR2 + vb + ring_va + 4 * i, d)
+    q.w32(BAR0 + RING_REG(0, e, R['RING_TAIL']), 4 * len(dws))
+    q.w32(BAR0 + ENG_REG(e, R['ENG_CTX']), 0)
+    q.w32(BAR0 + ENG_REG(e, R['ENG_CTRL']), R['ENG_CTRL_START'])
+
+
+def run_hostile(q):
+    va = R['VA_GART']
+    q.cfg_w32(0x10, BAR0)                # BARs again after the FLR
+    q.cfg_w32(0x18, BAR2)
+    q.cfg_w32(0x1c, 0)
+    q.cfg_w32(0x20, BAR4)
+    q.cfg_w32(0x24, 0)
+    q.cfg_w16(0x04, 0x6)                 # memory + bus master
+    # An engine DMA that resets the whole device through BAR0.
+    setup_ctx0(q, [BAR0])
+    ring0(q, 0, 0, [CMD(R['OP_FILL'], 0, R['FILL_LEN']), (va + R['REG_RESET']) & 0xffffffff,
+                    va >> 32, 4, R['RESET_MAGIC']])
+    time.sleep(0.2)
+    check('engine DMA writing REG_RESET resets the device',
+          q.r32(BAR0 + CTX_REG(0, R['CTX_CTRL'])) == 0 and
+          q.r32(BAR0 + ENG_REG(0, R['ENG_STATUS'])) == 0)
+    # An engine DMA that resets its own engine.
+    setup_ctx0(q, [BAR0 + R['CSR_ENGINE_BASE']])
+    ring0(q, 0, 0, [CMD(R['OP_FILL'], 0, R['FILL_LEN']), (va + R['ENG_CTRL']) & 0xffffffff,
+                    va >> 32, 4, R['ENG_CTRL_RESET']])
+    time.sleep(0.2)
+    check('engine DMA resetting its own engine',
+          q.r32(BAR0 + ENG_REG(0, R['ENG_STATUS'])) == 0 and
+          q.r32(BAR0 + ENG_REG(0, R['ENG_FAULT_CODE'])) == 0 and
+          q.r32(BAR0 + CTX_REG(0, R['CTX_CTRL'])) == 1)
+    # Engines looping on DMA reads of BAR0/BAR4 (MMIO: needs the BQL) while
+    # the "vCPU" resets: no deadlock, every reset returns quickly.
+    worst = 0.0
+    for it in range(10):
+        setup_ctx0(q, [BAR0, BAR4])
+        batch = 0x8000
+        b = [CMD(R['OP_COPY'], 0, R['COPY_LEN']), 0x20000, 0, va & 0xffffffff, va >> 32, 4096,
+             CMD(R['OP_COPY'], 0, R['COPY_LEN']), 0x21000, 0, (va + 4096) & 0xffffffff,
+             va >> 32, 4096,
+             CMD(R['OP_BATCH_JUMP'], 0, R['BATCH_JUMP_LEN']), batch, 0, 4 * 16]
+        for i, d in enumerate(b):
+            q.w32(BAR2 + (1 << 20) + batch + 4 * i, d)
+        call = [CMD(R['OP_BATCH_CALL'], 0, R['BATCH_CALL_LEN']), batch, 0, 4 * 16]
+        ring0(q, 0, 0, call)
+        ring0(q, 1, 0x1000, call)
+        time.sleep(0.02)
+        t0 = time.time()
+        if it % 3 == 0:
+            q.w32(BAR0 + R['REG_RESET'], R['RESET_MAGIC'])
+        elif it % 3 == 1:
+            q.cfg_w16(0x60 + 8, 0x8000)      # FLR
+            q.cfg_w32(0x10, BAR0)
+            q.cfg_w32(0x18, BAR2)
+            q.cfg_w32(0x20, BAR4)
+            q.cfg_w16(0x04, 0x6)
+        else:
+            q.w32(BAR0 + ENG_REG(0, R['ENG_CTRL']), R['ENG_CTRL_RESET'])
+            q.w32(BAR0 + ENG_REG(1, R['ENG_CTRL']), R['ENG_CTRL_RESET'])
+        worst = max(worst, time.time() - t0)
+    check('resets under MMIO-DMA load return (worst %.1f ms)' % (worst * 1000),
+          worst < 1.0 and q.r32(BAR0 + ENG_REG(0, R['ENG_STATUS'])) == 0 and
+          q.r32(BAR0 + ENG_REG(1, R['ENG_STATUS'])) == 0)
+    # A 10 s BUSY is abandoned at once by a reset.
+    setup_ctx0(q, [])
+    ring0(q, 0, 0, [CMD(R['OP_BUSY'], 0, R['BUSY_LEN']), 10000000000 & 0xffffffff,
+                    10000000000 >> 32])
+    q.step(1000000)
+    t0 = time.time()
+    q.w32(BAR0 + R['REG_RESET'], R['RESET_MAGIC'])
+    check('reset abandons a long BUSY', time.time() - t0 < 0.5 and
+          q.r32(BAR0 + ENG_REG(0, R['ENG_STATUS'])) == 0)
+    # Bus mastering off: GART accesses fail with DMA_ERROR.
+    setup_ctx0(q, [0x100000])
+    q.cfg_w16(0x04, 0x2)
+    ring0(q, 0, 0, [CMD(R['OP_FILL'], 0, R['FILL_LEN']), va & 0xffffffff, va >> 32, 4, 1])
+    st = wait_state(q, 0, R['ENG_STATE_FAULTED'])
+    check('bus master disabled -> DMA_ERROR',
+          q.r32(BAR0 + ENG_REG(0, R['ENG_FAULT_CODE'])) == R['FAULT_DMA_ERROR'])
+    q.cfg_w16(0x04, 0x6)
+
 
 if __name__ == '__main__':
     sys.exit(main())
