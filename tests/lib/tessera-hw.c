@@ -73,15 +73,14 @@ const char *tess_fault_name(u32 code)
 		[TESSERA_FAULT_BAD_RING] = "BAD_RING",
 	};
 
-	if (code < sizeof(names) / sizeof(names[0]) && names[code])
+	if (code < ARRAY_SIZE(names) && names[code])
 		return names[code];
 	return "?";
 }
 
 /* ------------------------------------------------------------ device */
 
-static void set_err(struct tess_dev *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void set_err(struct tess_dev *t, const char *fmt, ...) __printf(2, 3);
 
 static void set_err(struct tess_dev *t, const char *fmt, ...)
 {
@@ -131,6 +130,11 @@ int tess_open(struct tess_dev *t, const char *bdf)
 	    !vfio_region_get(&t->vfio, TESSERA_BAR_DOORBELL)) {
 		set_err(t, "%s lacks BAR0, BAR2 or BAR4", bdf);
 		ret = -ENODEV;
+		goto fail;
+	}
+	ret = vfio_pci_set_master(&t->vfio, true);
+	if (ret) {
+		set_err(t, "%s: enabling bus mastering: %s", bdf, strerror(-ret));
 		goto fail;
 	}
 	t->csr = t->vfio.regions[TESSERA_BAR_CSR].map;
@@ -197,7 +201,7 @@ u32 tess_rd32(struct tess_dev *t, u32 off)
 	u32 v;
 
 	if (t->csr && off <= TESSERA_CSR_BAR_SIZE - 4)
-		return *(volatile u32 *)((volatile u8 *)t->csr + off);
+		return mmio_rd32((u8 *)t->csr + off);
 	if (vfio_region_read(&t->vfio, TESSERA_BAR_CSR, off, &v, 4)) {
 		t->io_errors++;
 		return ~0u;
@@ -208,7 +212,7 @@ u32 tess_rd32(struct tess_dev *t, u32 off)
 void tess_wr32(struct tess_dev *t, u32 off, u32 val)
 {
 	if (t->csr && off <= TESSERA_CSR_BAR_SIZE - 4) {
-		*(volatile u32 *)((volatile u8 *)t->csr + off) = val;
+		mmio_wr32((u8 *)t->csr + off, val);
 		return;
 	}
 	if (vfio_region_write(&t->vfio, TESSERA_BAR_CSR, off, &val, 4))
@@ -225,7 +229,7 @@ u64 tess_rd64(struct tess_dev *t, u32 off)
 	u32 lo, hi;
 
 	if (t->csr && off <= TESSERA_CSR_BAR_SIZE - 8 && !(off & 7))
-		return *(volatile u64 *)((volatile u8 *)t->csr + off);
+		return mmio_rd64((u8 *)t->csr + off);
 	lo = tess_rd32(t, off);
 	hi = tess_rd32(t, off + 4);
 	return (u64)hi << 32 | lo;
@@ -234,7 +238,7 @@ u64 tess_rd64(struct tess_dev *t, u32 off)
 void tess_wr64(struct tess_dev *t, u32 off, u64 val)
 {
 	if (t->csr && off <= TESSERA_CSR_BAR_SIZE - 8 && !(off & 7)) {
-		*(volatile u64 *)((volatile u8 *)t->csr + off) = val;
+		mmio_wr64((u8 *)t->csr + off, val);
 		return;
 	}
 	tess_wr32(t, off, lo32(val));

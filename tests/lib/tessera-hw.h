@@ -31,9 +31,9 @@
  */
 struct tess_dev {
 	struct vfio_dev vfio;
-	volatile void *csr;
-	volatile void *vram;
-	volatile void *db;
+	void *csr;
+	void *vram;
+	void *db;
 	u64 vram_size;
 	unsigned int engines;
 	unsigned int compute;
@@ -84,8 +84,9 @@ struct tess_fault {
  * @bdf: PCI address, or NULL for $TESSERA_BDF or else the first device
  *       with IDs TESSERA_PCI_VENDOR_ID:TESSERA_PCI_DEVICE_ID
  *
- * Binds the device to vfio-pci if needed, opens it, maps its BARs, checks
- * REG_ID and reads the size registers. @t->err says why on failure.
+ * Binds the device to vfio-pci if needed, opens it, enables bus mastering
+ * (DMA and MSI-X), maps its BARs, checks REG_ID and reads the size
+ * registers. @t->err says why on failure.
  *
  * Return: 0, -ENOENT if there is no such device, or a negative errno.
  */

@@ -28,8 +28,7 @@
 
 #define SYSFS_PCI	"/sys/bus/pci"
 
-static void set_err(struct vfio_dev *dev, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void set_err(struct vfio_dev *dev, const char *fmt, ...) __printf(2, 3);
 
 static void set_err(struct vfio_dev *dev, const char *fmt, ...)
 {
@@ -358,8 +357,9 @@ int vfio_dev_open(struct vfio_dev *dev, const char *bdf)
 	if (ioctl(dev->container_fd, VFIO_SET_IOMMU, type)) {
 		ret = -errno;
 		set_err(dev, "VFIO_SET_IOMMU: %s%s", strerror(errno),
-			errno == EPERM ? " (no interrupt remapping? see "
-			"vfio_iommu_type1.allow_unsafe_interrupts)" : "");
+			errno == EPERM ?
+			" (no interrupt remapping? see vfio_iommu_type1.allow_unsafe_interrupts)" :
+			"");
 		goto fail;
 	}
 	dev->device_fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
@@ -443,35 +443,51 @@ static bool natural(u64 off, size_t len)
 	return (len == 1 || len == 2 || len == 4 || len == 8) && !(off & (len - 1));
 }
 
-static void mmio_read(volatile void *src, void *dst, size_t len)
+static void mmio_read(void *src, void *dst, size_t len)
 {
 	switch (len) {
-	case 1: *(u8 *)dst = *(volatile u8 *)src; break;
-	case 2: *(u16 *)dst = *(volatile u16 *)src; break;
-	case 4: *(u32 *)dst = *(volatile u32 *)src; break;
-	case 8: *(u64 *)dst = *(volatile u64 *)src; break;
+	case 1:
+		*(u8 *)dst = mmio_rd8(src);
+		break;
+	case 2:
+		*(u16 *)dst = mmio_rd16(src);
+		break;
+	case 4:
+		*(u32 *)dst = mmio_rd32(src);
+		break;
+	case 8:
+		*(u64 *)dst = mmio_rd64(src);
+		break;
 	}
 }
 
-static void mmio_write(volatile void *dst, const void *src, size_t len)
+static void mmio_write(void *dst, const void *src, size_t len)
 {
 	switch (len) {
-	case 1: *(volatile u8 *)dst = *(const u8 *)src; break;
-	case 2: *(volatile u16 *)dst = *(const u16 *)src; break;
-	case 4: *(volatile u32 *)dst = *(const u32 *)src; break;
-	case 8: *(volatile u64 *)dst = *(const u64 *)src; break;
+	case 1:
+		mmio_wr8(dst, *(const u8 *)src);
+		break;
+	case 2:
+		mmio_wr16(dst, *(const u16 *)src);
+		break;
+	case 4:
+		mmio_wr32(dst, *(const u32 *)src);
+		break;
+	case 8:
+		mmio_wr64(dst, *(const u64 *)src);
+		break;
 	}
 }
 
 /* Bulk copy from/to a mapping: 8-byte accesses where aligned, else bytes. */
-static void mmio_copy_from(volatile u8 *src, u8 *dst, size_t len)
+static void mmio_copy_from(u8 *src, u8 *dst, size_t len)
 {
 	while (len && ((unsigned long)src & 7)) {
-		*dst++ = *src++;
+		*dst++ = mmio_rd8(src++);
 		len--;
 	}
 	while (len >= 8) {
-		u64 v = *(volatile u64 *)src;
+		u64 v = mmio_rd64(src);
 
 		memcpy(dst, &v, 8);
 		src += 8;
@@ -479,26 +495,26 @@ static void mmio_copy_from(volatile u8 *src, u8 *dst, size_t len)
 		len -= 8;
 	}
 	while (len--)
-		*dst++ = *src++;
+		*dst++ = mmio_rd8(src++);
 }
 
-static void mmio_copy_to(volatile u8 *dst, const u8 *src, size_t len)
+static void mmio_copy_to(u8 *dst, const u8 *src, size_t len)
 {
 	while (len && ((unsigned long)dst & 7)) {
-		*dst++ = *src++;
+		mmio_wr8(dst++, *src++);
 		len--;
 	}
 	while (len >= 8) {
 		u64 v;
 
 		memcpy(&v, src, 8);
-		*(volatile u64 *)dst = v;
+		mmio_wr64(dst, v);
 		src += 8;
 		dst += 8;
 		len -= 8;
 	}
 	while (len--)
-		*dst++ = *src++;
+		mmio_wr8(dst++, *src++);
 }
 
 static int region_check(struct vfio_dev *dev, unsigned int index, u64 off,
@@ -622,6 +638,21 @@ int vfio_pci_find_cap(struct vfio_dev *dev, u8 cap_id)
 			return ret;
 	}
 	return 0;
+}
+
+int vfio_pci_set_master(struct vfio_dev *dev, bool on)
+{
+	u32 cmd;
+	int ret;
+
+	ret = vfio_config_read(dev, PCI_COMMAND, &cmd, 2);
+	if (ret)
+		return ret;
+	if (on)
+		cmd |= PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY;
+	else
+		cmd &= ~PCI_COMMAND_MASTER;
+	return vfio_config_write(dev, PCI_COMMAND, cmd, 2);
 }
 
 int vfio_dma_alloc(struct vfio_dev *dev, struct vfio_dma_buf *buf,

@@ -22,6 +22,57 @@ typedef __u64 u64;
 
 #define VFIO_DEV_MAX_IRQS	32
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+#ifndef __printf
+#define __printf(a, b)		__attribute__((format(printf, a, b)))
+#endif
+
+/*
+ * MMIO through a BAR mapping: one access of exactly the given width that
+ * the compiler may neither drop, merge nor split (relaxed atomics).
+ */
+static inline u8 mmio_rd8(const void *p)
+{
+	return __atomic_load_n((const u8 *)p, __ATOMIC_RELAXED);
+}
+
+static inline u16 mmio_rd16(const void *p)
+{
+	return __atomic_load_n((const u16 *)p, __ATOMIC_RELAXED);
+}
+
+static inline u32 mmio_rd32(const void *p)
+{
+	return __atomic_load_n((const u32 *)p, __ATOMIC_RELAXED);
+}
+
+static inline u64 mmio_rd64(const void *p)
+{
+	return __atomic_load_n((const u64 *)p, __ATOMIC_RELAXED);
+}
+
+static inline void mmio_wr8(void *p, u8 v)
+{
+	__atomic_store_n((u8 *)p, v, __ATOMIC_RELAXED);
+}
+
+static inline void mmio_wr16(void *p, u16 v)
+{
+	__atomic_store_n((u16 *)p, v, __ATOMIC_RELAXED);
+}
+
+static inline void mmio_wr32(void *p, u32 v)
+{
+	__atomic_store_n((u32 *)p, v, __ATOMIC_RELAXED);
+}
+
+static inline void mmio_wr64(void *p, u64 v)
+{
+	__atomic_store_n((u64 *)p, v, __ATOMIC_RELAXED);
+}
+
 /**
  * struct vfio_region - one region of a VFIO device
  * @index: VFIO_PCI_*_REGION_INDEX
@@ -212,6 +263,18 @@ int vfio_config_write(struct vfio_dev *dev, unsigned int off, u32 val,
  * Return: the capability's offset, 0 if absent, or a negative errno.
  */
 int vfio_pci_find_cap(struct vfio_dev *dev, u8 cap_id);
+
+/**
+ * vfio_pci_set_master() - set or clear Bus Master Enable in PCI_COMMAND
+ * @dev: the device
+ * @on: enable (true) or disable (false)
+ *
+ * vfio-pci does not enable bus mastering: a userspace driver must, else the
+ * device's DMA and MSI-X messages go nowhere.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vfio_pci_set_master(struct vfio_dev *dev, bool on);
 
 /**
  * vfio_dma_alloc() - allocate system memory and map it for device DMA

@@ -306,4 +306,21 @@ FIXTURE_TEARDOWN(model)
 	model_release(&self->m);
 }
 
+/* ring_run() / tess_ring_wait_idle() that log the fault when one happens. */
+#define ASSERT_RING_OK(r, expr) do {					\
+	struct tess_ring *__r = (r);					\
+	int __rr = (expr);						\
+	if (__rr) {							\
+		struct tess_fault __f;					\
+		tess_eng_fault(__r->t, __r->eng, &__f);			\
+		TH_LOG("ctx %u engine %u: %s, state %u, head 0x%x tail 0x%x, " \
+		       FAULT_FMT, __r->ctx, __r->eng, strerror(-__rr),	\
+		       tess_eng_state(__r->t, __r->eng),		\
+		       tess_ring_head(__r), __r->tail, FAULT_ARGS(__f)); \
+	}								\
+	ASSERT_EQ(0, __rr);						\
+} while (0)
+#define ASSERT_RUN(r)		ASSERT_RING_OK(r, ring_run(__r))
+#define ASSERT_IDLE(r)		ASSERT_RING_OK(r, tess_ring_wait_idle(__r, TMO_MS))
+
 #endif /* TESSERA_TESTS_MODEL_COMMON_H */

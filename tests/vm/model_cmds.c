@@ -86,7 +86,7 @@ TEST_F_TIMEOUT(model, nop_and_fence, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, tess_emit_nop(r, 1));
 	ASSERT_EQ(0, tess_emit_nop(r, 7));
 	ASSERT_EQ(0, tess_emit_fence(r, 0, v1, 0));
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 	EXPECT_EQ(v1, tess_rd64(t, TESSERA_CTX_RING_REG(CTX_A, 0,
 							TESSERA_RING_FENCE_LO)));
 	EXPECT_EQ(v1, tess_rd64(t, TESSERA_ENG_REG(0, TESSERA_ENG_FENCE_LO)));
@@ -109,7 +109,7 @@ TEST_F_TIMEOUT(model, nop_and_fence, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, tess_emit_fence(r, TESSERA_FENCE_WRITE, v2, DST_VA + 8));
 	ASSERT_EQ(0, tess_emit_fence(r, TESSERA_FENCE_WRITE | TESSERA_FENCE_IRQ,
 				     v3, tess_gart_va(3, 0x10)));
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 	EXPECT_EQ(v2, tess_vram_rd64(t, a_vram(DST_VA + 8)));
 	EXPECT_EQ(0, tess_vram_rd64(t, a_vram(DST_VA)));
 	EXPECT_EQ(0, tess_vram_rd64(t, a_vram(DST_VA + 16)));
@@ -140,7 +140,7 @@ TEST_F_TIMEOUT(model, copy_vram_to_vram, TEST_TIMEOUT_S)
 	struct tess_ring *r = &m->a[0];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		u32 len = cases[i].len;
 		u64 src = SRC_VA + cases[i].soff, dst = DST_VA + cases[i].doff;
 		u8 *data = xmalloc(len);
@@ -150,7 +150,8 @@ TEST_F_TIMEOUT(model, copy_vram_to_vram, TEST_TIMEOUT_S)
 		ASSERT_EQ(0, tess_vram_write(t, a_vram(src), data, len));
 		ASSERT_EQ(0, tess_vram_fill32(t, a_vram(DST_VA), 2 * MIB, 0xcdcdcdcd));
 		ASSERT_EQ(0, tess_emit_copy(r, dst, src, len));
-		ASSERT_EQ(0, ring_run(r)) TH_LOG("case %u", i);
+		TH_LOG("case %u", i);
+		ASSERT_RUN(r);
 		bad = vram_diff(t, a_vram(dst), data, len);
 		EXPECT_EQ(-1, bad) TH_LOG("case %u: byte %ld differs", i, bad);
 		/* Nothing written around the destination. */
@@ -184,7 +185,7 @@ TEST_F_TIMEOUT(model, copy_through_gart, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, tess_vram_write(t, a_vram(SRC_VA), data, len));
 
 	ASSERT_EQ(0, tess_emit_copy(r, gva, SRC_VA, len));
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 	gart_gather(m, gva, back, len);
 	EXPECT_EQ(0, memcmp(data, back, len));
 	/* Bytes around the destination in the first and last page intact. */
@@ -193,7 +194,7 @@ TEST_F_TIMEOUT(model, copy_through_gart, TEST_TIMEOUT_S)
 
 	/* System memory -> system memory (GART to GART). */
 	ASSERT_EQ(0, tess_emit_copy(r, gva2, gva, len));
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 	memset(back, 0, len);
 	gart_gather(m, gva2, back, len);
 	EXPECT_EQ(0, memcmp(data, back, len));
@@ -203,7 +204,7 @@ TEST_F_TIMEOUT(model, copy_through_gart, TEST_TIMEOUT_S)
 	gart_scatter(m, gva, data, len);
 	ASSERT_EQ(0, tess_vram_fill32(t, a_vram(DST_VA), len + GUARD + 4, 0));
 	ASSERT_EQ(0, tess_emit_copy(r, DST_VA, gva, len));
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 	bad = vram_diff(t, a_vram(DST_VA), data, len);
 	EXPECT_EQ(-1, bad) TH_LOG("byte %ld differs", bad);
 	EXPECT_EQ(-1, tess_vram_check32(t, a_vram(DST_VA + len), GUARD, 0));
@@ -227,7 +228,7 @@ TEST_F_TIMEOUT(model, fill, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, tess_emit_fill(r, DST_VA + MIB, MIB, 0x5a5a0001));
 	ASSERT_EQ(0, tess_emit_fill(r, DST_VA + 32, 0, 0xffffffff));
 	ASSERT_EQ(0, tess_emit_fill(r, gva, glen, 0x600df00d));
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 
 	EXPECT_EQ(0, tess_vram_rd32(t, a_vram(DST_VA)));
 	EXPECT_EQ(0x11111111, tess_vram_rd32(t, a_vram(DST_VA + 4)));
@@ -273,7 +274,7 @@ TEST_F_TIMEOUT(model, axpy, TEST_TIMEOUT_S)
 	gart_scatter(m, gy, y, gn * 4);
 	ASSERT_EQ(0, tess_emit_axpy(r, gy, SRC_VA, gn, a));
 	ASSERT_EQ(0, tess_emit_axpy(r, DST_VA + 4 * MIB, SRC_VA, 0, 5));
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 	ASSERT_EQ(0, tess_vram_read(t, a_vram(DST_VA), got, n * 4));
 	for (i = 0; i < n; i++)
 		if (got[i] != want[i])
@@ -306,7 +307,7 @@ TEST_F_TIMEOUT(model, checksum, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, tess_emit_checksum(r, DST_VA + 4, SRC_VA + 1, n));
 	ASSERT_EQ(0, tess_emit_checksum(r, DST_VA + 8, gsrc, gn));
 	ASSERT_EQ(0, tess_emit_checksum(r, tess_gart_va(50, 0x40), SRC_VA + 1, 1));
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 	EXPECT_EQ(tess_fnv1a(data, n), tess_vram_rd32(t, a_vram(DST_VA + 4)));
 	EXPECT_EQ(tess_fnv1a(data + 17, gn), tess_vram_rd32(t, a_vram(DST_VA + 8)));
 	EXPECT_EQ(tess_fnv1a(data, 1), *(u32 *)sys_ptr(m, 50, 0x40));
@@ -356,7 +357,7 @@ TEST_F_TIMEOUT(model, batches, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, tess_emit_batch_call(r, b3, n3 * 4));
 	ASSERT_EQ(0, tess_emit_batch_call(r, gb, n4 * 4));
 	ASSERT_EQ(0, tess_emit_fence(r, TESSERA_FENCE_WRITE, 2, DST_VA + 0xe00));
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 
 	EXPECT_EQ(-1, tess_vram_check32(t, a_vram(DST_VA), 256, 0x11111111));
 	EXPECT_EQ(-1, tess_vram_check32(t, a_vram(DST_VA + 0x400), 256, 0x22222222));
@@ -385,7 +386,7 @@ TEST_F_TIMEOUT(model, ring_wrap_around, TEST_TIMEOUT_S)
 	/* Start two dwords before the end: the FILL straddles it. */
 	ASSERT_EQ(0, tess_ring_set_pos(&r, TESSERA_RING_MIN_SIZE - 8));
 	ASSERT_EQ(0, tess_emit_fill(&r, DATA_VA, 64, 0x0b0b0b0b));
-	ASSERT_EQ(0, ring_run(&r));
+	ASSERT_RUN(&r);
 	EXPECT_EQ(-1, tess_vram_check32(t, b_vram(DATA_VA), 64, 0x0b0b0b0b));
 	EXPECT_EQ(12, tess_ring_head(&r));
 
@@ -404,9 +405,9 @@ TEST_F_TIMEOUT(model, ring_wrap_around, TEST_TIMEOUT_S)
 			ASSERT_EQ(0, ret);
 			/* Keep a little room: flush when the ring fills. */
 			if ((i & 31) == 31)
-				ASSERT_EQ(0, ring_run(&r));
+				ASSERT_RUN(&r);
 		}
-		ASSERT_EQ(0, ring_run(&r)) TH_LOG("round %u", round);
+		ASSERT_RUN(&r);
 	}
 	for (val = 1; val <= 1000; val++) {
 		if ((val - 1) % 10 == 9)
@@ -441,7 +442,7 @@ TEST_F_TIMEOUT(model, all_engines_together, TEST_TIMEOUT_S)
 	for (e = 0; e < t->engines; e++)
 		ASSERT_EQ(0, ring_go(&m->a[e]));
 	for (e = 0; e < t->engines; e++) {
-		ASSERT_EQ(0, tess_ring_wait_idle(&m->a[e], TMO_MS)) TH_LOG("engine %u", e);
+		ASSERT_IDLE(&m->a[e]);
 		/* Context B on the same engines afterwards. */
 		ASSERT_EQ(TESSERA_ENG_STATE_WAITING, tess_eng_state(t, e));
 		ASSERT_EQ(0, tess_eng_preempt(t, e));
@@ -451,7 +452,7 @@ TEST_F_TIMEOUT(model, all_engines_together, TEST_TIMEOUT_S)
 	for (e = 0; e < t->engines; e++) {
 		u64 d = DST_VA + e * 0x40000;
 
-		ASSERT_EQ(0, tess_ring_wait_idle(&m->b[e], TMO_MS)) TH_LOG("engine %u", e);
+		ASSERT_IDLE(&m->b[e]);
 		EXPECT_EQ(-1, tess_vram_check32(t, a_vram(d), 0x40000, 0xe0e00000 | e));
 		EXPECT_EQ(-1, tess_vram_check32(t, b_vram(DATA_VA + e * 0x1000), 0x1000,
 						0xb0b00000 | e));
@@ -490,7 +491,7 @@ TEST_F_TIMEOUT(model, busy_ns_accounting, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, tess_emit_axpy(r, DST_VA + 0x20000, SRC_VA, 1000, 3));
 	ASSERT_EQ(0, tess_emit_checksum(r, DST_VA + 0x30000, SRC_VA, 777));
 	ASSERT_EQ(0, tess_emit_busy(r, 12345));
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 	EXPECT_EQ(want, tess_eng_busy_ns(t, 0) - before);
 	/* Another engine was not charged. */
 	if (t->engines > 1)
@@ -510,7 +511,7 @@ TEST_F_TIMEOUT(model, busy_device_time, TEST_TIMEOUT_S)
 	b0 = tess_eng_busy_ns(t, 0);
 	ASSERT_EQ(0, tess_emit_busy(r, ns));
 	t0 = tess_timestamp(t);
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 	t1 = tess_timestamp(t);
 	b1 = tess_eng_busy_ns(t, 0);
 	EXPECT_EQ(tessera_cmd_cost_ns(TESSERA_OP_BUSY, ns), b1 - b0);
@@ -533,7 +534,7 @@ TEST_F_TIMEOUT(model, zero_sizes, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, tess_emit_fill(r, DST_VA, 0, 0));
 	ASSERT_EQ(0, tess_emit_axpy(r, DST_VA, SRC_VA, 0, 7));
 	ASSERT_EQ(0, tess_emit_fence(r, 0, 9, 0));
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 	EXPECT_EQ(-1, tess_vram_check32(t, a_vram(DST_VA), 64, 0x99999999));
 	EXPECT_EQ(9, tess_rd64(t, TESSERA_CTX_RING_REG(CTX_A, 0,
 						       TESSERA_RING_FENCE_LO)));

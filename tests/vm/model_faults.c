@@ -70,8 +70,7 @@ static void check_works(struct __test_metadata *_metadata, struct model *m,
 	fence++;
 	ASSERT_EQ(0, tess_emit_fill(r, va, 0x1000, pattern));
 	ASSERT_EQ(0, tess_emit_fence(r, 0, fence, 0));
-	ASSERT_EQ(0, ring_run(r)) TH_LOG("engine %u ctx %u does not work",
-					 r->eng, r->ctx);
+	ASSERT_RUN(r);
 	EXPECT_EQ(-1, tess_vram_check32(&m->t, base + va, 0x1000, pattern));
 	EXPECT_EQ(fence, tess_rd64(&m->t, TESSERA_CTX_RING_REG(r->ctx, r->eng,
 							TESSERA_RING_FENCE_LO)));
@@ -182,7 +181,7 @@ TEST_F_TIMEOUT(model, window_violations, TEST_TIMEOUT_S)
 	EXPECT_EQ(-1, model_check_sentinels(m));
 	EXPECT_TRUE(out_pages_intact(&o));
 	if (t->engines > 1) {
-		ASSERT_EQ(0, tess_ring_wait_idle(other, TMO_MS));
+		ASSERT_IDLE(other);
 		EXPECT_EQ(-1, tess_vram_check32(t, b_vram(DATA_VA), 0x10000,
 						0xb1b1b1b1));
 	}
@@ -285,7 +284,7 @@ TEST_F_TIMEOUT(model, batch_faults, TEST_TIMEOUT_S)
 		  false },
 	};
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		u32 pos = r->tail, blen;
 
 		n = tess_enc_nop(c, 2);
@@ -345,7 +344,7 @@ TEST_F_TIMEOUT(model, gart_faults, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, tess_gart_set(t, A_GART_BASE + pg, iova, TESSERA_GART_VALID));
 	p[0] = 0x12345678;
 	ASSERT_EQ(0, tess_emit_copy(r, DST_VA, va, 4));
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 	EXPECT_EQ(0x12345678, tess_vram_rd32(t, a_vram(DST_VA)));
 	CASE("fill a read-only page", TESSERA_FAULT_GART_READONLY, va,
 	     ENC(tess_enc_fill, va, 16, 0xbad));
@@ -369,7 +368,7 @@ TEST_F_TIMEOUT(model, gart_faults, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, tess_gart_set(t, A_GART_BASE + pg, iova,
 				   TESSERA_GART_VALID | TESSERA_GART_WRITABLE));
 	ASSERT_EQ(0, tess_eng_start(t, 0, CTX_A));
-	ASSERT_EQ(0, tess_ring_wait_idle(r, TMO_MS));
+	ASSERT_IDLE(r);
 	EXPECT_EQ(0x600d600d, p[0]);
 	EXPECT_EQ(0x600d600d, p[3]);
 	EXPECT_EQ(0, p[4]);
@@ -377,6 +376,28 @@ TEST_F_TIMEOUT(model, gart_faults, TEST_TIMEOUT_S)
 	EXPECT_TRUE(out_pages_intact(&o));
 	EXPECT_EQ(-1, model_check_sentinels(m));
 	vfio_dma_free(&t->vfio, &o.buf);
+}
+
+/* Bus mastering off: system memory accesses fail with FAULT_DMA_ERROR. */
+TEST_F_TIMEOUT(model, dma_error_no_bus_master, TEST_TIMEOUT_S)
+{
+	struct model *m = &self->m;
+	struct tess_dev *t = &m->t;
+	const u64 va = tess_gart_va(3, 0x40);
+	unsigned int e = 0;
+
+	*(u32 *)sys_ptr(m, 3, 0x40) = 0x1234;
+	ASSERT_EQ(0, vfio_pci_set_master(&t->vfio, false));
+	CASE("write with bus mastering off", TESSERA_FAULT_DMA_ERROR, va,
+	     ENC(tess_enc_fill, va, 16, 0xbad));
+	CASE("read with bus mastering off", TESSERA_FAULT_DMA_ERROR, va,
+	     ENC(tess_enc_copy, DST_VA, va, 16));
+	EXPECT_EQ(0x1234, *(u32 *)sys_ptr(m, 3, 0x40));
+	/* On again: it works. */
+	ASSERT_EQ(0, vfio_pci_set_master(&t->vfio, true));
+	ASSERT_EQ(0, tess_emit_fill(&m->a[0], va, 16, 0x600d));
+	ASSERT_RUN(&m->a[0]);
+	EXPECT_EQ(0x600d, *(u32 *)sys_ptr(m, 3, 0x40));
 }
 
 /*
@@ -433,7 +454,7 @@ TEST_F_TIMEOUT(model, bad_contexts, TEST_TIMEOUT_S)
 	struct tess_fault f;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		TH_LOG("case %s", cases[i].name);
 		ASSERT_EQ(0, tess_ctx_setup(t, c, cases[i].vbase, cases[i].vsize,
 					    cases[i].gbase, cases[i].gsize));
@@ -482,7 +503,7 @@ TEST_F_TIMEOUT(model, bad_rings, TEST_TIMEOUT_S)
 	struct tess_fault f;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		TH_LOG("case %s", cases[i].name);
 		tess_ringreg_wr(t, c, e, TESSERA_RING_BASE_LO, (u32)cases[i].base);
 		tess_ringreg_wr(t, c, e, TESSERA_RING_BASE_HI, cases[i].base >> 32);
@@ -572,9 +593,9 @@ TEST_F_TIMEOUT(model, fuzz_commands, 900)
 				TESSERA_CHECKSUM_LEN, TESSERA_BATCH_CALL_LEN,
 				TESSERA_BATCH_JUMP_LEN, 1, TESSERA_BUSY_LEN, 3, 2,
 			};
-			u64 a = vas[prng(&seed) % (sizeof(vas) / sizeof(vas[0]))];
-			u64 b = vas[prng(&seed) % (sizeof(vas) / sizeof(vas[0]))];
-			u32 s = sizes[prng(&seed) % (sizeof(sizes) / sizeof(sizes[0]))];
+			u64 a = vas[prng(&seed) % (ARRAY_SIZE(vas))];
+			u64 b = vas[prng(&seed) % (ARRAY_SIZE(vas))];
+			u32 s = sizes[prng(&seed) % (ARRAY_SIZE(sizes))];
 
 			n = len[op];
 			if (prng(&seed) % 8 == 0)

@@ -152,7 +152,7 @@ TEST_F_TIMEOUT(preempt, midcmd_identical, 900)
 		ASSERT_EQ(0, tess_vram_write(t, a_vram(DST_VA), y0, BIG));
 	b0 = tess_eng_busy_ns(t, 0);
 	hw_op = emit_op(r, op, ref, 1);
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 	cost = tessera_cmd_cost_ns(hw_op, op_size(op));
 	EXPECT_EQ(cost, tess_eng_busy_ns(t, 0) - b0);
 	if (op != P_BUSY)
@@ -182,7 +182,7 @@ TEST_F_TIMEOUT(preempt, midcmd_identical, 900)
 		       rounds, mid);
 		/* Resume to the end (a last START after the final STOPPED). */
 		ASSERT_EQ(0, tess_eng_start(t, 0, CTX_A));
-		ASSERT_EQ(0, tess_ring_wait_idle(r, TMO_MS));
+		ASSERT_IDLE(r);
 		EXPECT_EQ(0, ring_state(r));
 		EXPECT_EQ(cost, tess_eng_busy_ns(t, 0) - b0)
 			TH_LOG("preempted run charged differently");
@@ -275,7 +275,7 @@ TEST_F_TIMEOUT(model, preempt_busy_state, TEST_TIMEOUT_S)
 
 	/* Another context runs on the engine meanwhile. */
 	ASSERT_EQ(0, tess_emit_fill(&m->b[0], DATA_VA, 0x1000, 0xc0c0c0c0));
-	ASSERT_EQ(0, ring_run(&m->b[0]));
+	ASSERT_RUN(&m->b[0]);
 	EXPECT_EQ(-1, tess_vram_check32(t, b_vram(DATA_VA), 0x1000, 0xc0c0c0c0));
 	ASSERT_EQ(0, tess_eng_preempt(t, 0));
 	ASSERT_EQ(0, tess_eng_wait_state(t, 0, TESSERA_ENG_STATE_STOPPED, TMO_MS));
@@ -286,7 +286,7 @@ TEST_F_TIMEOUT(model, preempt_busy_state, TEST_TIMEOUT_S)
 	      tessera_cmd_cost_ns(TESSERA_OP_FENCE, 0) +
 	      tessera_cmd_cost_ns(TESSERA_OP_FILL, 0x1000);
 	ASSERT_EQ(0, tess_eng_start(t, 0, CTX_A));
-	ASSERT_EQ(0, tess_ring_wait_idle(r, TMO_MS));
+	ASSERT_IDLE(r);
 	t1 = tess_timestamp(t);
 	EXPECT_EQ(0, ring_state(r));
 	EXPECT_EQ(77, tess_rd64(t, TESSERA_CTX_RING_REG(CTX_A, 0,
@@ -321,7 +321,7 @@ TEST_F_TIMEOUT(model, preempt_in_batch, TEST_TIMEOUT_S)
 	EXPECT_EQ(0, tess_ring_head(r));
 	EXPECT_EQ(0, tess_vram_rd32(t, a_vram(DST_VA)));
 	ASSERT_EQ(0, tess_eng_start(t, 0, CTX_A));
-	ASSERT_EQ(0, tess_ring_wait_idle(r, TMO_MS));
+	ASSERT_IDLE(r);
 	EXPECT_EQ(0, ring_state(r));
 	EXPECT_EQ(-1, tess_vram_check32(t, a_vram(DST_VA), 256, 0xbbbbbbbb));
 	EXPECT_EQ(-1, tess_vram_check32(t, a_vram(DST_VA + 256), 256, 0xaaaaaaaa));
@@ -336,7 +336,7 @@ TEST_F_TIMEOUT(model, preempt_waiting_and_faulted, TEST_TIMEOUT_S)
 	u32 bad;
 
 	ASSERT_EQ(0, tess_emit_nop(r, 1));
-	ASSERT_EQ(0, ring_run(r));
+	ASSERT_RUN(r);
 	tess_eng_wr(t, 0, TESSERA_ENG_INT_STATUS, TESSERA_ENG_INT_ALL);
 	ASSERT_EQ(0, tess_eng_preempt(t, 0));
 	ASSERT_EQ(0, tess_eng_wait_state(t, 0, TESSERA_ENG_STATE_STOPPED, TMO_MS));
@@ -379,7 +379,7 @@ TEST_F_TIMEOUT(model, head_write_discards_progress, TEST_TIMEOUT_S)
 	tess_ringreg_wr(t, CTX_A, 0, TESSERA_RING_HEAD, pos);
 	EXPECT_EQ(0, ring_state(r));
 	ASSERT_EQ(0, tess_eng_start(t, 0, CTX_A));
-	ASSERT_EQ(0, tess_ring_wait_idle(r, TMO_MS));
+	ASSERT_IDLE(r);
 	EXPECT_EQ(partial + tessera_cmd_cost_ns(TESSERA_OP_BUSY, ns),
 		  tess_eng_busy_ns(t, 0) - b0);
 }
