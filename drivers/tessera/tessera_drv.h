@@ -312,23 +312,40 @@ static inline void tessera_wr(struct tessera_device *tdev, u32 reg, u32 val)
 	writel(val, tdev->csr + reg);
 }
 
+/*
+ * 64-bit registers: the device accepts one aligned 8-byte access at an
+ * 8-byte aligned _LO register (atomic); others (RING_FENCE_LO) take two
+ * 32-bit accesses, read as hi/lo/hi so that a carry is not torn.
+ */
 static inline u64 tessera_rd64(struct tessera_device *tdev, u32 reg_lo)
 {
-#ifdef CONFIG_64BIT
-	/* The device accepts an aligned 8-byte read of a _LO register. */
-	return readq(tdev->csr + reg_lo);
-#else
-	u32 lo = readl(tdev->csr + reg_lo);
+	u32 hi, lo, hi2;
 
-	return ((u64)readl(tdev->csr + reg_lo + 4) << 32) | lo;
+#ifdef CONFIG_64BIT
+	if (!(reg_lo & 7))
+		return readq(tdev->csr + reg_lo);
 #endif
+	hi = readl(tdev->csr + reg_lo + 4);
+	for (;;) {
+		lo = readl(tdev->csr + reg_lo);
+		hi2 = readl(tdev->csr + reg_lo + 4);
+		if (hi == hi2)
+			return ((u64)hi << 32) | lo;
+		hi = hi2;
+	}
 }
 
 static inline void tessera_wr64(struct tessera_device *tdev, u32 reg_lo,
 				u64 val)
 {
-	writel(lower_32_bits(val), tdev->csr + reg_lo);
+#ifdef CONFIG_64BIT
+	if (!(reg_lo & 7)) {
+		writeq(val, tdev->csr + reg_lo);
+		return;
+	}
+#endif
 	writel(upper_32_bits(val), tdev->csr + reg_lo + 4);
+	writel(lower_32_bits(val), tdev->csr + reg_lo);
 }
 
 /* tessera_drv.c */

@@ -76,6 +76,9 @@ for prog in "$bindir"/native_*; do
 	name=$(basename "$prog")
 	echo "# ==== $name"
 	results=0 failed=0
+	out=$(mktemp)
+	timeout -k 10 900 "$prog" >"$out" 2>&1
+	echo "# exit status $?" >>"$out"
 	while IFS= read -r line; do
 		case $line in
 		"TAP version"*|1..*) echo "# $name: $line" ;;
@@ -91,7 +94,8 @@ for prog in "$bindir"/native_*; do
 			esac ;;
 		*) echo "$line" ;;
 		esac
-	done < <(timeout -k 10 900 "$prog" 2>&1; echo "# exit status $?")
+	done <"$out"
+	rm -f "$out"
 	[ $results -gt 0 ] || notok "$name # produced no results"
 done
 check "accounting clean after the test programs" accounting_clean
@@ -111,7 +115,7 @@ check "accounting clean after close" accounting_clean
 bad=0
 for i in $(seq "$reloads"); do
 	if [ -x "$cli" ]; then
-		"$cli" run-demo >/dev/null 2>&1 || { echo "# run-demo failed in round $i"; bad=1; }
+		msg=$("$cli" run-demo 2>&1) || { echo "# run-demo failed in round $i: $msg"; bad=1; }
 	else
 		"$bindir/native_cmds" -t fill_copy_engines >/dev/null 2>&1 ||
 			{ echo "# work failed in round $i"; bad=1; }

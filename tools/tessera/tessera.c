@@ -95,8 +95,8 @@ static int run_demo(struct tsr_dev *d)
 	ret = tsr_bo_map(d, &bo);
 	CHECK(!ret, "mmap: %s", strerror(-ret));
 	a = bo.map;
-	b = a + n / 4;
-	r = a + n / 2;
+	b = a + n / 16;		/* byte n / 4 */
+	r = a + n / 8;		/* byte n / 2 */
 
 	/* FILL a, COPY a -> b, AXPY b = 3 * a + b, CHECKSUM of b. */
 	k += tsr_cmd_fill(cmds + k, bo.gpu_va, n / 4, 0x01020304);
