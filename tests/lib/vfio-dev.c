@@ -642,7 +642,7 @@ int vfio_pci_find_cap(struct vfio_dev *dev, u8 cap_id)
 
 int vfio_pci_set_master(struct vfio_dev *dev, bool on)
 {
-	u32 cmd;
+	u32 cmd = 0;
 	int ret;
 
 	ret = vfio_config_read(dev, PCI_COMMAND, &cmd, 2);
