@@ -42,4 +42,23 @@ static inline void tessera_vm_flags_clear(struct vm_area_struct *vma,
 #define PCI_IRQ_INTX	PCI_IRQ_LEGACY
 #endif
 
+/* asm/unaligned.h moved to linux/unaligned.h in 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/* eventfd_signal() lost its count argument in 6.8. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+#define tessera_eventfd_signal(ctx)	eventfd_signal((ctx), 1)
+#else
+#define tessera_eventfd_signal(ctx)	eventfd_signal(ctx)
+#endif
+
+/* vfio_device_ops gained the iommufd callbacks in 6.2. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define TESSERA_VFIO_HAS_IOMMUFD_OPS	1
+#endif
+
 #endif /* TESSERA_COMPAT_H */

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdev parent: every bound physical Tessera GPU offers vGPU types
+ * (mdev_supported_types/tessera-<type>/). Creating an mdev allocates a
+ * hardware context with the type's VRAM partition and GART slice and
+ * registers a vfio_device (emulated IOMMU) for it; removing it undoes that.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "tessera_vgpu.h"
+
+/* Smallest type first: 8 MiB gives 63 vGPUs (context-bound) on 512 MiB. */
+const struct tessera_vgpu_type tessera_vgpu_types[] = {
+	{ "8m",   "Tessera vGPU 8M",   8,   1024,  1 },
+	{ "32m",  "Tessera vGPU 32M",  32,  4096,  2 },
+	{ "128m", "Tessera vGPU 128M", 128, 8192,  4 },
+	{ "256m", "Tessera vGPU 256M", 256, 16384, 8 },
+};
+const unsigned int tessera_vgpu_nr_types = ARRAY_SIZE(tessera_vgpu_types);
+
+static LIST_HEAD(tessera_parents);
+static DEFINE_MUTEX(tessera_parents_lock);
+
+static u32 type_index(struct mdev_type *mtype)
+{
+	struct tessera_mdev_parent *mp =
+		container_of(mtype->parent, struct tessera_mdev_parent, parent);
+
+	return mtype - mp->types;
+}
+
+/* Blocks of @size a buddy allocator can still hand out (exact). */
+static u64 buddy_capacity(const struct tessera_buddy *b, u64 size)
+{
+	unsigned int order, o;
+	u64 n = 0;
+
+	if (size < (1ULL << b->unit_shift))
+		size = 1ULL << b->unit_shift;
+	order = ilog2(size >> b->unit_shift);
+	for (o = order; o <= b->max_order && o <= TESSERA_BUDDY_MAX_ORDER; o++)
+		n += b->nfree[o] << (o - order);
+	return n;
+}
+
+static unsigned int tessera_mdev_available(struct tessera_mdev_parent *mp,
+					   u32 t)
+{
+	const struct tessera_vgpu_type *type = &tessera_vgpu_types[t];
+	struct tessera_device *tdev = mp->tdev;
+	u64 n, ctxs;
+
+	mutex_lock(&tdev->lock);
+	ctxs = tdev->num_contexts - 1 -
+	       bitmap_weight(tdev->ctx_ids, tdev->num_contexts) +
+	       test_bit(0, tdev->ctx_ids);
+	n = min(ctxs, buddy_capacity(&tdev->vram_alloc,
+				     (u64)type->vram_mb << 20));
+	n = min(n, buddy_capacity(&tdev->gart_alloc,
+				  (u64)type->gart_entries << TESSERA_PAGE_SHIFT));
+	mutex_unlock(&tdev->lock);
+	mutex_lock(&mp->lock);
+	n = min_t(u64, n, TESSERA_VGPU_MAX - mp->nr_vgpus);
+	mutex_unlock(&mp->lock);
+	return n;
+}
+
+static unsigned int tessera_mdev_get_available(struct mdev_type *mtype)
+{
+	struct tessera_mdev_parent *mp =
+		container_of(mtype->parent, struct tessera_mdev_parent, parent);
+
+	return tessera_mdev_available(mp, type_index(mtype));
+}
+
+static ssize_t tessera_mdev_show_description(struct mdev_type *mtype,
+					     char *buf)
+{
+	const struct tessera_vgpu_type *t =
+		&tessera_vgpu_types[type_index(mtype)];
+	struct tessera_mdev_parent *mp =
+		container_of(mtype->parent, struct tessera_mdev_parent, parent);
+
+	return sysfs_emit(buf,
+			  "vram=%uMiB gart=%uMiB (%u entries) engines=%u contexts=1 weight=%u\n",
+			  t->vram_mb, t->gart_entries >> 8, t->gart_entries,
+			  mp->tdev->num_engines, t->weight);
+}
+
+static struct tessera_mdev_parent *find_parent(struct device *dev)
+{
+	struct tessera_mdev_parent *mp;
+
+	list_for_each_entry(mp, &tessera_parents, node)
+		if (mp->parent.dev == dev)
+			return mp;
+	return NULL;
+}
+
+static int tessera_mdev_probe(struct mdev_device *mdev)
+{
+	struct tessera_mdev_parent *mp;
+	struct tessera_vgpu *vgpu;
+	int ret;
+
+	mutex_lock(&tessera_parents_lock);
+	mp = find_parent(mdev->dev.parent);
+	mutex_unlock(&tessera_parents_lock);
+	if (!mp)
+		return -ENODEV;
+
+	vgpu = vfio_alloc_device(tessera_vgpu, vdev, &mdev->dev,
+				 &tessera_vgpu_ops);
+	if (IS_ERR(vgpu))
+		return PTR_ERR(vgpu);
+	vgpu->mdev = mdev;
+	vgpu->mp = mp;
+	vgpu->tdev = mp->tdev;
+	vgpu->type_idx = type_index(mdev->type);
+	vgpu->type = &tessera_vgpu_types[vgpu->type_idx];
+	vgpu->vram_size = (u64)vgpu->type->vram_mb << 20;
+	vgpu->gart_entries = vgpu->type->gart_entries;
+
+	mutex_lock(&mp->lock);
+	if (mp->nr_vgpus >= TESSERA_VGPU_MAX) {
+		mutex_unlock(&mp->lock);
+		ret = -ENOSPC;
+		goto err_log;
+	}
+	mp->nr_vgpus++;
+	mutex_unlock(&mp->lock);
+
+	vgpu->ctx = tessera_ctx_create_sized(vgpu->tdev, vgpu->vram_size,
+					     (u64)vgpu->gart_entries <<
+					     TESSERA_PAGE_SHIFT);
+	if (IS_ERR(vgpu->ctx)) {
+		ret = PTR_ERR(vgpu->ctx);
+		vgpu->ctx = NULL;
+		/* No context or no room for the partition: both "full". */
+		if (ret == -EBUSY)
+			ret = -ENOSPC;
+		goto err_count;
+	}
+	if (vgpu->ctx->gart_size >> TESSERA_PAGE_SHIFT != vgpu->gart_entries) {
+		ret = -ENOSPC;
+		goto err_ctx;
+	}
+	snprintf(vgpu->ctx->comm, sizeof(vgpu->ctx->comm), "vgpu-%s",
+		 vgpu->type->sysfs_name);
+	ret = tessera_vgpu_gart_init(vgpu);
+	if (ret)
+		goto err_ctx;
+	vgpu->db = ioremap(vgpu->tdev->db_phys +
+			   (u64)vgpu->ctx->id * TESSERA_DOORBELL_PAGE_SIZE,
+			   TESSERA_DOORBELL_PAGE_SIZE);
+	if (!vgpu->db) {
+		ret = -ENOMEM;
+		goto err_gart;
+	}
+	tessera_vgpu_init_state(vgpu);
+
+	ret = vfio_register_emulated_iommu_dev(&vgpu->vdev);
+	if (ret)
+		goto err_db;
+	dev_set_drvdata(&mdev->dev, vgpu);
+	mutex_lock(&mp->lock);
+	list_add_tail(&vgpu->node, &mp->vgpus);
+	mutex_unlock(&mp->lock);
+	dev_info(&mdev->dev, "vGPU %s: context %u, VRAM 0x%llx+%lluMiB, GART %u+%u\n",
+		 vgpu->type->sysfs_name, vgpu->ctx->id, vgpu->ctx->vram_base,
+		 vgpu->vram_size >> 20, vgpu->ctx->gart_base,
+		 vgpu->gart_entries);
+	return 0;
+
+err_db:
+	iounmap(vgpu->db);
+err_gart:
+	tessera_vgpu_gart_fini(vgpu);
+err_ctx:
+	tessera_ctx_destroy(vgpu->ctx);
+	vgpu->ctx = NULL;
+err_count:
+	mutex_lock(&mp->lock);
+	mp->nr_vgpus--;
+	mutex_unlock(&mp->lock);
+err_log:
+	if (ret == -ENOSPC)
+		dev_warn(mdev->dev.parent,
+			 "cannot create vGPU of type %s: no room left (ENOSPC)\n",
+			 vgpu->type->sysfs_name);
+	else
+		dev_err(mdev->dev.parent,
+			"cannot create vGPU of type %s: %d\n",
+			vgpu->type->sysfs_name, ret);
+	vfio_put_device(&vgpu->vdev);
+	return ret;
+}
+
+static void tessera_mdev_remove(struct mdev_device *mdev)
+{
+	struct tessera_vgpu *vgpu = dev_get_drvdata(&mdev->dev);
+	struct tessera_mdev_parent *mp = vgpu->mp;
+
+	/* Waits (through the request op) until the user closed it. */
+	vfio_unregister_group_dev(&vgpu->vdev);
+	mutex_lock(&mp->lock);
+	list_del(&vgpu->node);
+	mutex_unlock(&mp->lock);
+
+	tessera_vgpu_gart_fini(vgpu);
+	iounmap(vgpu->db);
+	tessera_vram_scrub(vgpu->tdev, vgpu->ctx->vram_base, vgpu->vram_size);
+	tessera_ctx_destroy(vgpu->ctx);
+	vgpu->ctx = NULL;
+	mutex_lock(&mp->lock);
+	mp->nr_vgpus--;
+	mutex_unlock(&mp->lock);
+	dev_dbg(&mdev->dev, "vGPU removed\n");
+	vfio_put_device(&vgpu->vdev);
+}
+
+/* ------------------------------------------------ per-mdev attributes */
+
+#define VGPU_ATTR(_name, _fmt, ...)					\
+static ssize_t _name##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct tessera_vgpu *vgpu = dev_get_drvdata(dev);		\
+									\
+	if (!vgpu)							\
+		return -ENODEV;						\
+	return sysfs_emit(buf, _fmt "\n", __VA_ARGS__);			\
+}									\
+static DEVICE_ATTR_RO(_name)
+
+VGPU_ATTR(vgpu_type, "%s", vgpu->type->sysfs_name);
+VGPU_ATTR(hw_context, "%u", vgpu->ctx->id);
+VGPU_ATTR(vram_base, "0x%llx", vgpu->ctx->vram_base);
+VGPU_ATTR(vram_size, "%llu", vgpu->vram_size);
+VGPU_ATTR(gart_base, "%u", vgpu->ctx->gart_base);
+VGPU_ATTR(gart_entries, "%u", vgpu->gart_entries);
+VGPU_ATTR(weight, "%u", vgpu->ctx->rings[0].ent.weight);
+VGPU_ATTR(state, "%s", vgpu->error ? "error" :
+	  READ_ONCE(vgpu->open) ? "open" : "closed");
+VGPU_ATTR(gart_pinned, "%u", READ_ONCE(vgpu->gart_pinned));
+VGPU_ATTR(gart_errors, "%llu", READ_ONCE(vgpu->gart_errors));
+VGPU_ATTR(faults, "%llu", READ_ONCE(vgpu->faults));
+VGPU_ATTR(resets, "%llu", READ_ONCE(vgpu->resets));
+VGPU_ATTR(irqs, "%llu", READ_ONCE(vgpu->irqs));
+VGPU_ATTR(submits_runtime_ns, "%llu",
+	  READ_ONCE(vgpu->ctx->rings[0].ent.runtime_ns));
+
+static struct attribute *tessera_vgpu_attrs[] = {
+	&dev_attr_vgpu_type.attr,
+	&dev_attr_hw_context.attr,
+	&dev_attr_vram_base.attr,
+	&dev_attr_vram_size.attr,
+	&dev_attr_gart_base.attr,
+	&dev_attr_gart_entries.attr,
+	&dev_attr_weight.attr,
+	&dev_attr_state.attr,
+	&dev_attr_gart_pinned.attr,
+	&dev_attr_gart_errors.attr,
+	&dev_attr_faults.attr,
+	&dev_attr_resets.attr,
+	&dev_attr_irqs.attr,
+	&dev_attr_submits_runtime_ns.attr,
+	NULL,
+};
+
+static const struct attribute_group tessera_vgpu_group = {
+	.name = "tessera",
+	.attrs = tessera_vgpu_attrs,
+};
+
+static const struct attribute_group *tessera_vgpu_groups[] = {
+	&tessera_vgpu_group,
+	NULL,
+};
+
+static struct mdev_driver tessera_mdev_driver = {
+	.device_api = VFIO_DEVICE_API_PCI_STRING,
+	.driver = {
+		.name = "tessera_vgpu",
+		.owner = THIS_MODULE,
+		.mod_name = KBUILD_MODNAME,
+		.dev_groups = tessera_vgpu_groups,
+	},
+	.probe = tessera_mdev_probe,
+	.remove = tessera_mdev_remove,
+	.get_available = tessera_mdev_get_available,
+	.show_description = tessera_mdev_show_description,
+};
+
+/**
+ * tessera_mdev_register() - offer vGPUs of a physical GPU
+ * @tdev: the GPU (not a vGPU seen from a guest)
+ *
+ * Return: 0 or a negative errno.
+ */
+int tessera_mdev_register(struct tessera_device *tdev)
+{
+	struct tessera_mdev_parent *mp;
+	unsigned int i;
+	int ret;
+
+	if (tdev->is_virtual)
+		return 0;
+	mp = kzalloc(sizeof(*mp), GFP_KERNEL);
+	if (!mp)
+		return -ENOMEM;
+	mp->types = kcalloc(tessera_vgpu_nr_types, sizeof(*mp->types),
+			    GFP_KERNEL);
+	mp->type_ptrs = kcalloc(tessera_vgpu_nr_types, sizeof(*mp->type_ptrs),
+				GFP_KERNEL);
+	if (!mp->types || !mp->type_ptrs) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	for (i = 0; i < tessera_vgpu_nr_types; i++) {
+		mp->types[i].sysfs_name = tessera_vgpu_types[i].sysfs_name;
+		mp->types[i].pretty_name = tessera_vgpu_types[i].pretty_name;
+		mp->type_ptrs[i] = &mp->types[i];
+	}
+	mp->tdev = tdev;
+	mutex_init(&mp->lock);
+	INIT_LIST_HEAD(&mp->vgpus);
+
+	mutex_lock(&tessera_parents_lock);
+	list_add_tail(&mp->node, &tessera_parents);
+	mutex_unlock(&tessera_parents_lock);
+	ret = mdev_register_parent(&mp->parent, &tdev->pdev->dev,
+				   &tessera_mdev_driver, mp->type_ptrs,
+				   tessera_vgpu_nr_types);
+	if (ret) {
+		mutex_lock(&tessera_parents_lock);
+		list_del(&mp->node);
+		mutex_unlock(&tessera_parents_lock);
+		dev_err(&tdev->pdev->dev, "cannot register mdev parent: %d\n",
+			ret);
+		goto err;
+	}
+	dev_info(&tdev->pdev->dev, "%s: offering %u vGPU types\n", tdev->name,
+		 tessera_vgpu_nr_types);
+	return 0;
+err:
+	kfree(mp->type_ptrs);
+	kfree(mp->types);
+	kfree(mp);
+	return ret;
+}
+
+/**
+ * tessera_mdev_unregister() - remove every vGPU of a GPU and its parent
+ * @tdev: the GPU
+ */
+void tessera_mdev_unregister(struct tessera_device *tdev)
+{
+	struct tessera_mdev_parent *mp;
+
+	mutex_lock(&tessera_parents_lock);
+	mp = find_parent(&tdev->pdev->dev);
+	mutex_unlock(&tessera_parents_lock);
+	if (!mp)
+		return;
+	/* Removes the mdevs (each waits for its user to close it). */
+	mdev_unregister_parent(&mp->parent);
+	mutex_lock(&tessera_parents_lock);
+	list_del(&mp->node);
+	mutex_unlock(&tessera_parents_lock);
+	kfree(mp->type_ptrs);
+	kfree(mp->types);
+	kfree(mp);
+}
+
+/**
+ * tessera_mdev_module_init() - register the mdev driver
+ *
+ * Return: 0 or a negative errno.
+ */
+int tessera_mdev_module_init(void)
+{
+	return mdev_register_driver(&tessera_mdev_driver);
+}
+
+/**
+ * tessera_mdev_module_exit() - unregister the mdev driver
+ */
+void tessera_mdev_module_exit(void)
+{
+	mdev_unregister_driver(&tessera_mdev_driver);
+}

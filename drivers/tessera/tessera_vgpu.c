@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vGPU as a VFIO device (emulated IOMMU): vfio_device_ops, region
+ * read/write dispatch, ioctls, lifecycle and reset.
+ *
+ * Regions (vfio-pci layout, index << 40): config space (4 KiB, emulated),
+ * BAR0 (4 MiB of trapped CSRs), BAR2 (the VRAM partition, mmap) and BAR4
+ * (the doorbell page, mmap). Reset (VFIO_DEVICE_RESET, FLR, REG_RESET,
+ * close) brings the vGPU to its power-on state: engines stopped for its
+ * context, rings and windows cleared, GART shadow dropped, VRAM partition
+ * scrubbed, interrupts off, user mappings revoked.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "tessera_compat.h"
+#include "tessera_vgpu.h"
+
+static int vgpu_wake(struct wait_queue_entry *wqe, unsigned int mode,
+		     int flags, void *key)
+{
+	struct tessera_vgpu *vgpu = wqe->private;
+
+	if (READ_ONCE(vgpu->open))
+		queue_work(system_wq, &vgpu->event_work);
+	return 0;
+}
+
+/**
+ * tessera_vgpu_revoke_mmaps() - zap the user's BAR2/BAR4 mappings
+ * @vgpu: vGPU
+ *
+ * They fault back in on the next access (while the vGPU exists).
+ */
+void tessera_vgpu_revoke_mmaps(struct tessera_vgpu *vgpu)
+{
+	if (!vgpu->mapping)
+		return;
+	unmap_mapping_range(vgpu->mapping,
+			    TESSERA_VGPU_OFFSET(VFIO_PCI_BAR2_REGION_INDEX),
+			    vgpu->vram_size, 1);
+	unmap_mapping_range(vgpu->mapping,
+			    TESSERA_VGPU_OFFSET(VFIO_PCI_BAR4_REGION_INDEX),
+			    TESSERA_DOORBELL_PAGE_SIZE, 1);
+}
+
+/* Guest-visible registers at power-on; config space only on FLR. */
+static void regs_power_on(struct tessera_vgpu *vgpu, bool cfg)
+{
+	struct tessera_vgpu_state *s = &vgpu->s;
+	struct tessera_device *tdev = vgpu->tdev;
+	u32 e, v;
+
+	if (cfg)
+		tessera_vgpu_cfg_init(vgpu);
+	s->int_enable = 0;
+	s->scratch = 0;
+	memset(s->eng, 0, sizeof(s->eng));
+	s->ctx_vram_base = 0;
+	s->ctx_vram_size = 0;
+	s->ctx_gart_base = 0;
+	s->ctx_gart_size = 0;
+	s->ctx_ctrl = 0;
+	memset(s->msix, 0, sizeof(s->msix));
+	for (v = 0; v < TESSERA_MSIX_VECTORS; v++)
+		s->msix[v][3] = PCI_MSIX_ENTRY_CTRL_MASKBIT;
+	s->msix_pba = 0;
+	s->line_level = 0;
+	s->intx_masked = 0;
+	s->fence_moved = 0;
+	mutex_lock(&vgpu->ctx->lock);
+	s->fault_seen = vgpu->ctx->fault.count;
+	mutex_unlock(&vgpu->ctx->lock);
+	for (e = 0; e < tdev->num_engines; e++) {
+		s->phys_fence[e] = tessera_rd64(tdev,
+				TESSERA_CTX_RING_REG(vgpu->ctx->id, e,
+						     TESSERA_RING_FENCE_LO));
+		s->reset_fence[e] = s->phys_fence[e];
+	}
+}
+
+/* Physical context and rings back to empty; the context must be off
+ * every engine.
+ */
+static void hw_power_on(struct tessera_vgpu *vgpu)
+{
+	struct tessera_device *tdev = vgpu->tdev;
+	u32 c = vgpu->ctx->id, e;
+
+	tessera_vgpu_ctx_apply(vgpu);	/* regs are zero: invalid, empty */
+	for (e = 0; e < tdev->num_engines; e++) {
+		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_TAIL), 0);
+		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_HEAD), 0);
+		tessera_wr64(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_BASE_LO),
+			     0);
+		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_SIZE), 0);
+	}
+}
+
+/**
+ * tessera_vgpu_init_state() - power-on state of a new vGPU
+ * @vgpu: vGPU, not yet registered
+ */
+void tessera_vgpu_init_state(struct tessera_vgpu *vgpu)
+{
+	u32 e;
+
+	mutex_init(&vgpu->lock);
+	INIT_WORK(&vgpu->event_work, tessera_vgpu_events);
+	for (e = 0; e < vgpu->tdev->num_engines; e++)
+		vgpu->ctx->rings[e].ent.weight *= vgpu->type->weight;
+	/* Nothing runs until the guest starts an engine. */
+	tessera_sched_quiesce_ctx(vgpu->ctx);
+	regs_power_on(vgpu, true);
+	hw_power_on(vgpu);
+}
+
+/**
+ * tessera_vgpu_reset() - bring the vGPU to its power-on state
+ * @vgpu: vGPU (lock held)
+ * @flr: function level reset: config space too
+ */
+void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool flr)
+{
+	tessera_sched_quiesce_ctx(vgpu->ctx);	/* engines stopped */
+	regs_power_on(vgpu, flr);
+	hw_power_on(vgpu);
+	tessera_vgpu_gart_drop_all(vgpu);
+	tessera_vgpu_revoke_mmaps(vgpu);
+	tessera_vram_scrub(vgpu->tdev, vgpu->ctx->vram_base, vgpu->vram_size);
+	vgpu->error = false;
+	vgpu->resets++;
+	tessera_vgpu_irq_update(vgpu);
+}
+
+static int tessera_vgpu_open(struct vfio_device *vdev)
+{
+	struct tessera_vgpu *vgpu = vdev_to_vgpu(vdev);
+	u32 e;
+
+	mutex_lock(&vgpu->lock);
+	regs_power_on(vgpu, true);
+	WRITE_ONCE(vgpu->open, true);
+	mutex_unlock(&vgpu->lock);
+	for (e = 0; e < vgpu->tdev->num_engines; e++) {
+		init_waitqueue_func_entry(&vgpu->waits[e], vgpu_wake);
+		vgpu->waits[e].private = vgpu;
+		add_wait_queue(&vgpu->tdev->engines[e].fence_wq,
+			       &vgpu->waits[e]);
+	}
+	return 0;
+}
+
+static void tessera_vgpu_close(struct vfio_device *vdev)
+{
+	struct tessera_vgpu *vgpu = vdev_to_vgpu(vdev);
+	u32 e;
+
+	WRITE_ONCE(vgpu->open, false);
+	for (e = 0; e < vgpu->tdev->num_engines; e++)
+		remove_wait_queue(&vgpu->tdev->engines[e].fence_wq,
+				  &vgpu->waits[e]);
+	cancel_work_sync(&vgpu->event_work);
+	mutex_lock(&vgpu->lock);
+	tessera_vgpu_irq_release(vgpu);
+	tessera_vgpu_reset(vgpu, true);
+	vgpu->resets--;	/* not a guest-requested reset */
+	vgpu->mapping = NULL;
+	mutex_unlock(&vgpu->lock);
+}
+
+static ssize_t region_rw(struct tessera_vgpu *vgpu, char *kbuf, size_t n,
+			 u32 index, u64 pos, bool write)
+{
+	switch (index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		return tessera_vgpu_cfg_rw(vgpu, kbuf, n, pos, write);
+	case VFIO_PCI_BAR0_REGION_INDEX:
+		return tessera_vgpu_csr_rw(vgpu, kbuf, n, pos, write);
+	case VFIO_PCI_BAR2_REGION_INDEX:
+	case VFIO_PCI_BAR4_REGION_INDEX:
+		return tessera_vgpu_aperture_rw(vgpu, index, kbuf, n, pos,
+						write);
+	default:
+		return -EINVAL;
+	}
+}
+
+static ssize_t tessera_vgpu_rw(struct tessera_vgpu *vgpu, char __user *ubuf,
+			       size_t count, loff_t *ppos, bool write)
+{
+	u32 index = TESSERA_VGPU_OFF_INDEX((u64)*ppos);
+	u64 pos = *ppos & TESSERA_VGPU_OFF_MASK;
+	size_t done = 0, n;
+	ssize_t ret = 0;
+	char *kbuf;
+
+	if (*ppos < 0 || index >= VFIO_PCI_NUM_REGIONS)
+		return -EINVAL;
+	if (!count)
+		return 0;
+	/* Only BAR2 takes bulk accesses; the others at most a page. */
+	if (index != VFIO_PCI_BAR2_REGION_INDEX && count > PAGE_SIZE)
+		return -EINVAL;
+	kbuf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
+	while (done < count) {
+		n = min_t(size_t, count - done, PAGE_SIZE);
+		if (write && copy_from_user(kbuf, ubuf + done, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		mutex_lock(&vgpu->lock);
+		ret = region_rw(vgpu, kbuf, n, index, pos + done, write);
+		mutex_unlock(&vgpu->lock);
+		if (ret < 0)
+			break;
+		if (!write && copy_to_user(ubuf + done, kbuf, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += n;
+	}
+	kfree(kbuf);
+	if (ret < 0 && !done)
+		return ret;
+	*ppos += done;
+	return done;
+}
+
+static ssize_t tessera_vgpu_read(struct vfio_device *vdev, char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	return tessera_vgpu_rw(vdev_to_vgpu(vdev), buf, count, ppos, false);
+}
+
+static ssize_t tessera_vgpu_write(struct vfio_device *vdev,
+				  const char __user *buf, size_t count,
+				  loff_t *ppos)
+{
+	return tessera_vgpu_rw(vdev_to_vgpu(vdev), (char __user *)buf, count,
+			       ppos, true);
+}
+
+static int region_info(struct tessera_vgpu *vgpu, unsigned long arg)
+{
+	size_t minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
+	struct vfio_region_info info;
+	int ret = 0;
+
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	if (info.index >= VFIO_PCI_NUM_REGIONS)
+		return -EINVAL;
+	info.offset = TESSERA_VGPU_OFFSET(info.index);
+	info.flags = 0;
+	info.size = 0;
+	info.cap_offset = 0;
+	switch (info.index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		info.size = TESSERA_VGPU_CFG_SIZE;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+		break;
+	case VFIO_PCI_BAR0_REGION_INDEX:
+		info.size = TESSERA_CSR_BAR_SIZE;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+		break;
+	case VFIO_PCI_BAR2_REGION_INDEX:
+	case VFIO_PCI_BAR4_REGION_INDEX: {
+		struct vfio_region_info_cap_sparse_mmap *sparse;
+		size_t sz = struct_size(sparse, areas, 1);
+
+		info.size = tessera_vgpu_bar_size(vgpu, info.index);
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE |
+			     VFIO_REGION_INFO_FLAG_MMAP;
+		sparse = kzalloc(sz, GFP_KERNEL);
+		if (!sparse)
+			return -ENOMEM;
+		sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+		sparse->header.version = 1;
+		sparse->nr_areas = 1;
+		sparse->areas[0].offset = 0;
+		sparse->areas[0].size = info.size;
+		ret = vfio_info_add_capability(&caps, &sparse->header, sz);
+		kfree(sparse);
+		if (ret)
+			return ret;
+		break;
+	}
+	default:
+		break;
+	}
+
+	if (caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			info.argsz = sizeof(info) + caps.size;
+			info.cap_offset = 0;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user((void __user *)arg + sizeof(info),
+					 caps.buf, caps.size))
+				ret = -EFAULT;
+			info.cap_offset = sizeof(info);
+		}
+		kfree(caps.buf);
+		if (ret)
+			return ret;
+	}
+	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+}
+
+static long tessera_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
+			       unsigned long arg)
+{
+	struct tessera_vgpu *vgpu = vdev_to_vgpu(vdev);
+	unsigned long minsz;
+
+	switch (cmd) {
+	case VFIO_DEVICE_GET_INFO: {
+		struct vfio_device_info info;
+
+		minsz = offsetofend(struct vfio_device_info, num_irqs);
+		if (copy_from_user(&info, (void __user *)arg, minsz))
+			return -EFAULT;
+		if (info.argsz < minsz)
+			return -EINVAL;
+		info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
+		info.num_regions = VFIO_PCI_NUM_REGIONS;
+		info.num_irqs = VFIO_PCI_NUM_IRQS;
+		return copy_to_user((void __user *)arg, &info, minsz) ?
+		       -EFAULT : 0;
+	}
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return region_info(vgpu, arg);
+	case VFIO_DEVICE_GET_IRQ_INFO: {
+		struct vfio_irq_info info;
+		int ret;
+
+		minsz = offsetofend(struct vfio_irq_info, count);
+		if (copy_from_user(&info, (void __user *)arg, minsz))
+			return -EFAULT;
+		if (info.argsz < minsz)
+			return -EINVAL;
+		ret = tessera_vgpu_get_irq_info(vgpu, &info);
+		if (ret)
+			return ret;
+		return copy_to_user((void __user *)arg, &info, minsz) ?
+		       -EFAULT : 0;
+	}
+	case VFIO_DEVICE_SET_IRQS:
+		return tessera_vgpu_set_irqs(vgpu, arg);
+	case VFIO_DEVICE_RESET:
+		mutex_lock(&vgpu->lock);
+		tessera_vgpu_reset(vgpu, false);
+		mutex_unlock(&vgpu->lock);
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static void tessera_vgpu_dma_unmap(struct vfio_device *vdev, u64 iova,
+				   u64 length)
+{
+	tessera_vgpu_gart_dma_unmap(vdev_to_vgpu(vdev), iova, length);
+}
+
+static void tessera_vgpu_request(struct vfio_device *vdev, unsigned int count)
+{
+	struct tessera_vgpu *vgpu = vdev_to_vgpu(vdev);
+
+	mutex_lock(&vgpu->lock);
+	if (vgpu->req_trigger) {
+		if (!(count % 10))
+			dev_notice_ratelimited(&vgpu->mdev->dev,
+					       "removal requested: asking the user to release the vGPU (%u)\n",
+					       count);
+		tessera_eventfd_signal(vgpu->req_trigger);
+	} else if (count == 0) {
+		dev_notice(&vgpu->mdev->dev,
+			   "removal requested but the user has no request eventfd: waiting for it to close the vGPU\n");
+	}
+	mutex_unlock(&vgpu->lock);
+}
+
+const struct vfio_device_ops tessera_vgpu_ops = {
+	.name = "tessera-vgpu",
+	.open_device = tessera_vgpu_open,
+	.close_device = tessera_vgpu_close,
+	.read = tessera_vgpu_read,
+	.write = tessera_vgpu_write,
+	.ioctl = tessera_vgpu_ioctl,
+	.mmap = tessera_vgpu_mmap,
+	.request = tessera_vgpu_request,
+	.dma_unmap = tessera_vgpu_dma_unmap,
+#ifdef TESSERA_VFIO_HAS_IOMMUFD_OPS
+	.bind_iommufd = vfio_iommufd_emulated_bind,
+	.unbind_iommufd = vfio_iommufd_emulated_unbind,
+	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
+	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
+#endif
+};

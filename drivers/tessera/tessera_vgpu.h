@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tessera vGPU mediation layer: shared types of the mdev parent, the vGPU
+ * vfio_device and its emulated pieces (config space, BAR0 CSRs, GART
+ * shadow, apertures, interrupts). See Documentation/dev/mediation.rst.
+ *
+ * Everything a vGPU's guest can observe lives in struct tessera_vgpu_state
+ * (plain integers, no pointers) so that it can be serialised for live
+ * migration; the rest of struct tessera_vgpu is host bookkeeping.
+ */
+#ifndef TESSERA_VGPU_H
+#define TESSERA_VGPU_H
+
+#include <linux/eventfd.h>
+#include <linux/mdev.h>
+#include <linux/vfio.h>
+#include "tessera_compat.h"
+#include <linux/wait.h>
+
+#include "tessera_drv.h"
+
+#define TESSERA_VGPU_MAX		63	/* one context stays with the host */
+
+/* VFIO region offsets, as vfio-pci: index in the top bits. */
+#define TESSERA_VGPU_OFFSET_SHIFT	40
+#define TESSERA_VGPU_OFFSET(idx)	((u64)(idx) << TESSERA_VGPU_OFFSET_SHIFT)
+#define TESSERA_VGPU_OFF_INDEX(off)	((off) >> TESSERA_VGPU_OFFSET_SHIFT)
+#define TESSERA_VGPU_OFF_MASK		(TESSERA_VGPU_OFFSET(1) - 1)
+
+/* Virtual config space: size and capability layout (vGPU-specific). */
+#define TESSERA_VGPU_CFG_SIZE		4096
+#define TESSERA_VGPU_CAP_PM		0x40
+#define TESSERA_VGPU_CAP_MSI		0x48
+#define TESSERA_VGPU_CAP_MSIX		0x60
+#define TESSERA_VGPU_CAP_EXP		0x70
+#define TESSERA_VGPU_CAP_EXP_SIZE	0x3c
+
+/* Virtual engine states (what ENG_STATUS reports is derived from it). */
+enum tessera_vgpu_eng_state {
+	TESSERA_VENG_STOPPED = 0,
+	TESSERA_VENG_STARTED,	/* RUNNING or WAITING, per the ring */
+	TESSERA_VENG_FAULTED,
+};
+
+enum tessera_vgpu_irq_type {
+	TESSERA_VIRQ_NONE = 0,
+	TESSERA_VIRQ_INTX,
+	TESSERA_VIRQ_MSI,
+	TESSERA_VIRQ_MSIX,
+};
+
+/**
+ * struct tessera_vgpu_type - a vGPU type offered by every parent
+ * @sysfs_name: directory suffix in mdev_supported_types
+ * @pretty_name: the type's `name` attribute
+ * @vram_mb: VRAM partition, MiB (power of two)
+ * @gart_entries: GART slice, entries (power of two)
+ * @weight: scheduler weight relative to the smallest type
+ */
+struct tessera_vgpu_type {
+	const char *sysfs_name;
+	const char *pretty_name;
+	u32 vram_mb;
+	u32 gart_entries;
+	u32 weight;
+};
+
+/**
+ * struct tessera_mdev_parent - mdev parent of one physical GPU
+ * @parent: mdev core state
+ * @types: one mdev_type per tessera_vgpu_type
+ * @type_ptrs: pointers for mdev_register_parent()
+ * @tdev: the GPU
+ * @node: on the global list of parents
+ * @lock: protects @vgpus and @nr_vgpus
+ * @vgpus: vGPUs of this parent
+ * @nr_vgpus: entries on @vgpus
+ */
+struct tessera_mdev_parent {
+	struct mdev_parent parent;
+	struct mdev_type *types;
+	struct mdev_type **type_ptrs;
+	struct tessera_device *tdev;
+	struct list_head node;
+	struct mutex lock; /* vgpus */
+	struct list_head vgpus;
+	u32 nr_vgpus;
+};
+
+/**
+ * struct tessera_vgpu_eng - guest-visible state of one virtual engine
+ * @state: enum tessera_vgpu_eng_state
+ * @ctx: ENG_CTX as written by the guest
+ * @fault_code: ENG_FAULT_CODE
+ * @fault_addr: ENG_FAULT_ADDR
+ * @fence: ENG_FENCE (last fence value seen on the vGPU's ring)
+ * @int_status: ENG_INT_STATUS
+ * @int_mask: ENG_INT_MASK
+ * @was_pending: ring had work at the last event check (for IDLE)
+ */
+struct tessera_vgpu_eng {
+	u32 state;
+	u32 ctx;
+	u32 fault_code;
+	u64 fault_addr;
+	u64 fence;
+	u32 int_status;
+	u32 int_mask;
+	u32 was_pending;
+};
+
+/**
+ * struct tessera_vgpu_state - everything the guest can observe (serialisable)
+ * @cfg: config space bytes
+ * @int_enable: REG_INT_ENABLE
+ * @scratch: REG_SCRATCH
+ * @eng: virtual engines
+ * @ctx_vram_base: context 0 VRAM window base (in the partition)
+ * @ctx_vram_size: context 0 VRAM window size
+ * @ctx_gart_base: context 0 GART window base (in the slice)
+ * @ctx_gart_size: context 0 GART window entries
+ * @ctx_ctrl: context 0 CTX_CTRL
+ * @msix: MSI-X table, 4 dwords per vector
+ * @msix_pba: pending bits of masked vectors
+ * @intx_level: INTx asserted (as last signalled)
+ * @intx_masked: INTx masked by VFIO (auto-mask or MASK action)
+ * @fault_seen: ctx->fault.count already reported
+ * @phys_fence: last RING_FENCE read per engine (event detection)
+ * @reset_fence: RING_FENCE at the last reset (reads 0 until it moves)
+ * @fence_moved: bit e: RING_FENCE of engine e moved since the reset
+ * @line_level: bit v: MSI-X vector v asserted; bit 31: MSI/INTx line
+ */
+struct tessera_vgpu_state {
+	u8 cfg[TESSERA_VGPU_CFG_SIZE];
+	u32 int_enable;
+	u32 scratch;
+	struct tessera_vgpu_eng eng[TESSERA_MAX_ENGINES];
+	u64 ctx_vram_base;
+	u64 ctx_vram_size;
+	u32 ctx_gart_base;
+	u32 ctx_gart_size;
+	u32 ctx_ctrl;
+	u32 msix[TESSERA_MSIX_VECTORS][4];
+	u32 msix_pba;
+	u32 intx_level;
+	u32 intx_masked;
+	u64 fault_seen;
+	u64 phys_fence[TESSERA_MAX_ENGINES];
+	u64 reset_fence[TESSERA_MAX_ENGINES];
+	u32 fence_moved;
+	u32 line_level;
+};
+
+/**
+ * struct tessera_vgpu_gart_ent - shadow of one guest GART entry
+ * @gentry: the entry as the guest wrote it (IOVA | flags)
+ * @page: pinned page, or NULL
+ * @dma: its DMA address for the physical GPU
+ */
+struct tessera_vgpu_gart_ent {
+	u64 gentry;
+	struct page *page;
+	dma_addr_t dma;
+};
+
+/**
+ * struct tessera_vgpu - one mediated vGPU
+ * @vdev: the VFIO device (first: vfio_alloc_device)
+ * @mdev: its mdev
+ * @mp: parent
+ * @tdev: physical GPU
+ * @type: vGPU type
+ * @type_idx: index of @type
+ * @node: on @mp->vgpus
+ * @lock: serialises every access to the emulated state and the shadow
+ * @ctx: the physical hardware context backing the vGPU
+ * @vram_size: partition bytes (= ctx->vram_size)
+ * @gart_entries: slice entries
+ * @db: the context's doorbell page (BAR4 of the GPU)
+ * @s: guest-visible state
+ * @gart: shadow entries, @gart_entries of them
+ * @gart_pinned: entries currently pinned
+ * @gart_errors: entries the guest pointed at memory it does not own
+ * @open: the device is open
+ * @error: a pin failure put the vGPU in its error state (until reset)
+ * @resets: resets done
+ * @faults: faults reported to the guest
+ * @irqs: interrupts signalled
+ * @irq_type: enum tessera_vgpu_irq_type in use
+ * @trigger: eventfds, one per vector of @irq_type
+ * @intx_unmask: unused (INTx unmask is done through SET_IRQS)
+ * @req_trigger: eventfd of the request IRQ
+ * @waits: entries on the engines' fence_wq
+ * @event_work: turns physical events into virtual ones
+ * @mapping: address space of the user's mmaps (for revocation)
+ */
+struct tessera_vgpu {
+	struct vfio_device vdev;
+	struct mdev_device *mdev;
+	struct tessera_mdev_parent *mp;
+	struct tessera_device *tdev;
+	const struct tessera_vgpu_type *type;
+	u32 type_idx;
+	struct list_head node;
+	struct mutex lock; /* emulated state, shadow, irq */
+	struct tessera_ctx *ctx;
+	u64 vram_size;
+	u32 gart_entries;
+	void __iomem *db;
+	struct tessera_vgpu_state s;
+	struct tessera_vgpu_gart_ent *gart;
+	u32 gart_pinned;
+	u64 gart_errors;
+	bool open;
+	bool error;
+	u64 resets;
+	u64 faults;
+	u64 irqs;
+	u32 irq_type;
+	struct eventfd_ctx *trigger[TESSERA_MSIX_VECTORS];
+	struct eventfd_ctx *req_trigger;
+	struct wait_queue_entry waits[TESSERA_MAX_ENGINES];
+	struct work_struct event_work;
+	struct address_space *mapping;
+};
+
+extern const struct tessera_vgpu_type tessera_vgpu_types[];
+extern const unsigned int tessera_vgpu_nr_types;
+
+static inline struct tessera_vgpu *vdev_to_vgpu(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct tessera_vgpu, vdev);
+}
+
+/* tessera_mdev.c */
+int tessera_mdev_module_init(void);
+void tessera_mdev_module_exit(void);
+int tessera_mdev_register(struct tessera_device *tdev);
+void tessera_mdev_unregister(struct tessera_device *tdev);
+
+/* tessera_vgpu.c */
+extern const struct vfio_device_ops tessera_vgpu_ops;
+void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool flr);
+void tessera_vgpu_init_state(struct tessera_vgpu *vgpu);
+void tessera_vgpu_revoke_mmaps(struct tessera_vgpu *vgpu);
+
+/* tessera_vgpu_cfg.c */
+void tessera_vgpu_cfg_init(struct tessera_vgpu *vgpu);
+ssize_t tessera_vgpu_cfg_rw(struct tessera_vgpu *vgpu, char *buf,
+			    size_t count, loff_t pos, bool write);
+
+/* tessera_vgpu_csr.c */
+ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,
+			    size_t count, loff_t pos, bool write);
+void tessera_vgpu_ctx_apply(struct tessera_vgpu *vgpu);
+void tessera_vgpu_ring_block(struct tessera_vgpu *vgpu, u32 e, bool block);
+u32 tessera_vgpu_eng_status(struct tessera_vgpu *vgpu, u32 e);
+
+/* tessera_vgpu_gart.c */
+int tessera_vgpu_gart_init(struct tessera_vgpu *vgpu);
+void tessera_vgpu_gart_fini(struct tessera_vgpu *vgpu);
+void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val);
+void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu);
+void tessera_vgpu_gart_dma_unmap(struct tessera_vgpu *vgpu, u64 iova,
+				 u64 length);
+
+/* tessera_vgpu_aperture.c */
+u64 tessera_vgpu_bar_size(struct tessera_vgpu *vgpu, u32 bar);
+ssize_t tessera_vgpu_aperture_rw(struct tessera_vgpu *vgpu, u32 bar,
+				 char *buf, size_t count, loff_t pos,
+				 bool write);
+int tessera_vgpu_mmap(struct vfio_device *vdev, struct vm_area_struct *vma);
+
+/* tessera_vgpu_irq.c */
+int tessera_vgpu_get_irq_info(struct tessera_vgpu *vgpu,
+			      struct vfio_irq_info *info);
+int tessera_vgpu_set_irqs(struct tessera_vgpu *vgpu, unsigned long arg);
+void tessera_vgpu_irq_update(struct tessera_vgpu *vgpu);
+void tessera_vgpu_irq_fire_vector(struct tessera_vgpu *vgpu, u32 vector);
+void tessera_vgpu_irq_release(struct tessera_vgpu *vgpu);
+void tessera_vgpu_events(struct work_struct *work);
+
+#endif /* TESSERA_VGPU_H */

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Straight-through apertures of a vGPU.
+ *
+ * BAR2 is exactly the vGPU's VRAM partition of the physical BAR2 and BAR4
+ * is its context's doorbell page of the physical BAR4. Both can be
+ * mmapped (a sparse-mmap area covering the whole BAR): pages are inserted
+ * on fault (vmf_insert_pfn), so that unmap_mapping_range() revokes them on
+ * reset and removal. Both can also be accessed through read/write on the
+ * region; BAR0 never can be mmapped (every register is trapped).
+ */
+#include <linux/mm.h>
+
+#include "tessera_compat.h"
+#include "tessera_vgpu.h"
+
+/**
+ * tessera_vgpu_bar_size() - size of a virtual BAR
+ * @vgpu: vGPU
+ * @bar: BAR number
+ *
+ * Return: bytes, 0 for an unimplemented BAR.
+ */
+u64 tessera_vgpu_bar_size(struct tessera_vgpu *vgpu, u32 bar)
+{
+	switch (bar) {
+	case TESSERA_BAR_CSR:
+		return TESSERA_CSR_BAR_SIZE;
+	case TESSERA_BAR_VRAM:
+		return vgpu->vram_size;
+	case TESSERA_BAR_DOORBELL:
+		return TESSERA_DOORBELL_PAGE_SIZE;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * tessera_vgpu_aperture_rw() - read/write BAR2 or BAR4 through the region
+ * @vgpu: vGPU (lock held)
+ * @bar: TESSERA_BAR_VRAM or TESSERA_BAR_DOORBELL
+ * @buf: kernel buffer
+ * @count: bytes
+ * @pos: offset in the BAR
+ * @write: direction
+ *
+ * Return: @count or -EINVAL when the access leaves the BAR.
+ */
+ssize_t tessera_vgpu_aperture_rw(struct tessera_vgpu *vgpu, u32 bar,
+				 char *buf, size_t count, loff_t pos,
+				 bool write)
+{
+	u64 size = tessera_vgpu_bar_size(vgpu, bar);
+	void __iomem *p;
+	u32 e;
+
+	if (pos < 0 || pos >= size || count > size - pos)
+		return -EINVAL;
+	if (bar == TESSERA_BAR_VRAM) {
+		p = vgpu->tdev->vram + vgpu->ctx->vram_base + pos;
+		if (write)
+			memcpy_toio(p, buf, count);
+		else
+			memcpy_fromio(buf, p, count);
+		return count;
+	}
+	/* Doorbell page: 4-byte accesses at DB_TAIL(e) of existing engines. */
+	e = pos / TESSERA_DB_TAIL(1);
+	if (count != 4 || pos % TESSERA_DB_TAIL(1) ||
+	    e >= vgpu->tdev->num_engines) {
+		if (!write)
+			memset(buf, 0, count);
+		return count;
+	}
+	if (write)
+		writel(get_unaligned_le32(buf), vgpu->db + pos);
+	else
+		put_unaligned_le32(readl(vgpu->db + pos), buf);
+	return count;
+}
+
+static vm_fault_t tessera_vgpu_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct tessera_vgpu *vgpu = vma->vm_private_data;
+	u64 off = (u64)vmf->pgoff << PAGE_SHIFT;
+	u32 bar = TESSERA_VGPU_OFF_INDEX(off);
+	u64 pos = off & TESSERA_VGPU_OFF_MASK;
+	unsigned long pfn;
+
+	if (pos >= tessera_vgpu_bar_size(vgpu, bar) || !READ_ONCE(vgpu->ctx))
+		return VM_FAULT_SIGBUS;
+	if (bar == TESSERA_BAR_VRAM)
+		pfn = (vgpu->tdev->vram_phys + vgpu->ctx->vram_base + pos) >>
+		      PAGE_SHIFT;
+	else if (bar == TESSERA_BAR_DOORBELL)
+		pfn = tessera_doorbell_pfn(vgpu->ctx);
+	else
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_pfn(vma, vmf->address, pfn);
+}
+
+static const struct vm_operations_struct tessera_vgpu_vm_ops = {
+	.fault = tessera_vgpu_fault,
+};
+
+/**
+ * tessera_vgpu_mmap() - map BAR2 (VRAM partition) or BAR4 (doorbell page)
+ * @vdev: VFIO device
+ * @vma: the mapping; offset selects the region
+ *
+ * Return: 0, -EINVAL (not a mappable region, out of range, not shared).
+ */
+int tessera_vgpu_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
+{
+	struct tessera_vgpu *vgpu = vdev_to_vgpu(vdev);
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	u32 bar = TESSERA_VGPU_OFF_INDEX(off);
+	u64 pos = off & TESSERA_VGPU_OFF_MASK;
+	u64 len = vma->vm_end - vma->vm_start;
+	u64 size;
+
+	if (bar != TESSERA_BAR_VRAM && bar != TESSERA_BAR_DOORBELL)
+		return -EINVAL;
+	size = tessera_vgpu_bar_size(vgpu, bar);
+	if (pos >= size || len > size - pos)
+		return -EINVAL;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (bar == TESSERA_BAR_VRAM)
+		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	else
+		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	tessera_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
+			     VM_DONTDUMP);
+	vma->vm_private_data = vgpu;
+	vma->vm_ops = &tessera_vgpu_vm_ops;
+	mutex_lock(&vgpu->lock);
+	vgpu->mapping = vma->vm_file->f_mapping;
+	mutex_unlock(&vgpu->lock);
+	return 0;
+}

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * GART shadow of a vGPU.
+ *
+ * The guest writes GART entries of its slice with guest-physical
+ * addresses: IOVAs of the VFIO container. Each valid entry is shadowed:
+ * the page is pinned (vfio_pin_pages), mapped for the physical GPU with
+ * the DMA API, and the DMA address goes into the physical GART entry
+ * slice_base + i. The physical entry is always invalidated before the old
+ * page is released, and the shadow is dropped on the vfio dma_unmap
+ * callback for the range, on reset and on close.
+ *
+ * An entry the guest points at memory it does not own (pin fails) stays
+ * invalid in the physical GART, so a job using it faults with
+ * FAULT_GART_INVALID in the vGPU's own context; the vGPU is flagged as in
+ * error (sysfs state "error") until its next reset.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/iommu.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "tessera_vgpu.h"
+
+#define GENTRY_BITS	(TESSERA_GART_ADDR_MASK | TESSERA_GART_VALID | \
+			 TESSERA_GART_WRITABLE)
+
+static void phys_gart_write(struct tessera_vgpu *vgpu, u32 i, u64 val)
+{
+	u32 reg = TESSERA_GART_ENTRY(vgpu->ctx->gart_base + i);
+
+#ifdef CONFIG_64BIT
+	writeq(val, vgpu->tdev->csr + reg);
+#else
+	tessera_wr64(vgpu->tdev, reg, val);
+#endif
+}
+
+static void phys_gart_flush(struct tessera_vgpu *vgpu)
+{
+	tessera_rd(vgpu->tdev, TESSERA_REG_STATUS);
+}
+
+/* Drop the pin and DMA mapping of an entry already invalid in hardware. */
+static void ent_release(struct tessera_vgpu *vgpu, u32 i)
+{
+	struct tessera_vgpu_gart_ent *g = &vgpu->gart[i];
+
+	if (!g->page)
+		return;
+	dma_unmap_page(&vgpu->tdev->pdev->dev, g->dma, PAGE_SIZE,
+		       g->gentry & TESSERA_GART_WRITABLE ? DMA_BIDIRECTIONAL :
+		       DMA_TO_DEVICE);
+	vfio_unpin_pages(&vgpu->vdev, g->gentry & TESSERA_GART_ADDR_MASK, 1);
+	g->page = NULL;
+	g->dma = 0;
+	vgpu->gart_pinned--;
+}
+
+/**
+ * tessera_vgpu_gart_init() - allocate the shadow
+ * @vgpu: vGPU
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tessera_vgpu_gart_init(struct tessera_vgpu *vgpu)
+{
+	vgpu->gart = kvcalloc(vgpu->gart_entries, sizeof(*vgpu->gart),
+			      GFP_KERNEL);
+	return vgpu->gart ? 0 : -ENOMEM;
+}
+
+/**
+ * tessera_vgpu_gart_fini() - drop and free the shadow
+ * @vgpu: vGPU
+ */
+void tessera_vgpu_gart_fini(struct tessera_vgpu *vgpu)
+{
+	if (!vgpu->gart)
+		return;
+	tessera_vgpu_gart_drop_all(vgpu);
+	kvfree(vgpu->gart);
+	vgpu->gart = NULL;
+}
+
+/**
+ * tessera_vgpu_gart_drop_all() - invalidate the slice and unpin everything
+ * @vgpu: vGPU (lock held, or not yet/no longer visible to the user)
+ *
+ * The guest's entries are forgotten too (power-on state).
+ */
+void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu)
+{
+	u32 i;
+
+	for (i = 0; i < vgpu->gart_entries; i++)
+		phys_gart_write(vgpu, i, 0);
+	phys_gart_flush(vgpu);
+	for (i = 0; i < vgpu->gart_entries; i++) {
+		ent_release(vgpu, i);
+		vgpu->gart[i].gentry = 0;
+	}
+}
+
+/**
+ * tessera_vgpu_gart_write() - the guest wrote GART entry @idx
+ * @vgpu: vGPU (lock held)
+ * @idx: entry in the slice (checked by the caller)
+ * @val: the new entry
+ */
+void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val)
+{
+	struct tessera_vgpu_gart_ent *g = &vgpu->gart[idx];
+	struct device *dev = &vgpu->tdev->pdev->dev;
+	bool writable = val & TESSERA_GART_WRITABLE;
+	u64 iova = val & TESSERA_GART_ADDR_MASK;
+	struct page *page;
+	dma_addr_t dma;
+	int ret;
+
+	val &= GENTRY_BITS;
+	if (val == g->gentry && (g->page || !(val & TESSERA_GART_VALID)))
+		return;
+	/* The device must stop using the old page before it is released. */
+	phys_gart_write(vgpu, idx, 0);
+	phys_gart_flush(vgpu);
+	ent_release(vgpu, idx);
+	g->gentry = val;
+	if (!(val & TESSERA_GART_VALID) || !vgpu->open)
+		return;
+
+	ret = vfio_pin_pages(&vgpu->vdev, iova, 1,
+			     IOMMU_READ | (writable ? IOMMU_WRITE : 0), &page);
+	if (ret != 1) {
+		vgpu->gart_errors++;
+		vgpu->error = true;
+		dev_warn_ratelimited(&vgpu->mdev->dev,
+				     "GART entry %u: guest address 0x%llx is not mapped for this vGPU (%d); entry left invalid\n",
+				     idx, iova, ret);
+		return;
+	}
+	dma = dma_map_page(dev, page, 0, PAGE_SIZE,
+			   writable ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, dma)) {
+		vfio_unpin_pages(&vgpu->vdev, iova, 1);
+		vgpu->gart_errors++;
+		vgpu->error = true;
+		dev_warn_ratelimited(&vgpu->mdev->dev,
+				     "GART entry %u: DMA mapping failed; entry left invalid\n",
+				     idx);
+		return;
+	}
+	g->page = page;
+	g->dma = dma;
+	vgpu->gart_pinned++;
+	phys_gart_write(vgpu, idx, (dma & TESSERA_GART_ADDR_MASK) |
+			TESSERA_GART_VALID |
+			(writable ? TESSERA_GART_WRITABLE : 0));
+	phys_gart_flush(vgpu);
+}
+
+/**
+ * tessera_vgpu_gart_dma_unmap() - the user unmapped [iova, iova + length)
+ * @vgpu: vGPU
+ * @iova: start
+ * @length: bytes
+ *
+ * Every shadowed entry in the range is invalidated and unpinned; the
+ * guest's entry is kept, so a job using it now faults.
+ */
+void tessera_vgpu_gart_dma_unmap(struct tessera_vgpu *vgpu, u64 iova,
+				 u64 length)
+{
+	u64 end = iova + length;
+	bool any = false;
+	u32 i;
+
+	if (end < iova)
+		end = U64_MAX;
+	mutex_lock(&vgpu->lock);
+	for (i = 0; i < vgpu->gart_entries; i++) {
+		u64 a = vgpu->gart[i].gentry & TESSERA_GART_ADDR_MASK;
+
+		if (!vgpu->gart[i].page || a < iova || a >= end)
+			continue;
+		phys_gart_write(vgpu, i, 0);
+		any = true;
+	}
+	if (any) {
+		phys_gart_flush(vgpu);
+		for (i = 0; i < vgpu->gart_entries; i++) {
+			u64 a = vgpu->gart[i].gentry & TESSERA_GART_ADDR_MASK;
+
+			if (vgpu->gart[i].page && a >= iova && a < end)
+				ent_release(vgpu, i);
+		}
+	}
+	mutex_unlock(&vgpu->lock);
+}
