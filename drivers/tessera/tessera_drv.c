@@ -9,6 +9,7 @@
 #include <linux/pci.h>
 
 #include "tessera_drv.h"
+#include "tessera_vgpu.h"
 
 unsigned int tessera_ctx_vram_mb = 16;
 module_param_named(ctx_vram_mb, tessera_ctx_vram_mb, uint, 0444);
@@ -274,6 +275,9 @@ static int tessera_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto err_irq;
 	tessera_debugfs_init(tdev);
+	/* vGPUs are optional: the host keeps working without them. */
+	if (tessera_mdev_register(tdev))
+		dev_warn(dev, "vGPUs not available\n");
 
 	dev_info(dev, "%s: %s GPU v%u.%u, %u engines (%u compute, %u copy), %u contexts, %llu MiB VRAM, %u GART entries, %d IRQ vectors\n",
 		 tdev->name, tdev->is_virtual ? "virtual" : "physical",
@@ -310,6 +314,7 @@ static void tessera_remove(struct pci_dev *pdev)
 	struct tessera_device *tdev = pci_get_drvdata(pdev);
 	struct tessera_ctx *ctx;
 
+	tessera_mdev_unregister(tdev);
 	tessera_debugfs_fini(tdev);
 	tessera_cdev_unregister(tdev);
 
@@ -378,15 +383,23 @@ static int __init tessera_init(void)
 	int ret;
 
 	tessera_debugfs_module_init();
-	ret = pci_register_driver(&tessera_pci_driver);
-	if (ret)
+	ret = tessera_mdev_module_init();
+	if (ret) {
 		tessera_debugfs_module_exit();
+		return ret;
+	}
+	ret = pci_register_driver(&tessera_pci_driver);
+	if (ret) {
+		tessera_mdev_module_exit();
+		tessera_debugfs_module_exit();
+	}
 	return ret;
 }
 
 static void __exit tessera_exit(void)
 {
 	pci_unregister_driver(&tessera_pci_driver);
+	tessera_mdev_module_exit();
 	tessera_debugfs_module_exit();
 }
 
