@@ -80,8 +80,6 @@ const char *tess_fault_name(u32 code)
 
 /* ------------------------------------------------------------ device */
 
-static void set_err(struct tess_dev *t, const char *fmt, ...) __printf(2, 3);
-
 static void set_err(struct tess_dev *t, const char *fmt, ...)
 {
 	va_list ap;

@@ -28,8 +28,6 @@
 
 #define SYSFS_PCI	"/sys/bus/pci"
 
-static void set_err(struct vfio_dev *dev, const char *fmt, ...) __printf(2, 3);
-
 static void set_err(struct vfio_dev *dev, const char *fmt, ...)
 {
 	va_list ap;

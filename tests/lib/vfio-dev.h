@@ -25,9 +25,6 @@ typedef __u64 u64;
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #endif
-#ifndef __printf
-#define __printf(a, b)		__attribute__((format(printf, a, b)))
-#endif
 
 /*
  * MMIO through a BAR mapping: one access of exactly the given width that

@@ -27,7 +27,7 @@
 #include "kselftest_harness.h"
 #include "tessera-hw.h"
 
-#define MIB			(1ULL << 20)
+#define MIB			0x100000ULL
 #define CTX_A			1
 #define CTX_B			2
 #define A_VRAM_BASE		(8 * MIB)
@@ -209,19 +209,23 @@ static inline void model_release(struct model *m)
 	m->open = false;
 }
 
-#define MODEL_SETUP(m) do {						\
-	char __why[512] = "";						\
-	int __ret = model_layout(m, __why, sizeof(__why));		\
-	if (__ret == -ENOENT) {						\
-		model_release(m);					\
-		SKIP(return, "%s", __why);				\
-	}								\
-	if (__ret) {							\
-		TH_LOG("setup failed: %s", __why);			\
-		model_release(m);					\
-	}								\
-	ASSERT_EQ(0, __ret);						\
-} while (0)
+/* Fixture setup: lay out the device; SKIP if there is none. */
+static inline void model_setup_or_skip(struct __test_metadata *_metadata,
+				       struct model *m)
+{
+	char why[512] = "";
+	int ret = model_layout(m, why, sizeof(why));
+
+	if (ret == -ENOENT) {
+		model_release(m);
+		SKIP(return, "%s", why);
+	}
+	if (ret) {
+		TH_LOG("setup failed: %s", why);
+		model_release(m);
+	}
+	ASSERT_EQ(0, ret);
+}
 
 /* Submit a ring's commands and start its engine on its context. */
 static inline int ring_go(struct tess_ring *r)
@@ -267,28 +271,38 @@ static inline void prng_fill(void *buf, size_t len, u32 seed)
 	}
 }
 
-/* Log a fault with its name, for failure messages. */
-#define FAULT_FMT	"fault %u (%s) ctx %u addr 0x%llx"
-#define FAULT_ARGS(f)	(f).code, tess_fault_name((f).code), (f).ctx, \
-			(unsigned long long)(f).addr
+/* A fault as text, for failure messages. */
+static inline const char *fault_str(const struct tess_fault *f, char *buf,
+				    size_t len)
+{
+	snprintf(buf, len, "fault %u (%s) ctx %u addr 0x%llx", f->code,
+		 tess_fault_name(f->code), f->ctx, (unsigned long long)f->addr);
+	return buf;
+}
 
-/* Wait for the engine to fault and check code, ctx and address. */
-#define ASSERT_FAULT(m, e, want_code, want_ctx, want_addr) do {		\
-	struct tess_fault __f;						\
-	int __st = tess_eng_wait_halted(&(m)->t, e, TMO_MS);		\
-	tess_eng_fault(&(m)->t, e, &__f);				\
-	ASSERT_EQ(TESSERA_ENG_STATE_FAULTED, __st)			\
-		TH_LOG("engine %u state %d, " FAULT_FMT, e, __st,	\
-		       FAULT_ARGS(__f));				\
-	ASSERT_EQ((u32)(want_code), __f.code)				\
-		TH_LOG("want %s, got " FAULT_FMT,			\
-		       tess_fault_name(want_code), FAULT_ARGS(__f));	\
-	ASSERT_EQ((u32)(want_ctx), __f.ctx);				\
-	ASSERT_EQ((u64)(want_addr), __f.addr)				\
-		TH_LOG("want addr 0x%llx, got " FAULT_FMT,		\
-		       (unsigned long long)(want_addr), FAULT_ARGS(__f)); \
-} while (0)
+/* Wait for engine @e to fault and check code, context and address. */
+static inline void assert_fault(struct __test_metadata *_metadata,
+				struct model *m, unsigned int e, u32 code,
+				u32 ctx, u64 addr)
+{
+	struct tess_fault f;
+	char buf[128];
+	int st = tess_eng_wait_halted(&m->t, e, TMO_MS);
 
+	tess_eng_fault(&m->t, e, &f);
+	ASSERT_EQ(TESSERA_ENG_STATE_FAULTED, st)
+		TH_LOG("engine %u state %d, %s", e, st, fault_str(&f, buf, sizeof(buf)));
+	ASSERT_EQ(code, f.code)
+		TH_LOG("want %s, got %s", tess_fault_name(code),
+		       fault_str(&f, buf, sizeof(buf)));
+	ASSERT_EQ(ctx, f.ctx);
+	ASSERT_EQ(addr, f.addr)
+		TH_LOG("want addr 0x%llx, got %s", (unsigned long long)addr,
+		       fault_str(&f, buf, sizeof(buf)));
+}
+
+#define ASSERT_FAULT(m, e, code, ctx, addr) \
+	assert_fault(_metadata, m, e, code, ctx, addr)
 
 /* The fixture every model test uses: self->m, set up and torn down. */
 FIXTURE(model) {
@@ -297,7 +311,7 @@ FIXTURE(model) {
 
 FIXTURE_SETUP(model)
 {
-	MODEL_SETUP(&self->m);
+	model_setup_or_skip(_metadata, &self->m);
 }
 
 FIXTURE_TEARDOWN(model)
@@ -306,18 +320,24 @@ FIXTURE_TEARDOWN(model)
 	model_release(&self->m);
 }
 
+static inline void ring_log(struct __test_metadata *_metadata,
+			    struct tess_ring *r, int err)
+{
+	struct tess_fault f;
+	char buf[128];
+
+	tess_eng_fault(r->t, r->eng, &f);
+	TH_LOG("ctx %u engine %u: %s, state %u, head 0x%x tail 0x%x, %s",
+	       r->ctx, r->eng, strerror(-err), tess_eng_state(r->t, r->eng),
+	       tess_ring_head(r), r->tail, fault_str(&f, buf, sizeof(buf)));
+}
+
 /* ring_run() / tess_ring_wait_idle() that log the fault when one happens. */
 #define ASSERT_RING_OK(r, expr) do {					\
 	struct tess_ring *__r = (r);					\
 	int __rr = (expr);						\
-	if (__rr) {							\
-		struct tess_fault __f;					\
-		tess_eng_fault(__r->t, __r->eng, &__f);			\
-		TH_LOG("ctx %u engine %u: %s, state %u, head 0x%x tail 0x%x, " \
-		       FAULT_FMT, __r->ctx, __r->eng, strerror(-__rr),	\
-		       tess_eng_state(__r->t, __r->eng),		\
-		       tess_ring_head(__r), __r->tail, FAULT_ARGS(__f)); \
-	}								\
+	if (__rr)							\
+		ring_log(_metadata, __r, __rr);				\
 	ASSERT_EQ(0, __rr);						\
 } while (0)
 #define ASSERT_RUN(r)		ASSERT_RING_OK(r, ring_run(__r))

@@ -456,10 +456,10 @@ TEST_F_TIMEOUT(model, all_engines_together, TEST_TIMEOUT_S)
 		EXPECT_EQ(-1, tess_vram_check32(t, a_vram(d), 0x40000, 0xe0e00000 | e));
 		EXPECT_EQ(-1, tess_vram_check32(t, b_vram(DATA_VA + e * 0x1000), 0x1000,
 						0xb0b00000 | e));
-		EXPECT_EQ(100 + e, tess_rd64(t, TESSERA_CTX_RING_REG(CTX_A, e,
-								 TESSERA_RING_FENCE_LO)));
-		EXPECT_EQ(200 + e, tess_rd64(t, TESSERA_CTX_RING_REG(CTX_B, e,
-								 TESSERA_RING_FENCE_LO)));
+		EXPECT_EQ(100 + e,
+			  tess_rd64(t, TESSERA_CTX_RING_REG(CTX_A, e, TESSERA_RING_FENCE_LO)));
+		EXPECT_EQ(200 + e,
+			  tess_rd64(t, TESSERA_CTX_RING_REG(CTX_B, e, TESSERA_RING_FENCE_LO)));
 		EXPECT_EQ(200 + e, tess_rd64(t, TESSERA_ENG_REG(e, TESSERA_ENG_FENCE_LO)));
 		EXPECT_EQ(CTX_B, tess_eng_rd(t, e, TESSERA_ENG_FENCE_CTX));
 	}

@@ -74,7 +74,7 @@ FIXTURE_VARIANT_ADD(preempt, busy) { .op = P_BUSY };
 
 FIXTURE_SETUP(preempt)
 {
-	MODEL_SETUP(&self->m);
+	model_setup_or_skip(_metadata, &self->m);
 }
 
 FIXTURE_TEARDOWN(preempt)
