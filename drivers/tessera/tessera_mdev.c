@@ -210,7 +210,9 @@ static void tessera_mdev_remove(struct mdev_device *mdev)
 
 	tessera_vgpu_gart_fini(vgpu);
 	iounmap(vgpu->db);
-	tessera_vram_scrub(vgpu->tdev, vgpu->ctx->vram_base, vgpu->vram_size);
+	/* VRAM was scrubbed at the last close; the next owner's window is
+	 * scrubbed again when allocated.
+	 */
 	tessera_ctx_destroy(vgpu->ctx);
 	vgpu->ctx = NULL;
 	mutex_lock(&mp->lock);

@@ -98,7 +98,9 @@ int mdev_types(const char *parent, char names[][64], int max)
 	while ((de = readdir(d)) && n < max) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(names[n++], 64, "%s", de->d_name);
+		if (strlen(de->d_name) >= 64)
+			continue;
+		memcpy(names[n++], de->d_name, strlen(de->d_name) + 1);
 	}
 	closedir(d);
 	qsort(names, n, 64, cmp_names);

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared helpers of the vGPU mediation tests (tests/mdev): find the mdev
+ * parent, create and open vGPUs, program a vGPU's context 0 and a ring,
+ * look for kernel log lines.
+ */
+#ifndef TESSERA_TESTS_MDEV_COMMON_H
+#define TESSERA_TESTS_MDEV_COMMON_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vfio-mdev.h"
+
+#define SMALL_TYPE	"tessera-8m"
+#define TIMEOUT_MS	10000
+
+static inline const char *mdev_parent(void)
+{
+	static char path[512];
+
+	if (!path[0] && mdev_parent_find("tessera-", path, sizeof(path)))
+		return NULL;
+	return path;
+}
+
+/* Create a vGPU of @type; 0 or -errno. */
+static inline int vgpu_create(const char *type, char *uuid)
+{
+	mdev_uuid_gen(uuid);
+	return mdev_create(mdev_parent(), type, uuid);
+}
+
+/* /dev/kmsg positioned at the end: later reads see only new lines. */
+static inline int kmsg_mark(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* Count new kernel log lines containing @needle since kmsg_mark(). */
+static inline int kmsg_count(int fd, const char *needle)
+{
+	char rec[2048];
+	ssize_t n;
+	int cnt = 0;
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0) {
+			if (errno == EPIPE)
+				continue;
+			break;
+		}
+		rec[n] = '\0';
+		if (strstr(rec, needle))
+			cnt++;
+	}
+	return cnt;
+}
+
+/*
+ * Context 0 over the whole partition and GART slice, a 4 KiB ring at VA
+ * @ring_va on engine @e, engine started.
+ */
+static inline int vgpu_setup(struct tess_dev *t, struct tess_ring *r,
+			     unsigned int e, u64 ring_va)
+{
+	int ret;
+
+	ret = tess_ctx_setup(t, 0, 0, t->vram_size, 0, t->gart_entries);
+	if (ret)
+		return ret;
+	ret = tess_ring_init(t, r, 0, e, ring_va, 4096);
+	if (ret)
+		return ret;
+	return tess_eng_start(t, e, 0);
+}
+
+/* Emit a fence with @value and kick through the doorbell; wait for it. */
+static inline int vgpu_fence_wait(struct tess_ring *r, u64 value)
+{
+	int ret = tess_emit_fence(r, TESSERA_FENCE_IRQ, value, 0);
+
+	if (ret)
+		return ret;
+	ret = tess_ring_kick(r);
+	if (ret)
+		return ret;
+	return tess_ring_wait_fence(r, value, TIMEOUT_MS);
+}
+
+#endif /* TESSERA_TESTS_MDEV_COMMON_H */
