@@ -36,6 +36,8 @@ static void ctx_program(struct tessera_ctx *ctx)
 			   ring->size);
 		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_TAIL), 0);
 		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_HEAD), 0);
+		ring->fence_base = tessera_rd64(tdev,
+						TESSERA_CTX_RING_REG(c, e, TESSERA_RING_FENCE_LO));
 	}
 	tessera_wr(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_CTRL),
 		   TESSERA_CTX_CTRL_VALID);

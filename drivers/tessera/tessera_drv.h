@@ -40,6 +40,8 @@ struct tessera_ctx;
  * @tail: next byte to write (software copy of RING_TAIL)
  * @last_seqno: last fence submitted
  * @completed: last fence seen completed (from RING_FENCE, by the scheduler)
+ * @fence_base: RING_FENCE when the context was created (the register keeps
+ *              the previous owner's value; fences are relative to it)
  * @err_first: first fence discarded by the last fault (0: none)
  * @err_last: last fence discarded by the last fault
  * @blocked: quiesced, not to be scheduled
@@ -54,6 +56,7 @@ struct tessera_ring {
 	u32 tail;
 	u64 last_seqno;
 	u64 completed;
+	u64 fence_base;
 	u64 err_first;
 	u64 err_last;
 	bool blocked;

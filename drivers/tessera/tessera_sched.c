@@ -71,7 +71,8 @@ static void ring_update_completed(struct tessera_ring *ring)
 {
 	u64 v = tessera_rd64(ring->ctx->tdev, ring_reg(ring, TESSERA_RING_FENCE_LO));
 
-	if (v > ring->completed)
+	v -= ring->fence_base;
+	if (v > ring->completed && v <= ring->last_seqno)
 		WRITE_ONCE(ring->completed, v);
 }
 
@@ -486,8 +487,8 @@ int tessera_sched_submit(struct tessera_ring *ring, const u32 *cmds, u32 ndw,
 	seqno = ring->last_seqno + 1;
 	fdw[0] = TESSERA_CMD(TESSERA_OP_FENCE, TESSERA_FENCE_IRQ,
 			     TESSERA_FENCE_LEN);
-	fdw[1] = lower_32_bits(seqno);
-	fdw[2] = upper_32_bits(seqno);
+	fdw[1] = lower_32_bits(seqno + ring->fence_base);
+	fdw[2] = upper_32_bits(seqno + ring->fence_base);
 	fdw[3] = 0;
 	fdw[4] = 0;
 	tail = ring_write(ring, tail, cmds, ndw);

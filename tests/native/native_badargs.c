@@ -187,7 +187,7 @@ TEST_F(bad, submit_args)
 	ASSERT_EQ(-EFAULT, raw_ioctl(self->d.fd, TESSERA_IOCTL_SUBMIT, &s));
 	s.cmds_ptr = (uintptr_t)c;
 	ASSERT_EQ(0, raw_ioctl(self->d.fd, TESSERA_IOCTL_SUBMIT, &s));
-	ASSERT_EQ(1, s.fence);
+	ASSERT_GE(s.fence, 1);
 	/* The largest accepted submission works. */
 	big = calloc(1, self->d.info.max_submit);
 	ASSERT_NE(NULL, big);

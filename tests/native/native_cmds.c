@@ -122,7 +122,7 @@ TEST_F(dev, batch_call_jump_end)
 {
 	uint64_t va = self->bo.gpu_va;
 	uint32_t *b1 = self->m + 4096, *b2 = self->m + 8192;	/* 16K, 32K */
-	uint32_t c[8], k;
+	uint32_t c[16], k;
 
 	k = tsr_cmd_fill(b1, va, 64, 0x11111111);
 	k += tsr_cmd_batch_jump(b1 + k, va + 32768, 4096);

@@ -54,6 +54,11 @@ accounting_clean() {
 }
 
 load() {
+	local dep
+	# Modules tessera.ko links against (vfio, mdev, ...) come first.
+	for dep in $(modinfo -F depends "$ko" 2>/dev/null | tr , ' '); do
+		modprobe "$dep" 2>/dev/null || true
+	done
 	insmod "$ko" "$@" || return 1
 	for _ in $(seq 50); do
 		[ -c /dev/tessera0 ] && return 0
