@@ -40,7 +40,7 @@ static void masks_init(void)
 	      PCI_STATUS_PARITY);
 	put8(w, PCI_CACHE_LINE_SIZE, 0xff);
 	/* BARs: RW here, then masked to the size by bar_fixup(). */
-	for (i = PCI_BASE_ADDRESS_0; i <= PCI_BASE_ADDRESS_5; i++)
+	for (i = PCI_BASE_ADDRESS_0; i < PCI_BASE_ADDRESS_5 + 4; i++)
 		w[i] = 0xff;
 	put8(w, PCI_INTERRUPT_LINE, 0xff);
 	/* PM: PowerState (D0/D3hot checked on write). */
