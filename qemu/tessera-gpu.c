@@ -212,20 +212,19 @@ static const struct tcore_mem_ops tessera_mem_ops = {
 
 /* --------------------------------------------------------------- workers */
 
-/* With s->lock: wait (bounded by @ns of device time) for a wake-up. */
+/*
+ * With s->lock: the engine is ahead of device time by more than the slack;
+ * wait on the engine's condvar until it no longer is (or until a START,
+ * PREEMPT, reset or VM stop signals it). The wait is rounded up to whole
+ * milliseconds; an engine that overslept is behind and catches up, as
+ * pacing only bounds how far ahead it runs.
+ */
 static void tessera_pace_wait(TesseraGPUState *s, TesseraEngine *te,
                               int64_t ns)
 {
-    if (ns >= 2 * SCALE_MS) {
-        qemu_cond_timedwait(&te->cond, &s->lock,
-                            MIN(ns / SCALE_MS, 100));
-    } else {
-        /* sub-ms: sleep outside the lock (not in a step: counts as
-         * parked); a preemption waits at most this long */
-        qemu_mutex_unlock(&s->lock);
-        g_usleep(MAX(ns / SCALE_US, 1));
-        qemu_mutex_lock(&s->lock);
-    }
+    int64_t ms = (ns + SCALE_MS - 1) / SCALE_MS;
+
+    qemu_cond_timedwait(&te->cond, &s->lock, (int)MIN(MAX(ms, 1), 100));
 }
 
 static void *tessera_worker(void *opaque)
