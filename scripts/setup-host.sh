@@ -39,5 +39,5 @@ $SUDO apt-get install -y -q --no-install-recommends \
 	"linux-headers-$k61" \
 	ninja-build meson pkg-config flex bison libglib2.0-dev \
 	libpixman-1-dev libfdt-dev zlib1g-dev libcap-ng-dev libattr1-dev \
-	libslirp-dev seabios qemu-system-data ipxe-qemu
+	libslirp-dev seabios qemu-system-data ipxe-qemu qemu-system-x86 libvirt-daemon libvirt-clients libvirt-daemon-driver-qemu mdevctl
 echo "setup-host: done"

@@ -1,0 +1,456 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# e2e-libvirt.sh - end-to-end stage: a libvirt-managed VM runs on a vGPU.
+#
+# Runs inside the L1 test VM (scripts/vm-run.sh, started by
+# scripts/run-e2e.sh), as root, with one Tessera GPU. Prints TAP, one line
+# per step, and exits non-zero if any step failed.
+#
+#   1. host side: loads tessera.ko; if its mdev layer offers tessera-*
+#      types, they are used ("tessera" mode), otherwise the kernel's mtty
+#      sample (build/mtty/mtty.ko, scripts/l2/build-mtty.sh) stands in
+#      ("mtty" rehearsal mode). E2E_MODE=tessera|mtty forces one.
+#   2. starts virtlogd and libvirtd with the settings a nested,
+#      systemd-less L1 needs (config written into L1's overlay /etc);
+#   3. creates vGPUs three ways: sysfs "create", mdevctl define/start,
+#      virsh nodedev-define/nodedev-start (mdev XML);
+#   4. boots an L2 domain (direct kernel boot of the L1 kernel with the
+#      scripts/l2 initramfs, serial ports to files) with the sysfs vGPU as
+#      a cold-plugged <hostdev type='mdev'>; the L2 guest runs its suite on
+#      it and reports TAP on its second serial port;
+#   5. meanwhile a second client drives another vGPU of the same GPU from
+#      L1 through VFIO (build/tests/mdev/mdev_* programs, when built);
+#   6. hot plug: virsh attach-device --live with the mdevctl vGPU, the L2
+#      guest tests it, virsh detach-device --live returns it, the vGPU is
+#      stopped and undefined;
+#   7. L2 powers off; the vGPUs are removed; L2's kernel log is scanned
+#      for splats (scripts/vm-run.sh --scan-log).
+#
+# Artifacts in $TESSERA_RESULTS/e2e (the results directory of vm-run.sh):
+# l2-console.log (L2 serial console), l2-report.log (L2 report channel),
+# l2-dmesg.txt, l2-*.tap, domain/hostdev/nodedev XML, libvirtd.log,
+# qemu-l2.log, second-client.tap.
+#
+# Environment: E2E_MODE (auto), E2E_WAIT (per-wait timeout, s, default
+# 600), E2E_L2_MEM (MiB, 512), E2E_L2_INITRD (default: build it now with
+# scripts/l2/mkinitramfs-l2.sh), E2E_HOTPLUG (1).
+#
+# Functions called only through step/wait_for look unreachable to it:
+# shellcheck disable=SC2317
+set -eu
+
+here=$(dirname "$(readlink -f "$0")")
+repo=$(dirname "$here")
+kver=$(uname -r)
+mode=${E2E_MODE:-auto}
+wait_s=${E2E_WAIT:-600}
+l2_mem=${E2E_L2_MEM:-512}
+hotplug=${E2E_HOTPLUG:-1}
+results=${TESSERA_RESULTS:-/tmp/e2e-results}
+art=$results/e2e
+work=/tmp/e2e
+dom=tessera-l2
+export LIBVIRT_DEFAULT_URI=qemu:///system
+mkdir -p "$art" "$work"
+log=$art/steps.log
+: >"$log"
+
+# ---- TAP helpers ---------------------------------------------------------
+n=0
+fail=0
+t0=$(date +%s)
+echo "TAP version 13"
+ok() { n=$((n + 1)); echo "ok $n - $* [$(($(date +%s) - t0))s]"; }
+notok() { n=$((n + 1)); echo "not ok $n - $* [$(($(date +%s) - t0))s]"; fail=1; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+diag() { echo "# $*"; }
+# step DESC CMD...: run CMD (output to steps.log), one TAP line; the last
+# lines of its output become the reason when it fails.
+step() {
+	local desc=$1 out
+	shift
+	echo "=== $desc: $*" >>"$log"
+	if out=$("$@" 2>&1); then
+		echo "$out" >>"$log"
+		ok "$desc"
+	else
+		echo "$out" >>"$log"
+		notok "$desc # $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+		return 1
+	fi
+}
+# wait_for SECONDS CMD...: poll CMD every 2 s until it succeeds; give up
+# early when CMD returns 2 (then its output is shown).
+wait_for() {
+	local limit=$1 end
+	shift
+	end=$(($(date +%s) + limit))
+	local rc
+	while :; do
+		rc=0
+		"$@" >/dev/null 2>&1 || rc=$?
+		[ $rc != 0 ] || return 0
+		# Status 2: the condition can never come true.
+		[ $rc != 2 ] || { "$@" 2>&1 || true; return 1; }
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 2
+	done
+}
+# finish: the plan, artifacts, exit status. Runs on every exit.
+finish() {
+	trap - EXIT
+	collect
+	echo "1..$n"
+	diag "e2e took $(($(date +%s) - t0))s; artifacts in $art"
+	exit $fail
+}
+bail() { notok "$*"; finish; }
+
+# ---- artifacts -----------------------------------------------------------
+collect() {
+	local f
+	if virsh domstate "$dom" 2>/dev/null | grep -q running; then
+		virsh destroy "$dom" >>"$log" 2>&1 || true
+	fi
+	for f in l2-console.log l2-report.log; do
+		[ ! -f "$work/$f" ] || tr -d '\r' <"$work/$f" >"$art/$f"
+	done
+	[ ! -f "$art/l2-report.log" ] ||
+		sed -n '/^### e2e-dmesg-begin/,/^### e2e-dmesg-end/p' "$art/l2-report.log" |
+		sed '1d;$d' >"$art/l2-dmesg.txt"
+	cp /var/log/libvirt/libvirtd.log "$art/" 2>/dev/null || true
+	cp "/var/log/libvirt/qemu/$dom.log" "$art/qemu-l2.log" 2>/dev/null || true
+	cp "$work"/*.xml "$art/" 2>/dev/null || true
+}
+trap 'notok "e2e-libvirt.sh stopped unexpectedly (line $LINENO, status $?)"; finish' EXIT
+
+# report_has PATTERN: the L2 report channel has a line matching PATTERN.
+report_has() { tr -d '\r' <"$work/l2-report.log" 2>/dev/null | grep -q -- "$1"; }
+# phase_tap PHASE: the TAP block of one L2 phase.
+phase_tap() {
+	tr -d '\r' <"$work/l2-report.log" |
+		sed -n "/^### e2e-begin $1\$/,/^### e2e-end $1 /p" | sed '1d;$d'
+}
+# l2_phase PHASE DESC: wait for the L2 phase, show its TAP as a subtest,
+# one top-level line for it.
+l2_phase() {
+	local phase=$1 desc=$2 rc
+	if ! wait_for "$wait_s" report_has "^### e2e-end $phase "; then
+		notok "$desc # no report from L2 within ${wait_s}s (see l2-console.log)"
+		return 1
+	fi
+	phase_tap "$phase" >"$art/l2-$phase.tap"
+	sed 's/^/    /' "$art/l2-$phase.tap"
+	rc=$(tr -d '\r' <"$work/l2-report.log" | sed -n "s/^### e2e-end $phase rc=//p")
+	if [ "$rc" = 0 ]; then ok "$desc"; else notok "$desc # L2 reported failures"; fi
+}
+
+diag "kernel $kver, mode $mode, artifacts $art"
+
+# ---- 1. host driver and mdev parent --------------------------------------
+for m in vfio vfio_iommu_type1 mdev; do
+	modprobe "$m" >>"$log" 2>&1 || true
+done
+if lsmod | grep -q '^tessera '; then
+	ok "tessera.ko already loaded"
+else
+	step "insmod tessera.ko (host mode)" insmod "$repo/drivers/tessera/tessera.ko" || true
+fi
+# first_type PATTERN: "PARENT TYPE" of the first mdev type matching.
+first_type() {
+	local d
+	# shellcheck disable=SC2231 # $1 is a glob pattern on purpose
+	for d in /sys/class/mdev_bus/*/mdev_supported_types/$1; do
+		[ -d "$d" ] || continue
+		echo "$(basename "$(dirname "$(dirname "$d")")") $(basename "$d")"
+		return 0
+	done
+	return 1
+}
+if [ "$mode" = auto ]; then
+	if first_type 'tessera-*' >/dev/null; then mode=tessera; else mode=mtty; fi
+fi
+case $mode in
+tessera)
+	pt=$(first_type "${E2E_TYPE:-tessera-*}") || bail "tessera mdev types present # none under /sys/class/mdev_bus"
+	expect=7e55:0100 suite=native
+	;;
+mtty)
+	diag "rehearsal with the mtty sample (tessera offers no mdev types yet)"
+	mtty=$repo/build/mtty/mtty.ko
+	[ -f "$mtty" ] || bail "mtty.ko built # $mtty missing: run scripts/l2/build-mtty.sh on the host"
+	lsmod | grep -q '^mtty ' || step "insmod mtty.ko (stand-in mdev parent)" insmod "$mtty" ||
+		bail "mtty loaded"
+	pt=$(first_type "${E2E_TYPE:-mtty-1}") || bail "mtty mdev types present"
+	expect=4348:3253 suite=probe
+	;;
+*) bail "E2E_MODE=$mode # want auto, tessera or mtty" ;;
+esac
+parent=${pt% *} type=${pt#* }
+types_dir=/sys/class/mdev_bus/$parent/mdev_supported_types/$type
+ok "mdev type $type on parent $parent ($(cat "$types_dir/name" 2>/dev/null || echo '?'), available $(cat "$types_dir/available_instances"))"
+
+# ---- 2. libvirt ----------------------------------------------------------
+# Nested, systemd-less L1: no cgroup controllers, no namespaces, no
+# security driver, QEMU as root, stdio to files. L1's /etc is a writable
+# overlay, so the configuration goes where libvirt looks for it.
+start_libvirt() {
+	local d
+	grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts ||
+		mount -t cgroup2 cgroup2 /sys/fs/cgroup
+	for d in /etc/libvirt /var/lib/libvirt/qemu /var/log/libvirt/qemu \
+		/run/libvirt /var/cache/libvirt /etc/mdevctl.d; do
+		mkdir -p "$d"
+	done
+	cat >/etc/libvirt/qemu.conf <<-'CONF'
+	# Written by scripts/e2e-libvirt.sh (nested, systemd-less L1).
+	user = "root"
+	group = "root"
+	dynamic_ownership = 0
+	remember_owner = 0
+	security_driver = "none"
+	namespaces = [ ]
+	cgroup_controllers = [ ]
+	stdio_handler = "file"
+	CONF
+	cat >/etc/libvirt/libvirtd.conf <<-'CONF'
+	# Written by scripts/e2e-libvirt.sh.
+	auth_unix_rw = "none"
+	auth_unix_ro = "none"
+	log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
+	CONF
+	# The QEMU driver resolves its built-in default user (Debian:
+	# libvirt-qemu) before it reads qemu.conf; libvirt-daemon-system
+	# creates it, but that package would also start a libvirtd on the
+	# host. Create it in L1's overlay instead.
+	getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
+	getent passwd libvirt-qemu >/dev/null ||
+		useradd -r -g libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
+	# devtmpfs has no /dev/fd, /dev/stdin...: udev or systemd make them.
+	# libvirt runs "mdevctl define --jsonfile /dev/stdin".
+	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+	[ -e /dev/stdin ] || ln -s /proc/self/fd/0 /dev/stdin
+	[ -e /dev/stdout ] || ln -s /proc/self/fd/1 /dev/stdout
+	[ -e /dev/stderr ] || ln -s /proc/self/fd/2 /dev/stderr
+	virtlogd -d
+	libvirtd -d
+	# libvirtd probes QEMU's capabilities first: slow under TCG. Stop
+	# waiting at once if it died.
+	wait_for 240 libvirt_up
+}
+libvirt_up() {
+	virsh -q version >/dev/null 2>&1 && return 0
+	if ! pidof libvirtd >/dev/null; then
+		echo "libvirtd is not running:"
+		tail -n 5 /var/log/libvirt/libvirtd.log 2>/dev/null
+		return 2
+	fi
+	return 1
+}
+s=$(date +%s)
+step "virtlogd and libvirtd started" start_libvirt || bail "libvirt is needed for the rest"
+diag "libvirt answered after $(($(date +%s) - s))s: $(virsh -q version 2>/dev/null | tr '\n' ' ')"
+
+# ---- 3. vGPUs --------------------------------------------------------------
+new_uuid() { cat /proc/sys/kernel/random/uuid; }
+mdev_exists() { [ -e "/sys/bus/mdev/devices/$1" ]; }
+
+u_sysfs=$(new_uuid)
+if step "vGPU $u_sysfs created through sysfs" sh -c "echo $u_sysfs >$types_dir/create"; then
+	step "vGPU $u_sysfs is on the mdev bus" mdev_exists "$u_sysfs" || true
+fi
+
+u_mdevctl=$(new_uuid)
+if step "mdevctl define --uuid $u_mdevctl" mdevctl define -u "$u_mdevctl" -p "$parent" -t "$type" &&
+	step "mdevctl start --uuid $u_mdevctl" mdevctl start -u "$u_mdevctl"; then
+	step "mdevctl list shows $u_mdevctl active and defined" \
+		sh -c "mdevctl list | grep -q $u_mdevctl && mdevctl list -d | grep -q $u_mdevctl" || true
+fi
+
+# virsh nodedev-define: libvirt names the parent by its node device name
+# (pci_0000_00_03_0 for a PCI GPU) and accepts only parents it knows as
+# mdev-capable (PCI, CSS, AP matrix): mtty's virtual parent is not one.
+u_nodedev=$(new_uuid)
+nd_parent=$(virsh nodedev-list --cap mdev_types 2>/dev/null |
+	grep -F "$(echo "$parent" | tr ':.' '__')" | head -n 1 || true)
+cat >"$work/nodedev-mdev.xml" <<EOF
+<device>
+  <parent>${nd_parent:-$parent}</parent>
+  <capability type='mdev'>
+    <type id='$type'/>
+    <uuid>$u_nodedev</uuid>
+  </capability>
+</device>
+EOF
+nd_name=
+if [ -z "$nd_parent" ]; then
+	skip "virsh nodedev-define (mdev XML)" "libvirt lists no mdev_types node device for parent $parent"
+elif step "virsh nodedev-define nodedev-mdev.xml" virsh nodedev-define "$work/nodedev-mdev.xml"; then
+	nd_name=$(virsh nodedev-list --cap mdev --all 2>/dev/null | grep -F "$(echo "$u_nodedev" | tr - _)" | head -n 1 || true)
+	if step "virsh nodedev-start $nd_name" virsh nodedev-start "$nd_name"; then
+		step "vGPU $u_nodedev (nodedev) is on the mdev bus" wait_for 30 mdev_exists "$u_nodedev" || true
+	fi
+fi
+
+# ---- 4. L2 domain with a cold-plugged vGPU --------------------------------
+if [ -n "${E2E_L2_INITRD:-}" ]; then
+	initrd=$E2E_L2_INITRD
+else
+	initrd=$("$here/l2/mkinitramfs-l2.sh" -o "$work/l2-initramfs.cpio" 2>>"$log") ||
+		bail "L2 initramfs built # see steps.log"
+fi
+hostdev_xml() {
+	cat <<-EOF
+	<hostdev mode='subsystem' type='mdev' model='vfio-pci'>
+	  <source>
+	    <address uuid='$1'/>
+	  </source>
+	</hostdev>
+	EOF
+}
+hostdev_xml "$u_sysfs" >"$work/hostdev-cold.xml"
+hostdev_xml "$u_mdevctl" >"$work/hostdev-hot.xml"
+: >"$work/l2-console.log"
+: >"$work/l2-report.log"
+# q35 with spare PCIe root ports for the hot-plugged vGPU; no USB, no
+# balloon, no graphics. ACPI on (bookworm's libvirt with a newer QEMU
+# rejects -no-acpi). Serial 0: console; serial 1: the report channel.
+cat >"$work/domain.xml" <<EOF
+<domain type='qemu'>
+  <name>$dom</name>
+  <memory unit='MiB'>$l2_mem</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>/boot/vmlinuz-$kver</kernel>
+    <initrd>$initrd</initrd>
+    <cmdline>console=ttyS0,115200 loglevel=5 printk.time=1 panic=-1 e2e_expect=$expect e2e_suite=$suite e2e_hotplug=$hotplug e2e_wait=$wait_s</cmdline>
+  </os>
+  <features><acpi/></features>
+  <clock offset='utc'/>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>destroy</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <controller type='usb' model='none'/>
+    <controller type='pci' index='0' model='pcie-root'/>
+    <controller type='pci' index='1' model='pcie-root-port'/>
+    <controller type='pci' index='2' model='pcie-root-port'/>
+    <controller type='pci' index='3' model='pcie-root-port'/>
+    <serial type='file'>
+      <source path='$work/l2-console.log'/>
+      <target port='0'/>
+    </serial>
+    <serial type='file'>
+      <source path='$work/l2-report.log'/>
+      <target port='1'/>
+    </serial>
+$(hostdev_xml "$u_sysfs" | sed 's/^/    /')
+    <memballoon model='none'/>
+  </devices>
+</domain>
+EOF
+step "virsh define domain.xml (cold-plugged mdev hostdev)" virsh define "$work/domain.xml" ||
+	bail "L2 domain defined"
+s=$(date +%s)
+step "virsh start $dom" virsh start "$dom" || bail "L2 domain started"
+
+# ---- 5. second client on the same GPU, from L1 through VFIO --------------
+client_pid=
+if [ -n "$nd_name" ] && mdev_exists "$u_nodedev"; then
+	u_client=$u_nodedev
+else
+	u_client=$(new_uuid)
+	echo "$u_client" >"$types_dir/create" 2>>"$log" || u_client=
+fi
+client_progs=$(ls "$repo"/build/tests/mdev/mdev_* 2>/dev/null || true)
+if [ -z "$u_client" ]; then
+	notok "second vGPU for the L1 client # could not create one"
+elif [ "$mode" != tessera ] || [ -z "$client_progs" ]; then
+	skip "second client drives vGPU $u_client from L1 through VFIO" \
+		"no tests/mdev programs for mode $mode yet (build/tests/mdev/mdev_*)"
+else
+	# Runs while L2 boots and runs its suite.
+	(
+		for p in $client_progs; do
+			echo "# ==== $(basename "$p")"
+			TESSERA_MDEV=/sys/bus/mdev/devices/$u_client \
+				timeout -k 10 "$wait_s" "$p" 2>&1
+			echo "# exit status $?"
+		done
+	) >"$art/second-client.tap" 2>&1 &
+	client_pid=$!
+	diag "second client (pid $client_pid) runs $(echo "$client_progs" | wc -w) programs on $u_client"
+fi
+
+l2_phase cold "L2 guest suite on the cold-plugged vGPU ($suite)" || true
+diag "L2 booted and reported after $(($(date +%s) - s))s"
+
+if [ -n "$client_pid" ]; then
+	crc=0
+	wait "$client_pid" || crc=$?
+	sed 's/^/    /' "$art/second-client.tap"
+	if [ $crc = 0 ] && ! grep -q '^not ok' "$art/second-client.tap" &&
+		! grep -q '^# exit status [1-9]' "$art/second-client.tap"; then
+		ok "second client on vGPU $u_client ran its jobs while L2 worked"
+	else
+		notok "second client on vGPU $u_client ran its jobs while L2 worked # see second-client.tap"
+	fi
+fi
+
+# ---- 6. hot plug ------------------------------------------------------------
+if [ "$hotplug" != 1 ]; then
+	skip "hot plug" "E2E_HOTPLUG=$hotplug"
+elif ! mdev_exists "$u_mdevctl"; then
+	notok "hot plug # the mdevctl vGPU $u_mdevctl does not exist"
+else
+	wait_for "$wait_s" report_has '^### e2e-wait hotplug' || true
+	if step "virsh attach-device --live hostdev-hot.xml ($u_mdevctl)" \
+		virsh attach-device "$dom" "$work/hostdev-hot.xml" --live; then
+		l2_phase hotplug "L2 guest sees and uses the hot-plugged vGPU" || true
+		wait_for "$wait_s" report_has '^### e2e-wait unplug' || true
+		# detach-device returns once the guest has released the
+		# device, or after libvirt's own short wait: poll the XML.
+		step "virsh detach-device --live hostdev-hot.xml" \
+			virsh detach-device "$dom" "$work/hostdev-hot.xml" --live || true
+		step "hostdev $u_mdevctl left the live domain" \
+			wait_for "$wait_s" sh -c "! virsh dumpxml $dom | grep -q \"uuid='$u_mdevctl'\"" || true
+		l2_phase unplug "L2 guest saw the vGPU go away" || true
+	fi
+	step "mdevctl stop $u_mdevctl" mdevctl stop -u "$u_mdevctl" || true
+	step "mdevctl undefine $u_mdevctl" mdevctl undefine -u "$u_mdevctl" || true
+	step "hot-unplugged vGPU $u_mdevctl removed" sh -c "! test -e /sys/bus/mdev/devices/$u_mdevctl" || true
+fi
+
+# ---- 7. shutdown, cleanup, logs ------------------------------------------
+if step "L2 powered itself off" wait_for "$wait_s" sh -c "virsh domstate $dom | grep -q 'shut off'"; then
+	:
+else
+	virsh destroy "$dom" >>"$log" 2>&1 || true
+fi
+step "virsh undefine $dom" virsh undefine "$dom" || true
+step "vGPU $u_sysfs removed through sysfs" \
+	sh -c "echo 1 >/sys/bus/mdev/devices/$u_sysfs/remove && ! test -e /sys/bus/mdev/devices/$u_sysfs" || true
+if [ -n "$nd_name" ]; then
+	step "virsh nodedev-destroy $nd_name" virsh nodedev-destroy "$nd_name" || true
+	step "virsh nodedev-undefine $nd_name" virsh nodedev-undefine "$nd_name" || true
+elif [ -n "$u_client" ] && mdev_exists "$u_client"; then
+	echo 1 >"/sys/bus/mdev/devices/$u_client/remove" 2>>"$log" || true
+fi
+step "no vGPU left on the mdev bus" sh -c "[ -z \"\$(ls /sys/bus/mdev/devices)\" ]" || true
+
+collect
+if [ -s "$art/l2-report.log" ] && report_has '^### e2e-done'; then
+	ok "L2 reported to the end"
+else
+	notok "L2 reported to the end # see l2-report.log, l2-console.log"
+fi
+if out=$("$here/vm-run.sh" --scan-log "$art/l2-dmesg.txt" "$art/l2-console.log" 2>&1); then
+	ok "no kernel splat in L2's log"
+else
+	printf '# %s\n' "${out//$'\n'/$'\n'# }"
+	notok "no kernel splat in L2's log"
+fi
+finish

@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs-l2.sh - build the initramfs of the L2 guest of the
+# end-to-end stage (scripts/e2e-libvirt.sh).
+#
+# Usage: scripts/l2/mkinitramfs-l2.sh [-o OUTPUT]
+#
+#   -o OUTPUT  output cpio archive (default build/l2/initramfs.cpio)
+#
+# Prints the archive's path. The L2 guest has no disk and no shared file
+# system (9p under TCG-in-TCG costs more than packing the few MiB needed):
+# everything it runs is in this archive, taken from the repository's
+# build products at the time of the call:
+#   /init                    scripts/l2/l2-init.sh
+#   /bin/busybox (+ applets) busybox-static
+#   /bin/bash, /usr/bin/lspci (+ pci.ids) and their shared libraries
+#   /tessera/tessera.ko      drivers/tessera/tessera.ko (guest mode)
+#   /tessera/run-native-tests.sh, /tessera/native/native_*
+#                            the native kselftests (build/tests/native)
+#   /tessera/tools/tessera   the CLI (build/tools/tessera)
+# Missing build products are left out with a note; the L2 suite then
+# reports what it could not run. The archive is not compressed (TCG).
+set -eu
+
+here=$(dirname "$(readlink -f "$0")")
+repo=$(dirname "$(dirname "$here")")
+out=$repo/build/l2/initramfs.cpio
+while getopts "o:h" opt; do
+	case $opt in
+	o) out=$OPTARG ;;
+	*) sed -n '/^# Usage/,/^set -eu/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	esac
+done
+note() { echo "mkinitramfs-l2: $*" >&2; }
+
+busybox=
+for b in /bin/busybox /usr/bin/busybox; do
+	if [ -x "$b" ] && file -L "$b" 2>/dev/null | grep -q 'statically linked'; then
+		busybox=$b
+		break
+	fi
+done
+[ -n "$busybox" ] || { note "static busybox not found (apt-get install busybox-static)"; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+root=$tmp/root
+mkdir -p "$root"/bin "$root"/sbin "$root"/usr/bin "$root"/dev "$root"/proc \
+	"$root"/sys "$root"/tmp "$root"/usr/share/misc "$root"/tessera/native \
+	"$root"/tessera/tools
+cp "$busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+install -m 755 "$here/l2-init.sh" "$root/init"
+
+# add_elf FILE DEST: copy a dynamically linked program and its libraries
+# (at their own paths, as ldd lists them).
+add_elf() {
+	local lib
+	install -D -m 755 "$1" "$root$2"
+	for lib in $(ldd "$1" 2>/dev/null | awk '/=> \// {print $3} /^\t\// {print $1}'); do
+		[ -e "$root$lib" ] || install -D -m 755 "$(readlink -f "$lib")" "$root$lib"
+	done
+}
+add_elf /bin/bash /bin/bash
+if [ -x /usr/bin/lspci ]; then
+	add_elf /usr/bin/lspci /usr/bin/lspci
+	[ ! -r /usr/share/misc/pci.ids ] || cp /usr/share/misc/pci.ids "$root/usr/share/misc/"
+else
+	note "no /usr/bin/lspci (apt-get install pciutils): busybox lspci instead"
+fi
+
+# The driver and the guest test suite.
+ko=$repo/drivers/tessera/tessera.ko
+if [ -f "$ko" ]; then
+	cp "$ko" "$root/tessera/tessera.ko"
+else
+	note "no $ko (make modules): the L2 guest cannot load the driver"
+fi
+cp "$repo/tests/native/run-native-tests.sh" "$root/tessera/" 2>/dev/null ||
+	note "no tests/native/run-native-tests.sh"
+n=0
+for p in "$repo"/build/tests/native/native_*; do
+	[ -x "$p" ] || continue
+	add_elf "$p" "/tessera/native/$(basename "$p")"
+	n=$((n + 1))
+done
+[ $n -gt 0 ] || note "no native kselftests in build/tests/native (make tests)"
+[ ! -x "$repo/build/tools/tessera" ] ||
+	add_elf "$repo/build/tools/tessera" /tessera/tools/tessera
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
+note "built $out ($(du -k "$out" | cut -f1) KiB, $n native test programs)"
+echo "$out"

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-e2e.sh - the end-to-end stage from the host: boot an L1 VM with one
+# Tessera GPU and run scripts/e2e-libvirt.sh in it (libvirt, vGPUs, an L2
+# guest on a vGPU, hot plug). Prints the stage's TAP and, last, the line
+# "N passed, N failed, N skipped"; exit status 0 if everything passed.
+#
+# Usage: scripts/run-e2e.sh [VM-RUN-OPTION...]
+#   e.g. scripts/run-e2e.sh --quiet
+#
+# Needs the build products of "make modules tests tools" (the L2 guest
+# runs the native kselftests from build/), libvirt and mdevctl on the host
+# (scripts/setup-host.sh) and linux-source-6.12 for the mtty stand-in.
+# Environment: E2E_TIMEOUT (whole L1 run, s, default 1500), E2E_MODE,
+# E2E_WAIT, E2E_L2_MEM, E2E_HOTPLUG (passed on to e2e-libvirt.sh).
+# Results: build/vm-results/e2e (console.log, e2e.tap, e2e/ artifacts).
+set -eu
+
+here=$(dirname "$(readlink -f "$0")")
+repo=$(dirname "$here")
+
+for tool in virsh libvirtd virtlogd mdevctl; do
+	command -v "$tool" >/dev/null || {
+		echo "run-e2e: '$tool' missing (run scripts/setup-host.sh)" >&2
+		exit 2
+	}
+done
+# The mtty stand-in (used while tessera.ko has no mdev types) and the L2
+# initramfs are built here: the host is much faster than L1 under TCG.
+"$here/l2/build-mtty.sh" >/dev/null ||
+	echo "run-e2e: warning: mtty stand-in not built; only tessera mode can work" >&2
+initrd=$("$here/l2/mkinitramfs-l2.sh")
+
+env=(E2E_L2_INITRD="$initrd")
+for v in E2E_MODE E2E_WAIT E2E_L2_MEM E2E_HOTPLUG E2E_TYPE; do
+	[ -z "${!v:-}" ] || env+=("$v=${!v}")
+done
+exec "$here/vm-run.sh" --gpu "vram-size=1G" --mem 4G \
+	--timeout "${E2E_TIMEOUT:-1500}" --results "$repo/build/vm-results/e2e" "$@" \
+	-- "e2e=env ${env[*]} $repo/scripts/e2e-libvirt.sh"
