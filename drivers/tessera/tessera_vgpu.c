@@ -10,6 +10,7 @@
  * context, rings and windows cleared, GART shadow dropped, VRAM partition
  * scrubbed, interrupts off, user mappings revoked.
  */
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -98,6 +99,72 @@ static void hw_power_on(struct tessera_vgpu *vgpu)
 	}
 }
 
+/*
+ * RING_FENCE of a physical context is read-only and survives owners and
+ * vGPU resets. To give the guest a ring fence of 0 at power-on (and no
+ * value of a previous owner), run one FENCE 0 on each ring whose fence is
+ * not 0, from a scratch ring at the start of the partition (scrubbed
+ * afterwards). The context must be off every engine; it is again on
+ * return.
+ */
+static void fence_clear(struct tessera_vgpu *vgpu)
+{
+	struct tessera_device *tdev = vgpu->tdev;
+	struct tessera_ctx *ctx = vgpu->ctx;
+	u32 c = ctx->id, e, need = 0, left, i;
+	const u32 cmd[TESSERA_FENCE_LEN] = {
+		TESSERA_CMD(TESSERA_OP_FENCE, 0, TESSERA_FENCE_LEN),
+	};
+	u64 off;
+
+	for (e = 0; e < tdev->num_engines; e++)
+		if (tessera_rd64(tdev, TESSERA_CTX_RING_REG(c, e,
+							    TESSERA_RING_FENCE_LO)))
+			need |= BIT(e);
+	if (!need)
+		return;
+	tessera_wr64(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_VRAM_SIZE_LO), 0);
+	tessera_wr(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_GART_SIZE), 0);
+	tessera_wr64(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_VRAM_BASE_LO),
+		     ctx->vram_base);
+	tessera_wr64(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_VRAM_SIZE_LO),
+		     (u64)tdev->num_engines * TESSERA_RING_MIN_SIZE);
+	tessera_wr(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_CTRL),
+		   TESSERA_CTX_CTRL_VALID);
+	for (e = 0; e < tdev->num_engines; e++) {
+		if (!(need & BIT(e)))
+			continue;
+		off = (u64)e * TESSERA_RING_MIN_SIZE;
+		memcpy_toio(tdev->vram + ctx->vram_base + off, cmd, sizeof(cmd));
+		wmb();
+		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_TAIL), 0);
+		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_HEAD), 0);
+		tessera_wr64(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_BASE_LO),
+			     off);
+		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_SIZE),
+			   TESSERA_RING_MIN_SIZE);
+		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_TAIL),
+			   sizeof(cmd));
+		tessera_vgpu_ring_block(vgpu, e, false);
+	}
+	for (i = 0; i < 2000; i++) {
+		left = 0;
+		for (e = 0; e < tdev->num_engines; e++)
+			if (need & BIT(e) &&
+			    tessera_rd64(tdev, TESSERA_CTX_RING_REG(c, e,
+						TESSERA_RING_FENCE_LO)))
+				left |= BIT(e);
+		if (!left)
+			break;
+		usleep_range(100, 200);
+	}
+	tessera_sched_quiesce_ctx(ctx);
+	if (left)
+		dev_warn(&vgpu->mdev->dev,
+			 "could not clear the ring fences (engines 0x%x)\n",
+			 left);
+}
+
 /**
  * tessera_vgpu_init_state() - power-on state of a new vGPU
  * @vgpu: vGPU, not yet registered
@@ -112,8 +179,11 @@ void tessera_vgpu_init_state(struct tessera_vgpu *vgpu)
 		vgpu->ctx->rings[e].ent.weight *= vgpu->type->weight;
 	/* Nothing runs until the guest starts an engine. */
 	tessera_sched_quiesce_ctx(vgpu->ctx);
-	regs_power_on(vgpu, true);
+	fence_clear(vgpu);
 	hw_power_on(vgpu);
+	regs_power_on(vgpu, true);
+	tessera_vram_scrub(vgpu->tdev, vgpu->ctx->vram_base,
+			   (u64)vgpu->tdev->num_engines * TESSERA_RING_MIN_SIZE);
 }
 
 /**
@@ -124,8 +194,9 @@ void tessera_vgpu_init_state(struct tessera_vgpu *vgpu)
 void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool flr)
 {
 	tessera_sched_quiesce_ctx(vgpu->ctx);	/* engines stopped */
-	regs_power_on(vgpu, flr);
+	fence_clear(vgpu);
 	hw_power_on(vgpu);
+	regs_power_on(vgpu, flr);
 	tessera_vgpu_gart_drop_all(vgpu);
 	tessera_vgpu_revoke_mmaps(vgpu);
 	tessera_vram_scrub(vgpu->tdev, vgpu->ctx->vram_base, vgpu->vram_size);

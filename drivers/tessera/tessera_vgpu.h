@@ -156,11 +156,13 @@ struct tessera_vgpu_state {
  * @gentry: the entry as the guest wrote it (IOVA | flags)
  * @page: pinned page, or NULL
  * @dma: its DMA address for the physical GPU
+ * @failed: pinning @gentry failed (not retried until the guest changes it)
  */
 struct tessera_vgpu_gart_ent {
 	u64 gentry;
 	struct page *page;
 	dma_addr_t dma;
+	bool failed;
 };
 
 /**

@@ -99,6 +99,7 @@ void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu)
 	for (i = 0; i < vgpu->gart_entries; i++) {
 		ent_release(vgpu, i);
 		vgpu->gart[i].gentry = 0;
+		vgpu->gart[i].failed = false;
 	}
 }
 
@@ -119,19 +120,25 @@ void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val)
 	int ret;
 
 	val &= GENTRY_BITS;
-	if (val == g->gentry && (g->page || !(val & TESSERA_GART_VALID)))
+	/* Unchanged: nothing to do, unless the shadow was dropped by an
+	 * unmap and the guest asks again (not after a failed pin).
+	 */
+	if (val == g->gentry &&
+	    (g->page || g->failed || !(val & TESSERA_GART_VALID)))
 		return;
 	/* The device must stop using the old page before it is released. */
 	phys_gart_write(vgpu, idx, 0);
 	phys_gart_flush(vgpu);
 	ent_release(vgpu, idx);
 	g->gentry = val;
+	g->failed = false;
 	if (!(val & TESSERA_GART_VALID) || !vgpu->open)
 		return;
 
 	ret = vfio_pin_pages(&vgpu->vdev, iova, 1,
 			     IOMMU_READ | (writable ? IOMMU_WRITE : 0), &page);
 	if (ret != 1) {
+		g->failed = true;
 		vgpu->gart_errors++;
 		vgpu->error = true;
 		dev_warn_ratelimited(&vgpu->mdev->dev,
@@ -143,6 +150,7 @@ void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val)
 			   writable ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE);
 	if (dma_mapping_error(dev, dma)) {
 		vfio_unpin_pages(&vgpu->vdev, iova, 1);
+		g->failed = true;
 		vgpu->gart_errors++;
 		vgpu->error = true;
 		dev_warn_ratelimited(&vgpu->mdev->dev,

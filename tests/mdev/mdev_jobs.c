@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdev_jobs: two vGPUs run jobs through their own rings and doorbells;
+ * BAR2 mmaps are isolated; a fault in one vGPU stays there; GART shadow
+ * of memory mapped with VFIO_IOMMU_MAP_DMA, dropped on UNMAP_DMA; a GART
+ * entry pointing at memory the vGPU does not own; MSI-X per fence; reset
+ * drops all state; a fresh vGPU's VRAM reads zeros.
+ */
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "kselftest_harness.h"
+#include "mdev-common.h"
+
+#define DATA_VA		0x10000ull
+#define IOVA_BASE	0x1000000ull
+
+FIXTURE(jobs) {
+	char ua[MDEV_UUID_LEN], ub[MDEV_UUID_LEN];
+	struct tess_dev a, b;
+	struct tess_ring ra, rb;
+	int created;
+};
+
+FIXTURE_SETUP(jobs)
+{
+	if (!mdev_parent())
+		SKIP(return, "no Tessera mdev parent (module loaded?)");
+	ASSERT_EQ(0, vgpu_create(SMALL_TYPE, self->ua));
+	self->created = 1;
+	ASSERT_EQ(0, vgpu_create(SMALL_TYPE, self->ub));
+	self->created = 2;
+	ASSERT_EQ(0, tess_open_mdev(&self->a, self->ua)) {
+		TH_LOG("%s", self->a.err);
+	}
+	ASSERT_EQ(0, tess_open_mdev(&self->b, self->ub)) {
+		TH_LOG("%s", self->b.err);
+	}
+	ASSERT_EQ(0, vgpu_setup(&self->a, &self->ra, 0, 0));
+	ASSERT_EQ(0, vgpu_setup(&self->b, &self->rb, 0, 0));
+}
+
+FIXTURE_TEARDOWN(jobs)
+{
+	tess_close(&self->a);
+	tess_close(&self->b);
+	if (self->created > 0)
+		mdev_remove(self->ua);
+	if (self->created > 1)
+		mdev_remove(self->ub);
+}
+
+static u32 vram32(struct tess_dev *t, u64 off)
+{
+	return tess_vram_rd32(t, off);
+}
+
+TEST_F(jobs, two_vgpus_run_jobs_through_rings_and_doorbells)
+{
+	struct tess_dev *a = &self->a, *b = &self->b;
+	struct tess_ring ca, cb;
+	unsigned int ce = a->engines - 1;
+	int i;
+
+	ASSERT_NE(NULL, a->db);	/* doorbell page mmapped: zero-trap */
+	for (i = 1; i <= 4; i++) {
+		ASSERT_EQ(0, tess_emit_fill(&self->ra, DATA_VA, 4096, 0xaaaa0000 + i));
+		ASSERT_EQ(0, tess_emit_fence(&self->ra, 0, i, 0));
+		ASSERT_EQ(0, tess_ring_kick(&self->ra));
+		ASSERT_EQ(0, tess_emit_fill(&self->rb, DATA_VA, 4096, 0xbbbb0000 + i));
+		ASSERT_EQ(0, tess_emit_fence(&self->rb, 0, i, 0));
+		ASSERT_EQ(0, tess_ring_kick(&self->rb));
+	}
+	ASSERT_EQ(0, tess_ring_wait_fence(&self->ra, 4, TIMEOUT_MS));
+	ASSERT_EQ(0, tess_ring_wait_fence(&self->rb, 4, TIMEOUT_MS));
+	EXPECT_EQ(-1, tess_vram_check32(a, DATA_VA, 4096, 0xaaaa0004));
+	EXPECT_EQ(-1, tess_vram_check32(b, DATA_VA, 4096, 0xbbbb0004));
+
+	/* A second ring of each on the last (copy) engine. */
+	ASSERT_EQ(0, tess_ring_init(a, &ca, 0, ce, 0x8000, 4096));
+	ASSERT_EQ(0, tess_ring_init(b, &cb, 0, ce, 0x8000, 4096));
+	ASSERT_EQ(0, tess_eng_start(a, ce, 0));
+	ASSERT_EQ(0, tess_eng_start(b, ce, 0));
+	ASSERT_EQ(0, tess_emit_copy(&ca, DATA_VA + 0x10000, DATA_VA, 4096));
+	ASSERT_EQ(0, tess_emit_copy(&cb, DATA_VA + 0x10000, DATA_VA, 4096));
+	ASSERT_EQ(0, vgpu_fence_wait(&ca, 99));
+	ASSERT_EQ(0, vgpu_fence_wait(&cb, 99));
+	EXPECT_EQ(-1, tess_vram_check32(a, DATA_VA + 0x10000, 4096, 0xaaaa0004));
+	EXPECT_EQ(-1, tess_vram_check32(b, DATA_VA + 0x10000, 4096, 0xbbbb0004));
+	/* Ring tails through the BAR0 register path too. */
+	ASSERT_EQ(0, tess_emit_fill(&self->ra, DATA_VA, 64, 0x5));
+	ASSERT_EQ(0, tess_emit_fence(&self->ra, 0, 5, 0));
+	ASSERT_EQ(0, tess_ring_submit(&self->ra));
+	ASSERT_EQ(0, tess_ring_wait_fence(&self->ra, 5, TIMEOUT_MS));
+	EXPECT_EQ(5, vram32(a, DATA_VA));
+	EXPECT_EQ(TESSERA_ENG_STATE_WAITING, tess_eng_state(a, 0));
+	EXPECT_EQ(5, tess_rd64(a, TESSERA_ENG_REG(0, TESSERA_ENG_FENCE_LO)));
+}
+
+TEST_F(jobs, bar2_mmap_is_the_partition_only)
+{
+	struct tess_dev *a = &self->a, *b = &self->b;
+	struct vfio_region *r = vfio_region_get(&a->vfio, TESSERA_BAR_VRAM);
+	u64 size = a->vram_size, off, hits = 0;
+	const u32 *pb;
+	void *p;
+	char buf[8];
+
+	ASSERT_NE(NULL, r);
+	ASSERT_EQ(size, r->size);
+	EXPECT_NE(mdev_attr_u64(self->ua, "tessera/vram_base"),
+		  mdev_attr_u64(self->ub, "tessera/vram_base"));
+	/* A fills its whole partition from the CPU. */
+	memset(a->vram, 0xa5, size);
+	/* B sees none of it anywhere in its BAR2. */
+	pb = b->vram;
+	for (off = 0; off < size / 4; off++)
+		hits += pb[off] == 0xa5a5a5a5;
+	EXPECT_EQ(0, hits);
+	/* No mapping, read or write beyond the partition. */
+	p = mmap(NULL, size + 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 a->vfio.device_fd, r->offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 a->vfio.device_fd, r->offset + size);
+	EXPECT_EQ(MAP_FAILED, p);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		 a->vfio.device_fd, r->offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(-1, pread(a->vfio.device_fd, buf, 4, r->offset + size));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, pwrite(a->vfio.device_fd, buf, 8, r->offset + size - 4));
+	EXPECT_EQ(EINVAL, errno);
+	/* Region read/write works and matches the mmap. */
+	ASSERT_EQ(4, pread(a->vfio.device_fd, buf, 4, r->offset + size - 4));
+	EXPECT_EQ(0xa5a5a5a5, *(u32 *)buf);
+	/* BAR0 cannot be mmapped. */
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, a->vfio.device_fd,
+		 a->vfio.regions[0].offset);
+	EXPECT_EQ(MAP_FAILED, p);
+}
+
+TEST_F(jobs, fault_in_one_vgpu_stays_there)
+{
+	struct tess_dev *a = &self->a, *b = &self->b;
+	struct tess_fault f;
+
+	ASSERT_EQ(0, tess_emit_fill(&self->ra, a->vram_size, 4096, 0xdead));
+	ASSERT_EQ(0, tess_emit_fence(&self->ra, 0, 1, 0));
+	ASSERT_EQ(0, tess_ring_kick(&self->ra));
+	ASSERT_EQ(0, vgpu_fence_wait(&self->rb, 1));
+	ASSERT_EQ(TESSERA_ENG_STATE_FAULTED,
+		  tess_eng_wait_halted(a, 0, TIMEOUT_MS));
+	tess_eng_fault(a, 0, &f);
+	EXPECT_EQ(TESSERA_FAULT_VRAM_RANGE, f.code);
+	EXPECT_EQ(a->vram_size, f.addr);
+	EXPECT_EQ(0, f.ctx);
+	EXPECT_TRUE(tess_eng_rd(a, 0, TESSERA_ENG_INT_STATUS) & TESSERA_ENG_INT_FAULT);
+	EXPECT_GE(mdev_attr_u64(self->ua, "tessera/faults"), 1);
+	/* B is untouched and keeps working. */
+	EXPECT_NE(TESSERA_ENG_STATE_FAULTED, tess_eng_state(b, 0));
+	EXPECT_EQ(0, mdev_attr_u64(self->ub, "tessera/faults"));
+	ASSERT_EQ(0, tess_emit_fill(&self->rb, DATA_VA, 64, 0x77));
+	ASSERT_EQ(0, vgpu_fence_wait(&self->rb, 2));
+	EXPECT_EQ(0x77, vram32(b, DATA_VA));
+	/* A recovers: engine reset, discard, start again. */
+	ASSERT_EQ(0, tess_eng_reset(a, 0));
+	EXPECT_EQ(TESSERA_ENG_STATE_STOPPED, tess_eng_state(a, 0));
+	ASSERT_EQ(0, tess_ring_set_pos(&self->ra, self->ra.tail));
+	ASSERT_EQ(0, tess_eng_start(a, 0, 0));
+	ASSERT_EQ(0, tess_emit_fill(&self->ra, DATA_VA, 64, 0x88));
+	ASSERT_EQ(0, vgpu_fence_wait(&self->ra, 3));
+	EXPECT_EQ(0x88, vram32(a, DATA_VA));
+}
+
+TEST_F(jobs, gart_shadow_copy_and_unmap)
+{
+	struct tess_dev *a = &self->a;
+	struct vfio_dma_buf buf;
+	struct tess_fault f;
+	u32 *p;
+	unsigned int i;
+
+	ASSERT_EQ(0, vfio_dma_alloc(&a->vfio, &buf, 4 * 4096, IOVA_BASE));
+	p = buf.vaddr;
+	for (i = 0; i < 4 * 1024; i++)
+		p[i] = 0x1000000 + i;
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, tess_gart_set(a, i, IOVA_BASE + i * 4096,
+					   TESSERA_GART_VALID |
+					   TESSERA_GART_WRITABLE));
+	EXPECT_EQ(4, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
+	EXPECT_EQ(IOVA_BASE | TESSERA_GART_VALID | TESSERA_GART_WRITABLE,
+		  tess_gart_get(a, 0));
+	/* System memory -> VRAM. */
+	ASSERT_EQ(0, tess_emit_copy(&self->ra, DATA_VA, tess_gart_va(0, 0),
+				    4 * 4096));
+	/* VRAM -> system memory (pages 2, 3). */
+	ASSERT_EQ(0, tess_emit_fill(&self->ra, DATA_VA + 0x10000, 8192,
+				    0x12345678));
+	ASSERT_EQ(0, tess_emit_copy(&self->ra, tess_gart_va(2, 0),
+				    DATA_VA + 0x10000, 8192));
+	ASSERT_EQ(0, vgpu_fence_wait(&self->ra, 1));
+	for (i = 0; i < 4 * 1024; i += 97)
+		ASSERT_EQ(0x1000000 + i, vram32(a, DATA_VA + i * 4));
+	for (i = 2048; i < 4096; i++)
+		ASSERT_EQ(0x12345678, p[i]);
+	EXPECT_EQ(0x1000000 + 5, p[5]);
+
+	/* Unmap: the shadow goes, the guest's entry stays, jobs fault. */
+	ASSERT_EQ(0, vfio_dma_free(&a->vfio, &buf));
+	EXPECT_EQ(0, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
+	EXPECT_EQ(IOVA_BASE | TESSERA_GART_VALID | TESSERA_GART_WRITABLE,
+		  tess_gart_get(a, 0));
+	ASSERT_EQ(0, tess_emit_copy(&self->ra, DATA_VA, tess_gart_va(0, 0), 64));
+	ASSERT_EQ(0, tess_emit_fence(&self->ra, 0, 2, 0));
+	ASSERT_EQ(0, tess_ring_kick(&self->ra));
+	ASSERT_EQ(TESSERA_ENG_STATE_FAULTED,
+		  tess_eng_wait_halted(a, 0, TIMEOUT_MS));
+	tess_eng_fault(a, 0, &f);
+	EXPECT_EQ(TESSERA_FAULT_GART_INVALID, f.code);
+	EXPECT_EQ(tess_gart_va(0, 0), f.addr);
+}
+
+TEST_F(jobs, gart_entry_to_memory_not_owned)
+{
+	struct tess_dev *a = &self->a;
+	struct tess_fault f;
+	char st[32];
+
+	ASSERT_EQ(0, tess_gart_set(a, 0, 0x70000000, TESSERA_GART_VALID));
+	EXPECT_EQ(1, mdev_attr_u64(self->ua, "tessera/gart_errors"));
+	EXPECT_EQ(0, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
+	EXPECT_EQ(0, mdev_attr(self->ua, "tessera/state", st, sizeof(st)));
+	EXPECT_STREQ("error", st);
+	ASSERT_EQ(0, tess_emit_copy(&self->ra, DATA_VA, tess_gart_va(0, 0), 64));
+	ASSERT_EQ(0, tess_emit_fence(&self->ra, 0, 1, 0));
+	ASSERT_EQ(0, tess_ring_kick(&self->ra));
+	ASSERT_EQ(TESSERA_ENG_STATE_FAULTED,
+		  tess_eng_wait_halted(a, 0, TIMEOUT_MS));
+	tess_eng_fault(a, 0, &f);
+	EXPECT_EQ(TESSERA_FAULT_GART_INVALID, f.code);
+	/* Reset clears the error state. */
+	ASSERT_EQ(0, vfio_dev_reset(&a->vfio));
+	EXPECT_EQ(0, mdev_attr(self->ua, "tessera/state", st, sizeof(st)));
+	EXPECT_STREQ("open", st);
+}
+
+TEST_F(jobs, msix_eventfd_fires_per_fence)
+{
+	struct tess_dev *a = &self->a;
+	int i, n, total = 0;
+
+	ASSERT_EQ(0, vfio_irq_enable(&a->vfio, VFIO_PCI_MSIX_IRQ_INDEX,
+				     1 + a->engines));
+	tess_eng_wr(a, 0, TESSERA_ENG_INT_MASK, TESSERA_ENG_INT_FENCE);
+	/* Not enabled yet: nothing. */
+	ASSERT_EQ(0, vgpu_fence_wait(&self->ra, 100));
+	EXPECT_EQ(-ETIMEDOUT, vfio_irq_wait(&a->vfio, 1, 300));
+	tess_eng_wr(a, 0, TESSERA_ENG_INT_STATUS, TESSERA_ENG_INT_ALL);
+	tess_wr32(a, TESSERA_REG_INT_ENABLE, TESSERA_INT_ENGINE(0));
+	for (i = 1; i <= 5; i++) {
+		ASSERT_EQ(0, tess_emit_fill(&self->ra, DATA_VA, 64, i));
+		ASSERT_EQ(0, vgpu_fence_wait(&self->ra, 100 + i));
+		n = vfio_irq_wait(&a->vfio, TESSERA_MSIX_VECTOR_ENGINE(0), 5000);
+		ASSERT_GT(n, 0);
+		total += n;
+		EXPECT_TRUE(tess_eng_rd(a, 0, TESSERA_ENG_INT_STATUS) &
+			    TESSERA_ENG_INT_FENCE);
+		EXPECT_TRUE(tess_rd32(a, TESSERA_REG_INT_STATUS) &
+			    TESSERA_INT_ENGINE(0));
+		tess_eng_wr(a, 0, TESSERA_ENG_INT_STATUS, TESSERA_ENG_INT_ALL);
+		EXPECT_EQ(0, tess_rd32(a, TESSERA_REG_INT_STATUS));
+	}
+	EXPECT_EQ(5, total);
+	EXPECT_EQ(-ETIMEDOUT, vfio_irq_wait(&a->vfio, 0, 100));
+	EXPECT_GE(mdev_attr_u64(self->ua, "tessera/irqs"), 5);
+	ASSERT_EQ(0, vfio_irq_disable(&a->vfio));
+}
+
+TEST_F(jobs, reset_drops_all_state)
+{
+	struct tess_dev *a = &self->a;
+	struct vfio_dma_buf buf;
+
+	ASSERT_EQ(0, vfio_dma_alloc(&a->vfio, &buf, 4096, IOVA_BASE));
+	ASSERT_EQ(0, tess_gart_set(a, 3, IOVA_BASE, TESSERA_GART_VALID));
+	EXPECT_EQ(1, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
+	tess_wr32(a, TESSERA_REG_SCRATCH, 0x99);
+	tess_wr32(a, TESSERA_REG_INT_ENABLE, 1);
+	tess_eng_wr(a, 0, TESSERA_ENG_INT_MASK, TESSERA_ENG_INT_ALL);
+	ASSERT_EQ(0, tess_emit_fill(&self->ra, DATA_VA, 65536, 0x3c3c3c3c));
+	ASSERT_EQ(0, vgpu_fence_wait(&self->ra, 1));
+	ASSERT_EQ(0x3c3c3c3c, vram32(a, DATA_VA + 65532));
+
+	ASSERT_EQ(0, vfio_dev_reset(&a->vfio));
+
+	EXPECT_EQ(0, tess_rd32(a, TESSERA_REG_SCRATCH));
+	EXPECT_EQ(0, tess_rd32(a, TESSERA_REG_INT_ENABLE));
+	EXPECT_EQ(0, tess_eng_rd(a, 0, TESSERA_ENG_INT_MASK));
+	EXPECT_EQ(0, tess_eng_rd(a, 0, TESSERA_ENG_INT_STATUS));
+	EXPECT_EQ(TESSERA_ENG_STATE_STOPPED, tess_eng_state(a, 0));
+	EXPECT_EQ(0, tess_ctx_rd(a, 0, TESSERA_CTX_CTRL));
+	EXPECT_EQ(0, tess_rd64(a, TESSERA_CTX_REG(0, TESSERA_CTX_VRAM_SIZE_LO)));
+	EXPECT_EQ(0, tess_ringreg_rd(a, 0, 0, TESSERA_RING_SIZE));
+	EXPECT_EQ(0, tess_ringreg_rd(a, 0, 0, TESSERA_RING_HEAD));
+	EXPECT_EQ(0, tess_rd64(a, TESSERA_CTX_RING_REG(0, 0, TESSERA_RING_FENCE_LO)));
+	EXPECT_EQ(0, tess_gart_get(a, 3));
+	EXPECT_EQ(0, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
+	/* VRAM scrubbed (the mmap faults back in). */
+	EXPECT_EQ(-1, tess_vram_check32(a, 0, 0x20000, 0));
+	EXPECT_EQ(0, vram32(a, a->vram_size - 4));
+	/* And the vGPU works again after reprogramming. */
+	ASSERT_EQ(0, vgpu_setup(a, &self->ra, 0, 0));
+	ASSERT_EQ(0, tess_emit_fill(&self->ra, DATA_VA, 64, 0x42));
+	ASSERT_EQ(0, vgpu_fence_wait(&self->ra, 1));
+	EXPECT_EQ(0x42, vram32(a, DATA_VA));
+	vfio_dma_free(&a->vfio, &buf);
+}
+
+TEST_F(jobs, fresh_vgpu_vram_reads_zero)
+{
+	char uc[MDEV_UUID_LEN];
+	struct tess_dev c;
+	long long base;
+	u64 i, bad = 0;
+	const u64 *p;
+
+	ASSERT_EQ(0, vgpu_create(SMALL_TYPE, uc));
+	ASSERT_EQ(0, tess_open_mdev(&c, uc));
+	base = mdev_attr_u64(uc, "tessera/vram_base");
+	memset(c.vram, 0xcc, c.vram_size);
+	tess_close(&c);
+	ASSERT_EQ(0, mdev_remove(uc));
+
+	ASSERT_EQ(0, vgpu_create(SMALL_TYPE, uc));
+	ASSERT_EQ(0, tess_open_mdev(&c, uc));
+	TH_LOG("old partition 0x%llx, new 0x%llx", base,
+	       mdev_attr_u64(uc, "tessera/vram_base"));
+	p = c.vram;
+	for (i = 0; i < c.vram_size / 8; i++)
+		bad += p[i] != 0;
+	EXPECT_EQ(0, bad);
+	tess_close(&c);
+	ASSERT_EQ(0, mdev_remove(uc));
+}
+
+TEST_HARNESS_MAIN
