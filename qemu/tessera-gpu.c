@@ -13,6 +13,8 @@
  *    bookkeeping. MMIO handlers (vCPU, BQL held) and workers take it.
  *  - Workers never hold s->lock across a memory access: DMA to MMIO takes
  *    the BQL, and a vCPU holding the BQL may be waiting for s->lock.
+ *    Behind a vIOMMU, workers take the BQL around each DMA themselves (a
+ *    translation fault raises the vIOMMU's interrupt, which needs it).
  *  - Order: BQL, then s->lock.
  *  - Interrupts are delivered with the BQL held: directly from MMIO
  *    handlers, from a bottom half when a worker raised them.
@@ -71,6 +73,7 @@ struct TesseraGPUState {
     MemoryRegion doorbell;
     uint8_t *vram_ptr;
     bool msix_ok;
+    bool dma_bql;           /* take the BQL around DMA (vIOMMU present) */
 
     QemuMutex lock;
     QemuCond park_cond;     /* broadcast when a step ends */
@@ -167,13 +170,27 @@ static int tessera_dma(TesseraEngine *te, uint64_t addr, void *buf,
                        uint32_t len, DMADirection dir)
 {
     MemTxResult r;
+    bool bql;
 
     if (len && addr + len - 1 < addr) {
         return TCORE_MEM_ERROR;     /* wraps around the bus */
     }
+    /*
+     * Behind a vIOMMU a translation fault is reported to the guest right
+     * away (intel-iommu raises its fault interrupt from the translate
+     * path), which needs the BQL. tessera_park() drops the BQL while a
+     * worker is in_dma, so taking it here cannot deadlock.
+     */
+    bql = te->s->dma_bql && !qemu_mutex_iothread_locked();
     qatomic_set(&te->in_dma, true);
+    if (bql) {
+        qemu_mutex_lock_iothread();
+    }
     r = pci_dma_rw(PCI_DEVICE(te->s), addr, buf, len, dir,
                    MEMTXATTRS_UNSPECIFIED);
+    if (bql) {
+        qemu_mutex_unlock_iothread();
+    }
     qatomic_set(&te->in_dma, false);
     return r == MEMTX_OK ? TCORE_MEM_OK : TCORE_MEM_ERROR;
 }
@@ -588,6 +605,9 @@ static void tessera_realize(PCIDevice *pdev, Error **errp)
         }
         pcie_cap_flr_init(pdev);
     }
+
+    s->dma_bql = pci_device_iommu_address_space(pdev) !=
+                 &address_space_memory;
 
     /* state */
     tcore_init(&s->core, s->vram_size, s->contexts, s->gart_entries,
