@@ -205,8 +205,8 @@ log "build took $(( $(date +%s) - start ))s"
 mkdir -p "$bindir/$key"
 cp "$builddir/qemu-system-x86_64" "$out.tmp"
 mv -f "$out.tmp" "$out"
-# Keep the last few binaries only.
-ls -1dt "$bindir"/*/ 2>/dev/null | tail -n +6 | xargs -r rm -rf
+# Keep the last few binaries only (running VMs keep theirs open anyway).
+ls -1dt "$bindir"/*/ 2>/dev/null | tail -n +11 | xargs -r rm -rf
 
 # Smoke check: the device type exists and firmware is found.
 if ! "$out" -device tessera-gpu,help >/dev/null 2>&1; then
