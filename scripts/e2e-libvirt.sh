@@ -20,7 +20,7 @@
 #      a cold-plugged <hostdev type='mdev'>; the L2 guest runs its suite on
 #      it and reports TAP on its second serial port;
 #   5. meanwhile a second client drives another vGPU of the same GPU from
-#      L1 through VFIO (build/tests/mdev/mdev_* programs, when built);
+#      L1 through VFIO (build/tests/e2e/e2e_client: fill jobs, checked);
 #   6. hot plug: virsh attach-device --live with the mdevctl vGPU, the L2
 #      guest tests it, virsh detach-device --live returns it, the vGPU is
 #      stopped and undefined;
@@ -53,6 +53,11 @@ work=/tmp/e2e
 dom=tessera-l2
 export LIBVIRT_DEFAULT_URI=qemu:///system
 mkdir -p "$art" "$work"
+# L2's serial ports are files on the results share: the host sees them
+# grow while the test runs.
+l2_con=$art/l2-console.log
+l2_rep=$art/l2-report.log
+rm -f "$art"/l2-* "$art"/*.xml "$art"/*.tap "$art"/*.log
 log=$art/steps.log
 : >"$log"
 
@@ -109,15 +114,11 @@ bail() { notok "$*"; finish; }
 
 # ---- artifacts -----------------------------------------------------------
 collect() {
-	local f
 	if virsh domstate "$dom" 2>/dev/null | grep -q running; then
 		virsh destroy "$dom" >>"$log" 2>&1 || true
 	fi
-	for f in l2-console.log l2-report.log; do
-		[ ! -f "$work/$f" ] || tr -d '\r' <"$work/$f" >"$art/$f"
-	done
-	[ ! -f "$art/l2-report.log" ] ||
-		sed -n '/^### e2e-dmesg-begin/,/^### e2e-dmesg-end/p' "$art/l2-report.log" |
+	[ ! -f "$l2_rep" ] ||
+		tr -d '\r' <"$l2_rep" | sed -n '/^### e2e-dmesg-begin/,/^### e2e-dmesg-end/p' |
 		sed '1d;$d' >"$art/l2-dmesg.txt"
 	cp /var/log/libvirt/libvirtd.log "$art/" 2>/dev/null || true
 	cp "/var/log/libvirt/qemu/$dom.log" "$art/qemu-l2.log" 2>/dev/null || true
@@ -126,10 +127,10 @@ collect() {
 trap 'notok "e2e-libvirt.sh stopped unexpectedly (line $LINENO, status $?)"; finish' EXIT
 
 # report_has PATTERN: the L2 report channel has a line matching PATTERN.
-report_has() { tr -d '\r' <"$work/l2-report.log" 2>/dev/null | grep -q -- "$1"; }
+report_has() { tr -d '\r' <"$l2_rep" 2>/dev/null | grep -q -- "$1"; }
 # phase_tap PHASE: the TAP block of one L2 phase.
 phase_tap() {
-	tr -d '\r' <"$work/l2-report.log" |
+	tr -d '\r' <"$l2_rep" |
 		sed -n "/^### e2e-begin $1\$/,/^### e2e-end $1 /p" | sed '1d;$d'
 }
 # l2_phase PHASE DESC: wait for the L2 phase, show its TAP as a subtest,
@@ -138,11 +139,13 @@ l2_phase() {
 	local phase=$1 desc=$2 rc
 	if ! wait_for "$wait_s" report_has "^### e2e-end $phase "; then
 		notok "$desc # no report from L2 within ${wait_s}s (see l2-console.log)"
+		diag "last lines of L2's console:"
+		tr -d '\r' <"$l2_con" 2>/dev/null | tail -n 15 | sed 's/^/#   /'
 		return 1
 	fi
 	phase_tap "$phase" >"$art/l2-$phase.tap"
 	sed 's/^/    /' "$art/l2-$phase.tap"
-	rc=$(tr -d '\r' <"$work/l2-report.log" | sed -n "s/^### e2e-end $phase rc=//p")
+	rc=$(tr -d '\r' <"$l2_rep" | sed -n "s/^### e2e-end $phase rc=//p")
 	if [ "$rc" = 0 ]; then ok "$desc"; else notok "$desc # L2 reported failures"; fi
 }
 
@@ -311,8 +314,8 @@ hostdev_xml() {
 }
 hostdev_xml "$u_sysfs" >"$work/hostdev-cold.xml"
 hostdev_xml "$u_mdevctl" >"$work/hostdev-hot.xml"
-: >"$work/l2-console.log"
-: >"$work/l2-report.log"
+: >"$l2_con"
+: >"$l2_rep"
 # q35 with spare PCIe root ports for the hot-plugged vGPU; no USB, no
 # balloon, no graphics. ACPI on (bookworm's libvirt with a newer QEMU
 # rejects -no-acpi). Serial 0: console; serial 1: the report channel.
@@ -340,11 +343,11 @@ cat >"$work/domain.xml" <<EOF
     <controller type='pci' index='2' model='pcie-root-port'/>
     <controller type='pci' index='3' model='pcie-root-port'/>
     <serial type='file'>
-      <source path='$work/l2-console.log'/>
+      <source path='$l2_con'/>
       <target port='0'/>
     </serial>
     <serial type='file'>
-      <source path='$work/l2-report.log'/>
+      <source path='$l2_rep'/>
       <target port='1'/>
     </serial>
 $(hostdev_xml "$u_sysfs" | sed 's/^/    /')
@@ -365,24 +368,23 @@ else
 	u_client=$(new_uuid)
 	echo "$u_client" >"$types_dir/create" 2>>"$log" || u_client=
 fi
-client_progs=$(ls "$repo"/build/tests/mdev/mdev_* 2>/dev/null || true)
+client=$repo/build/tests/e2e/e2e_client
 if [ -z "$u_client" ]; then
 	notok "second vGPU for the L1 client # could not create one"
-elif [ "$mode" != tessera ] || [ -z "$client_progs" ]; then
+elif [ "$mode" != tessera ]; then
 	skip "second client drives vGPU $u_client from L1 through VFIO" \
-		"no tests/mdev programs for mode $mode yet (build/tests/mdev/mdev_*)"
+		"mode $mode: e2e_client speaks Tessera only"
+elif [ ! -x "$client" ]; then
+	notok "second client drives vGPU $u_client from L1 through VFIO # $client not built (make -C tests/e2e)"
 else
-	# Runs while L2 boots and runs its suite.
-	(
-		for p in $client_progs; do
-			echo "# ==== $(basename "$p")"
-			TESSERA_MDEV=/sys/bus/mdev/devices/$u_client \
-				timeout -k 10 "$wait_s" "$p" 2>&1
-			echo "# exit status $?"
-		done
-	) >"$art/second-client.tap" 2>&1 &
-	client_pid=$!
-	diag "second client (pid $client_pid) runs $(echo "$client_progs" | wc -w) programs on $u_client"
+	# Runs from when L2 starts its suite until L2 has finished it.
+	if wait_for "$wait_s" report_has '^### e2e-running cold'; then
+		"$client" "$u_client" >"$art/second-client.tap" 2>&1 &
+		client_pid=$!
+		diag "second client (pid $client_pid) runs jobs on vGPU $u_client while L2 runs its suite"
+	else
+		notok "second client drives vGPU $u_client from L1 through VFIO # L2 never started its suite"
+	fi
 fi
 
 l2_phase cold "L2 guest suite on the cold-plugged vGPU ($suite)" || true
@@ -390,13 +392,13 @@ diag "L2 booted and reported after $(($(date +%s) - s))s"
 
 if [ -n "$client_pid" ]; then
 	crc=0
+	kill -TERM "$client_pid" 2>/dev/null || true
 	wait "$client_pid" || crc=$?
 	sed 's/^/    /' "$art/second-client.tap"
-	if [ $crc = 0 ] && ! grep -q '^not ok' "$art/second-client.tap" &&
-		! grep -q '^# exit status [1-9]' "$art/second-client.tap"; then
-		ok "second client on vGPU $u_client ran its jobs while L2 worked"
+	if [ $crc = 0 ] && ! grep -q '^not ok' "$art/second-client.tap"; then
+		ok "second client on vGPU $u_client ran jobs while L2 worked: $(grep -o '[0-9]*/[0-9]* fill jobs' "$art/second-client.tap")"
 	else
-		notok "second client on vGPU $u_client ran its jobs while L2 worked # see second-client.tap"
+		notok "second client on vGPU $u_client ran jobs while L2 worked # exit status $crc, see second-client.tap"
 	fi
 fi
 
@@ -442,7 +444,7 @@ fi
 step "no vGPU left on the mdev bus" sh -c "[ -z \"\$(ls /sys/bus/mdev/devices)\" ]" || true
 
 collect
-if [ -s "$art/l2-report.log" ] && report_has '^### e2e-done'; then
+if [ -s "$l2_rep" ] && report_has '^### e2e-done'; then
 	ok "L2 reported to the end"
 else
 	notok "L2 reported to the end # see l2-report.log, l2-console.log"

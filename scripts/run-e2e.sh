@@ -30,6 +30,9 @@ done
 # initramfs are built here: the host is much faster than L1 under TCG.
 "$here/l2/build-mtty.sh" >/dev/null ||
 	echo "run-e2e: warning: mtty stand-in not built; only tessera mode can work" >&2
+# The second vGPU client (tests/e2e), a small host build.
+make -s -C "$repo/tests/e2e" O="$repo/build/tests/e2e" >&2 ||
+	echo "run-e2e: warning: tests/e2e not built; the second-client step will fail" >&2
 initrd=$("$here/l2/mkinitramfs-l2.sh")
 
 env=(E2E_L2_INITRD="$initrd")

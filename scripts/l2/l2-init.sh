@@ -20,7 +20,8 @@
 #   ### e2e-begin PHASE
 #   <TAP>
 #   ### e2e-end PHASE rc=N
-# and, when waiting for L1, "### e2e-wait hotplug" / "### e2e-wait unplug".
+# ("### e2e-running PHASE" when a phase starts) and, when waiting for L1,
+# "### e2e-wait hotplug" / "### e2e-wait unplug".
 # At the end it dumps the kernel log between "### e2e-dmesg-begin/end",
 # prints "### e2e-done" and powers off. The console (ttyS0) has the kernel
 # messages and a copy of everything.
@@ -74,6 +75,7 @@ run_phase() {
 		echo "# lspci -nn:"
 		lspci -nn 2>&1 | sed 's/^/#   /'
 	} >"$out"
+	report "### e2e-running $phase"
 	devs=$(devices)
 	if [ -n "$devs" ]; then
 		t ok "vGPU $expect is visible: $(echo "$devs" | xargs -n1 basename | tr '\n' ' ')"
