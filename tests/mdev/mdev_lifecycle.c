@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdev_lifecycle: removing an open vGPU through the VFIO request path
+ * (with and without a request eventfd), INTx (auto-masked, unmask) and MSI
+ * delivery, IRQ type switching rules, PREEMPT of a busy ring and resume,
+ * the guest's context seen only as context 0.
+ */
+#include <linux/pci_regs.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "mdev-common.h"
+
+static int set_irq_fd(struct tess_dev *t, u32 index, u32 action, int fd)
+{
+	struct {
+		struct vfio_irq_set s;
+		int fd;
+	} set = {
+		.s = {
+			.argsz = sizeof(set),
+			.flags = VFIO_IRQ_SET_DATA_EVENTFD | action,
+			.index = index,
+			.start = 0,
+			.count = 1,
+		},
+		.fd = fd,
+	};
+
+	return ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &set) ? -errno : 0;
+}
+
+static int set_irq_none(struct tess_dev *t, u32 index, u32 action, u32 count)
+{
+	struct vfio_irq_set s = {
+		.argsz = sizeof(s),
+		.flags = VFIO_IRQ_SET_DATA_NONE | action,
+		.index = index,
+		.start = 0,
+		.count = count,
+	};
+
+	return ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &s) ? -errno : 0;
+}
+
+static int wait_fd(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	u64 v;
+
+	if (poll(&p, 1, ms) != 1)
+		return 0;
+	return read(fd, &v, 8) == 8 ? (int)v : 0;
+}
+
+static bool mdev_exists(const char *uuid)
+{
+	char p[256];
+	struct stat st;
+
+	snprintf(p, sizeof(p), MDEV_SYSFS_DEVICES "/%s", uuid);
+	return !stat(p, &st);
+}
+
+/*
+ * Remove the mdev from a child process. The child first drops its
+ * inherited copies of the device (mmaps and fds): otherwise it would wait
+ * for itself to release the device.
+ */
+static pid_t remove_in_child(struct tess_dev *t, const char *uuid)
+{
+	pid_t pid = fork();
+	unsigned int i;
+
+	if (pid)
+		return pid;
+	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++)
+		if (t->vfio.regions[i].map)
+			munmap(t->vfio.regions[i].map, t->vfio.regions[i].size);
+	close(t->vfio.device_fd);
+	close(t->vfio.group_fd);
+	close(t->vfio.container_fd);
+	for (i = 0; i < t->vfio.nr_irqfds; i++)
+		close(t->vfio.irqfd[i]);
+	_exit(mdev_remove(uuid) ? 1 : 0);
+}
+
+FIXTURE(life) {
+	char uuid[MDEV_UUID_LEN];
+	struct tess_dev t;
+	struct tess_ring r;
+	bool created;
+};
+
+FIXTURE_SETUP(life)
+{
+	if (!mdev_parent())
+		SKIP(return, "no Tessera mdev parent (module loaded?)");
+	ASSERT_EQ(0, vgpu_create(SMALL_TYPE, self->uuid));
+	self->created = true;
+	ASSERT_EQ(0, tess_open_mdev(&self->t, self->uuid)) {
+		TH_LOG("%s", self->t.err);
+	}
+	ASSERT_EQ(0, vgpu_setup(&self->t, &self->r, 0, 0));
+}
+
+FIXTURE_TEARDOWN(life)
+{
+	tess_close(&self->t);
+	if (self->created && mdev_exists(self->uuid))
+		mdev_remove(self->uuid);
+}
+
+TEST_F(life, remove_open_vgpu_through_request)
+{
+	int efd = eventfd(0, EFD_CLOEXEC), status;
+	pid_t pid;
+
+	ASSERT_GE(efd, 0);
+	ASSERT_EQ(0, set_irq_fd(&self->t, VFIO_PCI_REQ_IRQ_INDEX,
+				VFIO_IRQ_SET_ACTION_TRIGGER, efd));
+	pid = remove_in_child(&self->t, self->uuid);
+	ASSERT_GE(pid, 0);
+	/* The kernel asks us to let go... */
+	ASSERT_GT(wait_fd(efd, TIMEOUT_MS), 0);
+	EXPECT_EQ(0, waitpid(pid, &status, WNOHANG));	/* still waiting */
+	/* ...and the removal completes once we do. */
+	tess_close(&self->t);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_FALSE(mdev_exists(self->uuid));
+	close(efd);
+}
+
+TEST_F(life, remove_open_vgpu_without_request_eventfd)
+{
+	int fd = kmsg_mark(), status;
+	pid_t pid;
+
+	pid = remove_in_child(&self->t, self->uuid);
+	ASSERT_GE(pid, 0);
+	usleep(500000);
+	EXPECT_EQ(0, waitpid(pid, &status, WNOHANG));	/* still waiting */
+	EXPECT_EQ(1, kmsg_count(fd, "no request eventfd"));
+	/* The vGPU still works meanwhile. */
+	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 3));
+	tess_close(&self->t);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_FALSE(mdev_exists(self->uuid));
+	if (fd >= 0)
+		close(fd);
+}
+
+TEST_F(life, intx_automask_and_unmask)
+{
+	struct tess_dev *t = &self->t;
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	u32 st;
+
+	ASSERT_GE(efd, 0);
+	ASSERT_EQ(0, set_irq_fd(t, VFIO_PCI_INTX_IRQ_INDEX,
+				VFIO_IRQ_SET_ACTION_TRIGGER, efd));
+	/* MSI-X cannot be enabled while INTx is. */
+	EXPECT_EQ(-EINVAL, set_irq_fd(t, VFIO_PCI_MSIX_IRQ_INDEX,
+				      VFIO_IRQ_SET_ACTION_TRIGGER, efd));
+	tess_wr32(t, TESSERA_REG_INT_ENABLE, TESSERA_INT_ENGINE(0));
+	tess_eng_wr(t, 0, TESSERA_ENG_INT_MASK, TESSERA_ENG_INT_FENCE);
+	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 1));
+	EXPECT_EQ(1, wait_fd(efd, 5000));
+	ASSERT_EQ(0, vfio_config_read(&t->vfio, PCI_STATUS, &st, 2));
+	EXPECT_TRUE(st & PCI_STATUS_INTERRUPT);
+	/* Auto-masked: a second fence does not fire. */
+	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 2));
+	EXPECT_EQ(0, wait_fd(efd, 300));
+	/* Unmask while still asserted: fires again at once. */
+	ASSERT_EQ(0, set_irq_none(t, VFIO_PCI_INTX_IRQ_INDEX,
+				  VFIO_IRQ_SET_ACTION_UNMASK, 1));
+	EXPECT_EQ(1, wait_fd(efd, 2000));
+	/* Acknowledge, unmask: quiet until the next fence. */
+	tess_eng_wr(t, 0, TESSERA_ENG_INT_STATUS, TESSERA_ENG_INT_ALL);
+	ASSERT_EQ(0, set_irq_none(t, VFIO_PCI_INTX_IRQ_INDEX,
+				  VFIO_IRQ_SET_ACTION_UNMASK, 1));
+	EXPECT_EQ(0, wait_fd(efd, 300));
+	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 3));
+	EXPECT_EQ(1, wait_fd(efd, 5000));
+	/* Disable. */
+	ASSERT_EQ(0, set_irq_none(t, VFIO_PCI_INTX_IRQ_INDEX,
+				  VFIO_IRQ_SET_ACTION_TRIGGER, 0));
+	close(efd);
+}
+
+TEST_F(life, msi_fires)
+{
+	struct tess_dev *t = &self->t;
+
+	ASSERT_EQ(0, vfio_irq_enable(&t->vfio, VFIO_PCI_MSI_IRQ_INDEX, 1));
+	tess_wr32(t, TESSERA_REG_INT_ENABLE, TESSERA_INT_ENGINE(0));
+	tess_eng_wr(t, 0, TESSERA_ENG_INT_MASK, TESSERA_ENG_INT_FENCE |
+		    TESSERA_ENG_INT_IDLE);
+	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 1));
+	EXPECT_GT(vfio_irq_wait(&t->vfio, 0, 5000), 0);
+	/* Loopback trigger through SET_IRQS DATA_NONE. */
+	ASSERT_EQ(0, set_irq_none(t, VFIO_PCI_MSI_IRQ_INDEX,
+				  VFIO_IRQ_SET_ACTION_TRIGGER, 1));
+	EXPECT_GT(vfio_irq_wait(&t->vfio, 0, 1000), 0);
+	ASSERT_EQ(0, vfio_irq_disable(&t->vfio));
+}
+
+TEST_F(life, preempt_and_resume)
+{
+	struct tess_dev *t = &self->t;
+	u32 st;
+
+	/* 300 ms of work, then a fence. */
+	ASSERT_EQ(0, tess_emit_busy(&self->r, 300000000ull));
+	ASSERT_EQ(0, tess_emit_fill(&self->r, 0x10000, 64, 0x66));
+	ASSERT_EQ(0, tess_emit_fence(&self->r, 0, 9, 0));
+	ASSERT_EQ(0, tess_ring_kick(&self->r));
+	usleep(20000);
+	EXPECT_EQ(TESSERA_ENG_STATE_RUNNING, tess_eng_state(t, 0));
+	ASSERT_EQ(0, tess_eng_preempt(t, 0));
+	st = tess_eng_state(t, 0);
+	EXPECT_EQ(TESSERA_ENG_STATE_STOPPED, st);
+	EXPECT_TRUE(tess_eng_rd(t, 0, TESSERA_ENG_INT_STATUS) &
+		    TESSERA_ENG_INT_PREEMPTED);
+	/* The work is still pending in the ring, not run while stopped. */
+	EXPECT_TRUE(tess_ctx_rd(t, 0, TESSERA_CTX_STATUS) &
+		    TESSERA_CTX_STATUS_PENDING(0));
+	usleep(400000);
+	EXPECT_NE(9, tess_rd64(t, TESSERA_CTX_RING_REG(0, 0, TESSERA_RING_FENCE_LO)));
+	ASSERT_EQ(0, tess_eng_start(t, 0, 0));
+	ASSERT_EQ(0, tess_ring_wait_fence(&self->r, 9, TIMEOUT_MS));
+	EXPECT_EQ(0x66, tess_vram_rd32(t, 0x10000));
+}
+
+TEST_F(life, doorbell_before_start_does_not_run)
+{
+	struct tess_dev *t = &self->t;
+
+	ASSERT_EQ(0, tess_eng_reset(t, 0));
+	ASSERT_EQ(0, tess_emit_fill(&self->r, 0x10000, 64, 0x31));
+	ASSERT_EQ(0, tess_emit_fence(&self->r, 0, 4, 0));
+	ASSERT_EQ(0, tess_ring_kick(&self->r));
+	usleep(200000);
+	EXPECT_EQ(0, tess_vram_rd32(t, 0x10000));
+	ASSERT_EQ(0, tess_eng_start(t, 0, 0));
+	ASSERT_EQ(0, tess_ring_wait_fence(&self->r, 4, TIMEOUT_MS));
+	EXPECT_EQ(0x31, tess_vram_rd32(t, 0x10000));
+}
+
+TEST_HARNESS_MAIN
