@@ -51,10 +51,13 @@ tools:
 unit:
 	$(MAKE) -C tests/unit O=$(BUILD)/unit run
 
+# Every in-VM suite under tests/ (all but the host unit tests) has a
+# Makefile taking O=.
+VM_SUITES := $(filter-out unit,$(notdir $(patsubst %/Makefile,%,$(wildcard tests/*/Makefile))))
+
 tests:
-	$(MAKE) -C tests/vm O=$(BUILD)/tests/vm
-	@if [ -f tests/native/Makefile ]; then \
-		$(MAKE) -C tests/native O=$(BUILD)/tests/native; fi
+	@set -e; for s in $(VM_SUITES); do \
+		$(MAKE) -C tests/$$s O=$(BUILD)/tests/$$s; done
 
 qemu:
 	scripts/build-qemu.sh
