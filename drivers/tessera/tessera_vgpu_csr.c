@@ -631,7 +631,7 @@ ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,
 		v = vgpu->gart[gi].gentry;
 		if (!write) {
 			if (count == 8)
-				memcpy(buf, &v, 8);
+				put_unaligned_le64(v, buf);
 			else
 				put_unaligned_le32(off & 4 ? upper_32_bits(v) :
 						   lower_32_bits(v), buf);

@@ -9,8 +9,8 @@
 # Loads vfio, vfio_iommu_type1 and mdev, then tessera.ko from this
 # repository's build (drivers/tessera/tessera.ko; the Tessera GPU binds to
 # it and registers its mdev parent), runs every test program of BINDIR
-# (default build/tests/mdev, or $TESSERA_MDEV_TESTS) or only the named
-# ones, merging their TAP into one stream (lines prefixed with the
+# (default build/tests/mdev, or $TESSERA_MDEV_TESTS) and the mdev_*.sh
+# scripts next to this one, or only the named ones, merging their TAP into one stream (lines prefixed with the
 # program's name). Each program creates and removes its own vGPUs; at the
 # end every leftover mdev is removed and the module unloaded.
 # Exit status: 0 if nothing failed.
@@ -75,15 +75,21 @@ if [ $# -gt 0 ]; then
 	progs=("$@")
 else
 	progs=()
-	for p in "$bindir"/mdev_*; do
-		[ -x "$p" ] && progs+=("$(basename "$p")")
+	for p in "$bindir"/mdev_* "$here"/mdev_*.sh; do
+		[ -x "$p" ] && progs+=("$p")
 	done
 fi
 [ ${#progs[@]} -gt 0 ] || bail "no test programs in $bindir (make -C tests/mdev)"
 
-for prog in "${progs[@]}"; do
+for path in "${progs[@]}"; do
+	case $path in
+	/*) ;;
+	*.sh) path=$here/$path ;;
+	*) path=$bindir/$path ;;
+	esac
+	prog=$(basename "$path")
 	out=$(mktemp)
-	timeout "$per_prog_timeout" "$bindir/$prog" >"$out" 2>&1
+	timeout "$per_prog_timeout" "$path" >"$out" 2>&1
 	rc=$?
 	failed_line=0
 	while IFS= read -r line; do
