@@ -17,6 +17,7 @@ const struct tessera_vgpu_type tessera_vgpu_types[] = {
 	{ "128m", "Tessera vGPU 128M", 128, 8192,  4 },
 	{ "256m", "Tessera vGPU 256M", 256, 16384, 8 },
 };
+
 const unsigned int tessera_vgpu_nr_types = ARRAY_SIZE(tessera_vgpu_types);
 
 static LIST_HEAD(tessera_parents);

@@ -74,9 +74,10 @@ static void regs_power_on(struct tessera_vgpu *vgpu, bool cfg)
 	s->fault_seen = vgpu->ctx->fault.count;
 	mutex_unlock(&vgpu->ctx->lock);
 	for (e = 0; e < tdev->num_engines; e++) {
-		s->phys_fence[e] = tessera_rd64(tdev,
-				TESSERA_CTX_RING_REG(vgpu->ctx->id, e,
-						     TESSERA_RING_FENCE_LO));
+		u32 reg = TESSERA_CTX_RING_REG(vgpu->ctx->id, e,
+					       TESSERA_RING_FENCE_LO);
+
+		s->phys_fence[e] = tessera_rd64(tdev, reg);
 		s->reset_fence[e] = s->phys_fence[e];
 	}
 }
@@ -136,6 +137,7 @@ static void fence_clear(struct tessera_vgpu *vgpu)
 			continue;
 		off = (u64)e * TESSERA_RING_MIN_SIZE;
 		memcpy_toio(tdev->vram + ctx->vram_base + off, cmd, sizeof(cmd));
+		/* The command must be in VRAM before the tail is. */
 		wmb();
 		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_TAIL), 0);
 		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_HEAD), 0);
@@ -149,11 +151,13 @@ static void fence_clear(struct tessera_vgpu *vgpu)
 	}
 	for (i = 0; i < 2000; i++) {
 		left = 0;
-		for (e = 0; e < tdev->num_engines; e++)
-			if (need & BIT(e) &&
-			    tessera_rd64(tdev, TESSERA_CTX_RING_REG(c, e,
-						TESSERA_RING_FENCE_LO)))
+		for (e = 0; e < tdev->num_engines; e++) {
+			u32 reg = TESSERA_CTX_RING_REG(c, e,
+						       TESSERA_RING_FENCE_LO);
+
+			if (need & BIT(e) && tessera_rd64(tdev, reg))
 				left |= BIT(e);
+		}
 		if (!left)
 			break;
 		usleep_range(100, 200);

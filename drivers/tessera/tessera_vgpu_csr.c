@@ -647,8 +647,7 @@ ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,
 		return count;
 	}
 
-	if (count == 8 && !write &&
-	    (off == TESSERA_REG_TIMESTAMP_LO)) {
+	if (count == 8 && !write && off == TESSERA_REG_TIMESTAMP_LO) {
 		v = tessera_rd64(vgpu->tdev, TESSERA_REG_TIMESTAMP_LO);
 		put_unaligned_le64(v, buf);
 		return count;

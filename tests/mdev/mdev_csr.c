@@ -94,16 +94,16 @@ TEST_F(csr, read_only_bits)
 TEST_F(csr, host_only_state_unreachable)
 {
 	struct tess_dev *t = &self->t;
-	unsigned int c, r;
+	unsigned int c, r, bad = 0;
 
 	/* Other contexts do not exist for the guest. */
 	for (c = 1; c < 64; c += 7) {
 		for (r = 0; r < TESSERA_CSR_CTX_STRIDE; r += 4)
 			tess_wr32(t, TESSERA_CTX_REG(c, r), 0xffffffff);
-		for (r = 0; r < TESSERA_CSR_CTX_STRIDE; r += 4) {
-			ASSERT_EQ(0, tess_rd32(t, TESSERA_CTX_REG(c, r)));
-		}
+		for (r = 0; r < TESSERA_CSR_CTX_STRIDE; r += 4)
+			bad += tess_rd32(t, TESSERA_CTX_REG(c, r)) != 0;
 	}
+	EXPECT_EQ(0, bad);
 	/* Absent engines. */
 	for (r = 0; r < TESSERA_CSR_ENGINE_STRIDE; r += 4) {
 		tess_wr32(t, TESSERA_ENG_REG(t->engines, r), 0xffffffff);
@@ -115,9 +115,9 @@ TEST_F(csr, host_only_state_unreachable)
 	tess_wr64(t, TESSERA_GART_ENTRY(65535), 0x1000 | TESSERA_GART_VALID);
 	EXPECT_EQ(0, tess_rd64(t, TESSERA_GART_ENTRY(65535)));
 	/* Doorbell-pending bits of other contexts. */
-	for (r = 0; r < TESSERA_DB_PENDING_REGS; r++) {
-		EXPECT_EQ(0, tess_rd32(t, TESSERA_REG_DB_PENDING(r)));
-	}
+	for (r = 0, bad = 0; r < TESSERA_DB_PENDING_REGS; r++)
+		bad += tess_rd32(t, TESSERA_REG_DB_PENDING(r)) != 0;
+	EXPECT_EQ(0, bad);
 	/* ENG_CTX other than 0: START faults with BAD_CONTEXT. */
 	ASSERT_EQ(0, tess_ctx_setup(t, 0, 0, t->vram_size, 0, 16));
 	tess_eng_wr(t, 0, TESSERA_ENG_CTX, 5);
