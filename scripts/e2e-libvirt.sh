@@ -34,7 +34,9 @@
 #
 # Environment: E2E_MODE (auto), E2E_WAIT (per-wait timeout, s, default
 # 600), E2E_L2_MEM (MiB, 512), E2E_L2_INITRD (default: build it now with
-# scripts/l2/mkinitramfs-l2.sh), E2E_HOTPLUG (1).
+# scripts/l2/mkinitramfs-l2.sh), E2E_HOTPLUG (1), E2E_L2_SUITE (smoke, or
+# native: the whole native suite in L2, far slower), E2E_TYPE (vGPU type
+# glob, default tessera-*).
 #
 # Functions called only through step/wait_for look unreachable to it:
 # shellcheck disable=SC2317
@@ -177,7 +179,7 @@ fi
 case $mode in
 tessera)
 	pt=$(first_type "${E2E_TYPE:-tessera-*}") || bail "tessera mdev types present # none under /sys/class/mdev_bus"
-	expect=7e55:0100 suite=native
+	expect=7e55:0100 suite=${E2E_L2_SUITE:-smoke}
 	;;
 mtty)
 	diag "rehearsal with the mtty sample (tessera offers no mdev types yet)"
@@ -316,11 +318,31 @@ hostdev_xml "$u_sysfs" >"$work/hostdev-cold.xml"
 hostdev_xml "$u_mdevctl" >"$work/hostdev-hot.xml"
 : >"$l2_con"
 : >"$l2_rep"
+# port_reserve INDEX...: a <qemu:override> that makes the firmware reserve
+# bridge windows on those pcie-root-ports (QEMU's mem-reserve and
+# pref64-reserve; libvirt has no XML of its own for them). Without it
+# SeaBIOS gives an empty port 2 MiB windows and a hot-added vGPU's BARs
+# (4 MiB CSR, the VRAM partition) cannot be assigned.
+port_reserve() {
+	local i
+	echo "  <qemu:override>"
+	for i in "$@"; do
+		cat <<-EOF
+		    <qemu:device alias='pci.$i'>
+		      <qemu:frontend>
+		        <qemu:property name='mem-reserve' type='unsigned' value='$((64 << 20))'/>
+		        <qemu:property name='pref64-reserve' type='unsigned' value='$((512 << 20))'/>
+		      </qemu:frontend>
+		    </qemu:device>
+		EOF
+	done
+	echo "  </qemu:override>"
+}
 # q35 with spare PCIe root ports for the hot-plugged vGPU; no USB, no
 # balloon, no graphics. ACPI on (bookworm's libvirt with a newer QEMU
 # rejects -no-acpi). Serial 0: console; serial 1: the report channel.
 cat >"$work/domain.xml" <<EOF
-<domain type='qemu'>
+<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
   <name>$dom</name>
   <memory unit='MiB'>$l2_mem</memory>
   <vcpu>1</vcpu>
@@ -353,6 +375,7 @@ cat >"$work/domain.xml" <<EOF
 $(hostdev_xml "$u_sysfs" | sed 's/^/    /')
     <memballoon model='none'/>
   </devices>
+$(port_reserve 1 2 3)
 </domain>
 EOF
 step "virsh define domain.xml (cold-plugged mdev hostdev)" virsh define "$work/domain.xml" ||

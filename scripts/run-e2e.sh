@@ -13,7 +13,8 @@
 # runs the native kselftests from build/), libvirt and mdevctl on the host
 # (scripts/setup-host.sh) and linux-source-6.12 for the mtty stand-in.
 # Environment: E2E_TIMEOUT (whole L1 run, s, default 1500), E2E_MODE,
-# E2E_WAIT, E2E_L2_MEM, E2E_HOTPLUG (passed on to e2e-libvirt.sh).
+# E2E_WAIT, E2E_L2_MEM, E2E_HOTPLUG, E2E_TYPE, E2E_L2_SUITE (passed on to
+# e2e-libvirt.sh).
 # Results: build/vm-results/e2e (console.log, e2e.tap, e2e/ artifacts).
 set -eu
 
@@ -36,7 +37,7 @@ make -s -C "$repo/tests/e2e" O="$repo/build/tests/e2e" >&2 ||
 initrd=$("$here/l2/mkinitramfs-l2.sh")
 
 env=(E2E_L2_INITRD="$initrd")
-for v in E2E_MODE E2E_WAIT E2E_L2_MEM E2E_HOTPLUG E2E_TYPE; do
+for v in E2E_MODE E2E_WAIT E2E_L2_MEM E2E_HOTPLUG E2E_TYPE E2E_L2_SUITE; do
 	[ -z "${!v:-}" ] || env+=("$v=${!v}")
 done
 exec "$here/vm-run.sh" --gpu "vram-size=1G" --mem 4G \

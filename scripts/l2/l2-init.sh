@@ -8,9 +8,14 @@
 # Kernel command line:
 #   e2e_expect=VVVV:DDDD   PCI id of the vGPU (7e55:0100 for Tessera,
 #                          4348:3253 for the mtty rehearsal)
-#   e2e_suite=native|probe native: load tessera.ko in guest mode and run the
-#                          native kselftests on the vGPU; probe: only check
-#                          that the device is visible and bound
+#   e2e_suite=smoke|native|probe
+#                          smoke: load tessera.ko (guest mode), check the
+#                          vGPU binds, "tessera info" says virtual GPU,
+#                          "tessera run-demo" and three native_cmds tests
+#                          pass (a few minutes under TCG-in-TCG); native:
+#                          the whole native suite first (much slower);
+#                          probe: only check that the device is visible
+#                          and bound to some driver (the mtty stand-in)
 #   e2e_hotplug=0|1        after the cold-plug phase, wait for a vGPU to be
 #                          hot-added, test it, then wait for its removal
 #   e2e_wait=SECONDS       how long each wait for L1 lasts (default 600)
@@ -34,7 +39,7 @@ mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 
-expect=7e55:0100 suite=native hotplug=0 wait=600
+expect=7e55:0100 suite=smoke hotplug=0 wait=600
 read -r cmdline </proc/cmdline
 for arg in $cmdline; do
 	case $arg in
@@ -65,41 +70,124 @@ devices() {
 }
 count() { devices | wc -l; }
 
+# lspci_nn: "lspci -nn"-like listing from sysfs (no pciutils in here).
+lspci_nn() {
+	for d in /sys/bus/pci/devices/*; do
+		c=$(cat "$d/class") v=$(cat "$d/vendor") dev=$(cat "$d/device")
+		drv=
+		[ -e "$d/driver" ] && drv=" driver $(basename "$(readlink "$d/driver")")"
+		echo "${d##*/} [$(echo "$c" | cut -c3-6)]: [${v#0x}:${dev#0x}]$drv"
+	done
+}
+# tessera_dev SYSFS: the /dev/tesseraN of a PCI function bound to tessera.
+tessera_dev() {
+	for c in "$1"/misc/tessera* "$1"/tessera/tessera*; do
+		[ -e "$c/dev" ] || continue
+		echo "/dev/${c##*/}"
+		return 0
+	done
+	return 1
+}
+# wait_dev SYSFS: wait (up to 60 s) for the device node of SYSFS.
+wait_dev() {
+	i=0
+	while [ $i -lt 60 ]; do
+		node=$(tessera_dev "$1") && [ -c "$node" ] && { echo "$node"; return 0; }
+		sleep 1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# load_deps: insmod the modules tessera.ko needs (mdev, vfio, ...).
+load_deps() {
+	while read -r m; do
+		name=$(echo "${m%.ko}" | tr - _)
+		grep -q "^$name " /proc/modules || insmod "/tessera/$m" || return 1
+	done </tessera/modules.list
+}
+# load_tessera: insmod tessera.ko and the modules it needs.
+load_tessera() {
+	load_deps && insmod /tessera/tessera.ko
+}
+
 # run_phase PHASE: the TAP of one phase (cold or hotplug) into /tmp/PHASE.tap.
 run_phase() {
 	phase=$1 out=/tmp/$1.tap n=0 fail=0
+	report "### e2e-running $phase"
 	# t "ok"|"not ok" DESCRIPTION: one numbered TAP line.
-	t() { n=$((n + 1)); echo "$1 $n - $2" >>"$out"; }
+	t() { n=$((n + 1)); echo "$1 $n - $2" >>"$out"; [ "$1" = ok ] || fail=1; }
+	# sub FILE: a program's output as an indented subtest.
+	sub() { sed 's/^/    /' "$1" >>"$out"; }
 	{
 		echo "TAP version 13"
-		echo "# lspci -nn:"
-		lspci -nn 2>&1 | sed 's/^/#   /'
+		echo "# PCI functions (uptime $(uptime_s)s):"
+		lspci_nn | sed 's/^/#   /'
 	} >"$out"
-	report "### e2e-running $phase"
 	devs=$(devices)
 	if [ -n "$devs" ]; then
 		t ok "vGPU $expect is visible: $(echo "$devs" | xargs -n1 basename | tr '\n' ' ')"
 	else
-		t "not ok" "vGPU $expect is visible # not in lspci"
-		fail=1
+		t "not ok" "vGPU $expect is visible # not on the PCI bus"
 	fi
+	# The function under test: the newest (hot-added) one.
+	dev=$(echo "$devs" | tail -n 1)
 	case $suite in
-	native)
-		if [ -n "$devs" ]; then
-			# The native suite loads tessera.ko itself (guest mode: the
-			# device reports TESSERA_CAPS_VIRTUAL) and unloads it at the end.
+	smoke|native)
+		[ -n "$dev" ] || { finish_phase; return; }
+		if [ "$suite" = native ] && [ "$phase" = cold ]; then
+			# The whole native suite loads and unloads tessera.ko itself.
+			load_deps
 			TESSERA_CLI=/tessera/tools/tessera \
 				timeout -k 10 "$wait" bash /tessera/run-native-tests.sh \
-				-d /tessera/native -k /tessera/tessera.ko -r 2 \
+				-d /tessera/native -k /tessera/tessera.ko -r 1 \
 				>/tmp/native.out 2>&1
 			rc=$?
-			# Its TAP goes in as a subtest (indented), with one summary line.
-			sed 's/^/    /' /tmp/native.out >>"$out"
+			sub /tmp/native.out
 			if [ $rc = 0 ]; then
 				t ok "native kselftests on the vGPU (guest mode)"
 			else
 				t "not ok" "native kselftests on the vGPU (guest mode) # exit status $rc"
-				fail=1
+			fi
+		fi
+		# Load the driver (it stays loaded: the hot-added vGPU binds to
+		# it, and the unplug removes a bound device).
+		if grep -q '^tessera ' /proc/modules; then
+			t ok "tessera.ko loaded"
+		elif load_tessera >/tmp/insmod.out 2>&1; then
+			t ok "insmod tessera.ko"
+		else
+			t "not ok" "insmod tessera.ko # $(tail -n 1 /tmp/insmod.out)"
+		fi
+		if node=$(wait_dev "$dev"); then
+			t ok "$(basename "$dev") bound to tessera: $node"
+		else
+			t "not ok" "$(basename "$dev") bound to tessera # no /dev/tessera* for it"
+			finish_phase
+			return
+		fi
+		/tessera/tools/tessera -d "$node" info >/tmp/info.out 2>&1
+		sed 's/^/# /' /tmp/info.out >>"$out"
+		if grep -q 'virtual GPU' /tmp/info.out; then
+			t ok "$node runs in guest mode (tessera info: virtual GPU)"
+		else
+			t "not ok" "$node runs in guest mode # tessera info does not say virtual GPU"
+		fi
+		if timeout -k 5 "$wait" /tessera/tools/tessera -d "$node" run-demo >/tmp/demo.out 2>&1; then
+			t ok "tessera run-demo on $node: $(tail -n 1 /tmp/demo.out)"
+		else
+			sed 's/^/# /' /tmp/demo.out >>"$out"
+			t "not ok" "tessera run-demo on $node # $(tail -n 1 /tmp/demo.out)"
+		fi
+		if [ "$suite" = smoke ] && [ -x /tessera/native/native_cmds ]; then
+			TESSERA_DEV=$node timeout -k 5 "$wait" /tessera/native/native_cmds \
+				-t info -t fill_copy_engines -t gart_user_memory >/tmp/cmds.out 2>&1
+			rc=$?
+			sub /tmp/cmds.out
+			if [ $rc = 0 ]; then
+				t ok "native_cmds (info, fill_copy_engines, gart_user_memory) on $node"
+			else
+				t "not ok" "native_cmds on $node # exit status $rc"
 			fi
 		fi
 		;;
@@ -110,11 +198,13 @@ run_phase() {
 				t ok "$(basename "$d") bound to guest driver $(basename "$(readlink "$d/driver")")"
 			else
 				t "not ok" "$(basename "$d") bound to a guest driver # no driver"
-				fail=1
 			fi
 		done
 		;;
 	esac
+	finish_phase
+}
+finish_phase() {
 	echo "1..$n" >>"$out"
 	report "### e2e-begin $phase"
 	report_file "$out"
@@ -142,14 +232,24 @@ if [ "$hotplug" = 1 ]; then
 		i=$((i + 1))
 	done
 	report "### e2e-begin unplug"
+	rc=0
 	if [ "$(count)" -le "$before" ]; then
 		report "ok 1 - hot-unplugged vGPU is gone from the guest after ${i}s"
-		rc=0
 	else
 		report "not ok 1 - hot-unplugged vGPU is gone from the guest # still there after ${i}s"
 		rc=1
 	fi
-	report "1..1"
+	if grep -q '^tessera ' /proc/modules; then
+		if rmmod tessera 2>/tmp/rmmod.out; then
+			report "ok 2 - rmmod tessera after the unplug"
+		else
+			report "not ok 2 - rmmod tessera after the unplug # $(cat /tmp/rmmod.out)"
+			rc=1
+		fi
+		report "1..2"
+	else
+		report "1..1"
+	fi
 	report "### e2e-end unplug rc=$rc"
 fi
 

@@ -4,8 +4,9 @@
 # mkinitramfs-l2.sh - build the initramfs of the L2 guest of the
 # end-to-end stage (scripts/e2e-libvirt.sh).
 #
-# Usage: scripts/l2/mkinitramfs-l2.sh [-o OUTPUT]
+# Usage: scripts/l2/mkinitramfs-l2.sh [-k KVER] [-o OUTPUT]
 #
+#   -k KVER    kernel of the L2 guest (default: scripts/kernel-version.sh)
 #   -o OUTPUT  output cpio archive (default build/l2/initramfs.cpio)
 #
 # Prints the archive's path. The L2 guest has no disk and no shared file
@@ -14,8 +15,9 @@
 # build products at the time of the call:
 #   /init                    scripts/l2/l2-init.sh
 #   /bin/busybox (+ applets) busybox-static
-#   /bin/bash, /usr/bin/lspci (+ pci.ids) and their shared libraries
-#   /tessera/tessera.ko      drivers/tessera/tessera.ko (guest mode)
+#   /bin/bash and its shared libraries
+#   /tessera/tessera.ko      drivers/tessera/tessera.ko (guest mode), and
+#                            the kernel modules it depends on (modules.list)
 #   /tessera/run-native-tests.sh, /tessera/native/native_*
 #                            the native kselftests (build/tests/native)
 #   /tessera/tools/tessera   the CLI (build/tools/tessera)
@@ -26,13 +28,17 @@ set -eu
 here=$(dirname "$(readlink -f "$0")")
 repo=$(dirname "$(dirname "$here")")
 out=$repo/build/l2/initramfs.cpio
-while getopts "o:h" opt; do
+kver=${KVER:-}
+while getopts "k:o:h" opt; do
 	case $opt in
+	k) kver=$OPTARG ;;
 	o) out=$OPTARG ;;
 	*) sed -n '/^# Usage/,/^set -eu/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 done
 note() { echo "mkinitramfs-l2: $*" >&2; }
+# The L2 guest boots the L1 kernel, which is the host's.
+[ -n "$kver" ] || kver=$("$repo/scripts/kernel-version.sh")
 
 busybox=
 for b in /bin/busybox /usr/bin/busybox; do
@@ -47,7 +53,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
 mkdir -p "$root"/bin "$root"/sbin "$root"/usr/bin "$root"/dev "$root"/proc \
-	"$root"/sys "$root"/tmp "$root"/usr/share/misc "$root"/tessera/native \
+	"$root"/sys "$root"/tmp "$root"/tessera/native \
 	"$root"/tessera/tools
 cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
@@ -58,22 +64,37 @@ install -m 755 "$here/l2-init.sh" "$root/init"
 add_elf() {
 	local lib
 	install -D -m 755 "$1" "$root$2"
+	# Debug info only costs load time under TCG.
+	strip --strip-debug "$root$2" 2>/dev/null || true
 	for lib in $(ldd "$1" 2>/dev/null | awk '/=> \// {print $3} /^\t\// {print $1}'); do
 		[ -e "$root$lib" ] || install -D -m 755 "$(readlink -f "$lib")" "$root$lib"
 	done
 }
+# bash only for run-native-tests.sh (suite "native"); PCI listings come
+# from sysfs (pciutils would bring 8 MiB of libraries: slow to load).
 add_elf /bin/bash /bin/bash
-if [ -x /usr/bin/lspci ]; then
-	add_elf /usr/bin/lspci /usr/bin/lspci
-	[ ! -r /usr/share/misc/pci.ids ] || cp /usr/share/misc/pci.ids "$root/usr/share/misc/"
-else
-	note "no /usr/bin/lspci (apt-get install pciutils): busybox lspci instead"
-fi
 
 # The driver and the guest test suite.
 ko=$repo/drivers/tessera/tessera.ko
+: >"$root/tessera/modules.list"
 if [ -f "$ko" ]; then
 	cp "$ko" "$root/tessera/tessera.ko"
+	strip --strip-debug "$root/tessera/tessera.ko" 2>/dev/null || true
+	# The kernel modules tessera.ko needs (mdev, vfio, ...), decompressed,
+	# in load order in /tessera/modules.list (the L2 /init insmods them).
+	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+		modprobe -S "$kver" --show-depends "$dep" | awk '$1 == "insmod" {print $2}'
+	done | awk '!seen[$0]++' | while read -r p; do
+		base=$(basename "$p")
+		case $base in
+		*.ko.xz) xz -dc "$p" >"$root/tessera/${base%.xz}"; base=${base%.xz} ;;
+		*.ko.zst) zstd -qdc "$p" >"$root/tessera/${base%.zst}"; base=${base%.zst} ;;
+		*.ko) cp "$p" "$root/tessera/$base" ;;
+		*) note "unexpected module file $p"; continue ;;
+		esac
+		echo "$base" >>"$root/tessera/modules.list"
+	done
+	note "modules for tessera.ko: $(tr '\n' ' ' <"$root/tessera/modules.list")"
 else
 	note "no $ko (make modules): the L2 guest cannot load the driver"
 fi
