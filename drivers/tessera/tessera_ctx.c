@@ -154,6 +154,7 @@ struct tessera_ctx *tessera_ctx_create_sized(struct tessera_device *tdev,
 	list_add_tail(&ctx->node, &tdev->ctx_list);
 	mutex_unlock(&tdev->lock);
 	atomic_inc(&tdev->nr_ctx);
+	tessera_sched_attach_ctx(ctx);
 	return ctx;
 
 err_heaps:
@@ -244,6 +245,7 @@ void tessera_ctx_destroy(struct tessera_ctx *ctx)
 		tessera_sched_quiesce_ctx(ctx);
 		tessera_wr(tdev, TESSERA_CTX_REG(ctx->id, TESSERA_CTX_CTRL), 0);
 	}
+	tessera_sched_detach_ctx(ctx);
 	ctx_release_objects(ctx);
 	for (e = 0; e < tdev->num_engines; e++)
 		tessera_buddy_free(&ctx->vram_heap, ctx->rings[e].offset,

@@ -133,6 +133,7 @@ void tessera_debugfs_init(struct tessera_device *tdev)
 			    &contexts_fops);
 	debugfs_create_file("engines", 0444, tdev->debugfs, tdev,
 			    &engines_fops);
+	tessera_sched_debugfs_init(tdev);
 }
 
 /**

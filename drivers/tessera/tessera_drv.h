@@ -6,6 +6,7 @@
 #define TESSERA_DRV_H
 
 #include <linux/atomic.h>
+#include <linux/hrtimer.h>
 #include <linux/io.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
@@ -184,6 +185,11 @@ struct tessera_ctx {
  * @rq: run queue (policy)
  * @cur: ring loaded on the engine, or NULL
  * @cur_start: when @cur was started (ktime ns)
+ * @cur_busy: ENG_BUSY_NS when @cur was started
+ * @check_at: run time of @cur at its next progress check (ns)
+ * @preempt_at: when the pending preemption was requested (ktime ns), or 0
+ * @out_reason: why @cur is being switched out (enum tessera_sched_reason)
+ * @timer: slice, preemption-timeout and eligibility timer
  * @fence_wq: woken on fence, idle, fault and preemption interrupts
  * @irq: Linux IRQ of the engine's vector (0 when shared)
  * @irqs: interrupts handled
@@ -201,6 +207,11 @@ struct tessera_engine {
 	struct tessera_rq rq;
 	struct tessera_ring *cur;
 	u64 cur_start;
+	u64 cur_busy;
+	u64 check_at;
+	u64 preempt_at;
+	u32 out_reason;
+	struct hrtimer timer;
 	wait_queue_head_t fence_wq;
 	int irq;
 	atomic64_t irqs;
@@ -232,6 +243,8 @@ struct tessera_engine {
  * @gart_entries: GART entries
  * @vram_size: usable VRAM bytes
  * @engines: engines
+ * @preempt_timeout_us: a preemption not done by then resets the client
+ * @hang_slices: slices without ring progress after which a client is hung
  * @wq: scheduler and doorbell work
  * @db_work: handles doorbell interrupts
  * @db_pending: contexts whose doorbell rang (bitmap)
@@ -279,6 +292,8 @@ struct tessera_device {
 	u32 gart_entries;
 	u64 vram_size;
 	struct tessera_engine engines[TESSERA_MAX_ENGINES];
+	u32 preempt_timeout_us;
+	u32 hang_slices;
 	struct workqueue_struct *wq;
 	struct work_struct db_work;
 	unsigned long db_pending[BITS_TO_LONGS(TESSERA_MAX_CONTEXTS)];
@@ -397,6 +412,23 @@ void tessera_sched_resume_ctx(struct tessera_ctx *ctx);
 void tessera_sched_stop_all(struct tessera_device *tdev);
 int tessera_sched_submit(struct tessera_ring *ring, const u32 *cmds,
 			 u32 ndw, u64 *fence);
+void tessera_sched_attach_ctx(struct tessera_ctx *ctx);
+void tessera_sched_detach_ctx(struct tessera_ctx *ctx);
+
+/* tessera_sched_ts.c: time-slice knobs (sysfs), statistics (debugfs) */
+enum tessera_sched_reason {
+	TESSERA_OUT_PREEMPT,	/* slice over */
+	TESSERA_OUT_DRAINED,	/* ring empty, engine handed over */
+	TESSERA_OUT_FAULT,	/* device fault */
+	TESSERA_OUT_HANG,	/* no progress: reset */
+	TESSERA_OUT_TIMEOUT,	/* preemption timed out: reset */
+	TESSERA_OUT_QUIESCE,	/* taken off by the driver */
+};
+
+#define TESSERA_DEFAULT_PREEMPT_TIMEOUT_US	50000
+#define TESSERA_DEFAULT_HANG_SLICES		2500
+extern const struct attribute_group tessera_sched_attr_group;
+void tessera_sched_debugfs_init(struct tessera_device *tdev);
 
 /* tessera_irq.c */
 int tessera_irq_init(struct tessera_device *tdev);

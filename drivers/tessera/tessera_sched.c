@@ -13,8 +13,10 @@
 #include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/sched/signal.h>
+#include <linux/tessera.h>
 
 #include "tessera_drv.h"
+#include "tessera_trace.h"
 
 #define ENG_REG(eng, r)	TESSERA_ENG_REG((eng)->idx, (r))
 
@@ -72,13 +74,34 @@ static void ring_update_completed(struct tessera_ring *ring)
 	u64 v = tessera_rd64(ring->ctx->tdev, ring_reg(ring, TESSERA_RING_FENCE_LO));
 
 	v -= ring->fence_base;
-	if (v > ring->completed && v <= ring->last_seqno)
+	if (v > ring->completed && v <= ring->last_seqno) {
 		WRITE_ONCE(ring->completed, v);
+		trace_tessera_complete(ring->ctx->tdev->index, ring->engine,
+				       ring->ctx->id, v);
+	}
 }
 
+/* Run the engine's scheduler in @ns (slice end, timeouts): an hrtimer, so
+ * that slices are not rounded to jiffies.
+ */
 static void sched_arm(struct tessera_engine *eng, u64 ns)
 {
-	queue_delayed_work(eng->tdev->wq, &eng->work, nsecs_to_jiffies(ns) + 1);
+	if (ns < 10000)
+		ns = 10000;
+	hrtimer_start(&eng->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
+}
+
+static enum hrtimer_restart sched_timer_fn(struct hrtimer *t)
+{
+	tessera_sched_kick(container_of(t, struct tessera_engine, timer));
+	return HRTIMER_NORESTART;
+}
+
+/* Queue @ring on its engine (engine lock held). */
+static void sched_enqueue(struct tessera_engine *eng, struct tessera_ring *ring)
+{
+	tessera_rq_clock(&eng->rq, ktime_get_ns());
+	tessera_rq_enqueue(&eng->rq, &ring->ent);
 }
 
 /**
@@ -93,49 +116,40 @@ void tessera_sched_kick(struct tessera_engine *eng)
 		mod_delayed_work(eng->tdev->wq, &eng->work, 0);
 }
 
-/* The engine no longer runs eng->cur: account it and requeue if needed. */
+/*
+ * The engine no longer runs eng->cur: charge it the device time it used
+ * (ENG_BUSY_NS is per engine and only one context runs at a time, so the
+ * difference is exact) and requeue it if it still has work.
+ */
 static void sched_switch_out(struct tessera_engine *eng)
 {
 	struct tessera_ring *ring = eng->cur;
+	u64 now = ktime_get_ns(), busy;
 
-	tessera_rq_charge(&eng->rq, &ring->ent, ktime_get_ns() - eng->cur_start);
+	busy = tessera_rd64(eng->tdev, ENG_REG(eng, TESSERA_ENG_BUSY_NS_LO)) -
+	       eng->cur_busy;
+	tessera_rq_clock(&eng->rq, now);
+	tessera_rq_charge(&eng->rq, &ring->ent, busy);
+	trace_tessera_switch_out(eng->tdev->index, eng->idx, ring->ctx->id,
+				 now - eng->cur_start, busy, eng->out_reason);
 	ring_update_completed(ring);
 	eng->cur = NULL;
+	eng->preempt_at = 0;
+	eng->out_reason = TESSERA_OUT_DRAINED;
 	if (!ring->blocked && ring_hw_pending(ring))
-		tessera_rq_enqueue(&eng->rq, &ring->ent);
+		sched_enqueue(eng, ring);
 }
 
 /*
- * The engine faulted: record the fault for the context that owns it,
- * discard that ring's pending jobs (their fences report -EIO) and reset
- * the engine. Other contexts and engines are not touched.
+ * Record a fault for @ring's context and discard the ring's pending jobs
+ * (their fences report -EIO). The engine no longer runs the ring.
  */
-static void sched_handle_fault(struct tessera_engine *eng)
+static void sched_report_client(struct tessera_engine *eng,
+				struct tessera_ring *ring, u32 code, u64 addr)
 {
 	struct tessera_device *tdev = eng->tdev;
-	struct tessera_ring *ring = eng->cur;
-	struct tessera_ctx *ctx;
-	u32 code, fctx;
-	u64 addr, first, last;
-
-	code = tessera_rd(tdev, ENG_REG(eng, TESSERA_ENG_FAULT_CODE));
-	fctx = tessera_rd(tdev, ENG_REG(eng, TESSERA_ENG_FAULT_CTX));
-	addr = tessera_rd64(tdev, ENG_REG(eng, TESSERA_ENG_FAULT_ADDR_LO));
-	eng->faults++;
-
-	eng_ctrl(eng, TESSERA_ENG_CTRL_RESET);
-	eng->resets++;
-	eng_wait_stopped(eng, TESSERA_STOP_TIMEOUT_US);
-
-	if (!ring || ring->ctx->id != fctx) {
-		dev_warn_ratelimited(&tdev->pdev->dev,
-				     "engine %u: fault %u of context %u not running it\n",
-				     eng->idx, code, fctx);
-		if (ring)
-			sched_switch_out(eng);
-		return;
-	}
-	ctx = ring->ctx;
+	struct tessera_ctx *ctx = ring->ctx;
+	u64 first, last;
 
 	mutex_lock(&ring->lock);
 	ring_update_completed(ring);
@@ -150,6 +164,7 @@ static void sched_handle_fault(struct tessera_engine *eng)
 		WRITE_ONCE(ring->err_first, first);
 	}
 	mutex_unlock(&ring->lock);
+	ring->ent.stall_slices = 0;
 
 	mutex_lock(&ctx->lock);
 	ctx->fault.valid = true;
@@ -163,21 +178,164 @@ static void sched_handle_fault(struct tessera_engine *eng)
 	mutex_unlock(&ctx->lock);
 
 	dev_info_ratelimited(&tdev->pdev->dev,
-			     "engine %u: context %u (pid %d) fault %u at 0x%llx, fences %llu..%llu discarded\n",
+			     "engine %u: context %u (pid %d) fault 0x%x at 0x%llx, fences %llu..%llu discarded\n",
 			     eng->idx, ctx->id, ctx->pid, code, addr, first, last);
 	sched_switch_out(eng);
 	wake_up_all(&ctx->wq);
+}
+
+/*
+ * The running client is hung or would not stop: reset it on this engine
+ * (ENG_CTRL_RESET abandons its command; other engines and contexts are
+ * untouched) and report TESSERA_FAULT_HANG / _PREEMPT_TIMEOUT to it.
+ */
+static void sched_reset_client(struct tessera_engine *eng, u32 code)
+{
+	struct tessera_device *tdev = eng->tdev;
+	struct tessera_ring *ring = eng->cur;
+	u32 head = tessera_rd(tdev, ring_reg(ring, TESSERA_RING_HEAD));
+
+	eng_ctrl(eng, TESSERA_ENG_CTRL_RESET);
+	eng->resets++;
+	eng_wait_stopped(eng, TESSERA_STOP_TIMEOUT_US);
+	ring->ent.resets++;
+	if (code == TESSERA_FAULT_HANG)
+		ring->ent.hangs++;
+	eng->out_reason = code == TESSERA_FAULT_HANG ? TESSERA_OUT_HANG :
+			  TESSERA_OUT_TIMEOUT;
+	trace_tessera_client_reset(tdev->index, eng->idx, ring->ctx->id, code,
+				   head);
+	dev_warn_ratelimited(&tdev->pdev->dev,
+			     "engine %u: context %u %s, reset\n", eng->idx,
+			     ring->ctx->id, code == TESSERA_FAULT_HANG ?
+			     "made no progress" : "did not stop in time");
+	sched_report_client(eng, ring, code, 0);
+}
+
+/*
+ * Progress check at each slice boundary of the running client: a ring
+ * whose head did not move for hang_slices checks is hung (e.g. an endless
+ * BATCH_JUMP loop). Return: true when hung.
+ */
+static bool sched_check_hang(struct tessera_engine *eng)
+{
+	struct tessera_ring *ring = eng->cur;
+	u32 head = tessera_rd(eng->tdev, ring_reg(ring, TESSERA_RING_HEAD));
+
+	if (head != ring->ent.last_head) {
+		ring->ent.last_head = head;
+		ring->ent.stall_slices = 0;
+		return false;
+	}
+	return ++ring->ent.stall_slices >= READ_ONCE(eng->tdev->hang_slices);
+}
+
+/*
+ * The engine faulted: record the fault for the context that owns it,
+ * discard that ring's pending jobs (their fences report -EIO) and reset
+ * the engine. Other contexts and engines are not touched.
+ */
+static void sched_handle_fault(struct tessera_engine *eng)
+{
+	struct tessera_device *tdev = eng->tdev;
+	struct tessera_ring *ring = eng->cur;
+	u32 code, fctx;
+	u64 addr;
+
+	code = tessera_rd(tdev, ENG_REG(eng, TESSERA_ENG_FAULT_CODE));
+	fctx = tessera_rd(tdev, ENG_REG(eng, TESSERA_ENG_FAULT_CTX));
+	addr = tessera_rd64(tdev, ENG_REG(eng, TESSERA_ENG_FAULT_ADDR_LO));
+	eng->faults++;
+
+	eng_ctrl(eng, TESSERA_ENG_CTRL_RESET);
+	eng->resets++;
+	eng_wait_stopped(eng, TESSERA_STOP_TIMEOUT_US);
+
+	if (!ring || ring->ctx->id != fctx) {
+		dev_warn_ratelimited(&tdev->pdev->dev,
+				     "engine %u: fault %u of context %u not running it\n",
+				     eng->idx, code, fctx);
+		if (ring) {
+			eng->out_reason = TESSERA_OUT_FAULT;
+			sched_switch_out(eng);
+		}
+		return;
+	}
+	ring->ent.resets++;
+	eng->out_reason = TESSERA_OUT_FAULT;
+	sched_report_client(eng, ring, code, addr);
 }
 
 static void sched_start(struct tessera_engine *eng, struct tessera_ring *ring)
 {
 	struct tessera_device *tdev = eng->tdev;
 
+	eng->cur_busy = tessera_rd64(tdev, ENG_REG(eng, TESSERA_ENG_BUSY_NS_LO));
 	tessera_wr(tdev, ENG_REG(eng, TESSERA_ENG_CTX), ring->ctx->id);
 	eng_ctrl(eng, TESSERA_ENG_CTRL_START);
 	eng->cur = ring;
 	eng->cur_start = ktime_get_ns();
+	eng->check_at = eng->rq.timeslice_ns;
+	eng->preempt_at = 0;
+	eng->out_reason = TESSERA_OUT_DRAINED;
 	eng->switches++;
+	trace_tessera_switch_in(tdev->index, eng->idx, ring->ctx->id,
+				eng->rq.now - ring->ent.enqueued_at,
+				ring->ent.weight);
+}
+
+/* Engine RUNNING or WAITING with eng->cur loaded. Return: true to loop. */
+static bool sched_running(struct tessera_engine *eng, u32 state, u32 st)
+{
+	struct tessera_ring *cur = eng->cur;
+	u64 now = ktime_get_ns(), ran, left, tmo;
+
+	tmo = (u64)READ_ONCE(eng->tdev->preempt_timeout_us) * NSEC_PER_USEC;
+	if (st & TESSERA_ENG_STATUS_PREEMPT_PENDING) {
+		if (!eng->preempt_at)
+			eng->preempt_at = now;
+		if (cur && now - eng->preempt_at >= tmo) {
+			sched_reset_client(eng, TESSERA_FAULT_PREEMPT_TIMEOUT);
+			return true;
+		}
+		/* PREEMPTED interrupt follows; or the timeout */
+		sched_arm(eng, eng->preempt_at + tmo - now);
+		return false;
+	}
+	tessera_rq_clock(&eng->rq, now);
+	ran = cur ? now - eng->cur_start : 0;
+	if (cur && !cur->blocked && state == TESSERA_ENG_STATE_WAITING) {
+		cur->ent.stall_slices = 0;
+		if (!eng->rq.nr_queued)
+			return false;	/* keep it loaded: doorbells go direct */
+	} else if (cur && !cur->blocked) {
+		if (ran >= eng->check_at) {
+			if (sched_check_hang(eng)) {
+				sched_reset_client(eng, TESSERA_FAULT_HANG);
+				return true;
+			}
+			eng->check_at = ran + eng->rq.timeslice_ns;
+		}
+		if (!tessera_rq_should_preempt(&eng->rq, &cur->ent, ran)) {
+			left = tessera_rq_slice_left(&eng->rq, &cur->ent, ran);
+			if (!left || left > eng->check_at - ran)
+				left = eng->check_at - ran;
+			sched_arm(eng, left);
+			return false;
+		}
+		cur->ent.preempts++;
+		eng->out_reason = TESSERA_OUT_PREEMPT;
+	} else if (cur && cur->blocked) {
+		eng->out_reason = TESSERA_OUT_QUIESCE;
+	}
+	eng_ctrl(eng, TESSERA_ENG_CTRL_PREEMPT);
+	eng->preempts++;
+	eng->preempt_at = now;
+	/* From WAITING the engine stops at once. */
+	if (state == TESSERA_ENG_STATE_WAITING && eng_wait_stopped(eng, 1000))
+		return true;
+	sched_arm(eng, tmo);
+	return false;
 }
 
 static void sched_run(struct tessera_engine *eng)
@@ -186,7 +344,7 @@ static void sched_run(struct tessera_engine *eng)
 	struct tessera_ring *ring;
 	int loops;
 	u32 st, state;
-	u64 ran;
+	u64 next;
 
 	for (loops = 0; loops < 8; loops++) {
 		state = eng_state(eng, &st);
@@ -199,43 +357,34 @@ static void sched_run(struct tessera_engine *eng)
 			continue;
 		case TESSERA_ENG_STATE_RUNNING:
 		case TESSERA_ENG_STATE_WAITING:
-			if (st & TESSERA_ENG_STATUS_PREEMPT_PENDING)
-				return;	/* PREEMPTED interrupt follows */
-			if (eng->cur && !eng->cur->blocked &&
-			    !eng->rq.nr_queued)
-				return;	/* nobody waits: keep it loaded */
-			ran = eng->cur ? ktime_get_ns() - eng->cur_start : 0;
-			if (eng->cur && !eng->cur->blocked &&
-			    state == TESSERA_ENG_STATE_RUNNING &&
-			    !tessera_rq_should_preempt(&eng->rq, &eng->cur->ent,
-						       ran)) {
-				sched_arm(eng, tessera_rq_slice_left(&eng->rq,
-								     &eng->cur->ent,
-								     ran));
-				return;
-			}
-			eng_ctrl(eng, TESSERA_ENG_CTRL_PREEMPT);
-			eng->preempts++;
-			/* From WAITING the engine stops at once. */
-			if (state == TESSERA_ENG_STATE_WAITING &&
-			    eng_wait_stopped(eng, 1000))
+			if (sched_running(eng, state, st))
 				continue;
 			return;
 		case TESSERA_ENG_STATE_STOPPED:
 			if (eng->cur)
 				sched_switch_out(eng);
 			ring = NULL;
+			tessera_rq_clock(&eng->rq, ktime_get_ns());
 			while ((ent = tessera_rq_pick_next(&eng->rq))) {
 				ring = container_of(ent, struct tessera_ring, ent);
 				if (!ring->blocked && ring_hw_pending(ring))
 					break;
+				/* nothing to run after all: uncharged */
+				tessera_rq_charge(&eng->rq, ent, 0);
 				ring = NULL;
 			}
-			if (!ring)
+			if (!ring) {
+				/* fixed-share: the engine idles until the
+				 * first queued client is back within its share
+				 */
+				next = tessera_rq_next_eligible_ns(&eng->rq);
+				if (eng->rq.nr_queued && next != ~0ull)
+					sched_arm(eng, next);
 				return;
+			}
 			sched_start(eng, ring);
-			if (eng->rq.nr_queued)
-				sched_arm(eng, eng->rq.timeslice_ns);
+			/* slice end, progress check, fixed-share budget */
+			sched_arm(eng, eng->rq.timeslice_ns);
 			return;
 		default:
 			return;
@@ -273,9 +422,13 @@ void tessera_sched_init(struct tessera_device *tdev)
 		eng->idx = e;
 		mutex_init(&eng->lock);
 		INIT_DELAYED_WORK(&eng->work, sched_work);
+		hrtimer_init(&eng->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		eng->timer.function = sched_timer_fn;
 		init_waitqueue_head(&eng->fence_wq);
 		tessera_rq_init(&eng->rq, (u64)tessera_timeslice_us * 1000);
 	}
+	tdev->preempt_timeout_us = TESSERA_DEFAULT_PREEMPT_TIMEOUT_US;
+	tdev->hang_slices = TESSERA_DEFAULT_HANG_SLICES;
 }
 
 /**
@@ -286,8 +439,11 @@ void tessera_sched_fini(struct tessera_device *tdev)
 {
 	u32 e;
 
-	for (e = 0; e < tdev->num_engines; e++)
+	for (e = 0; e < tdev->num_engines; e++) {
+		hrtimer_cancel(&tdev->engines[e].timer);
 		cancel_delayed_work_sync(&tdev->engines[e].work);
+		hrtimer_cancel(&tdev->engines[e].timer);
+	}
 }
 
 /**
@@ -301,7 +457,6 @@ void tessera_sched_stop_all(struct tessera_device *tdev)
 	tessera_sched_fini(tdev);
 	for (e = 0; e < tdev->num_engines; e++) {
 		struct tessera_engine *eng = &tdev->engines[e];
-		struct tessera_sched_entity *ent;
 
 		mutex_lock(&eng->lock);
 		eng_ctrl(eng, TESSERA_ENG_CTRL_RESET);
@@ -309,8 +464,7 @@ void tessera_sched_stop_all(struct tessera_device *tdev)
 		if (eng->cur)
 			ring_update_completed(eng->cur);
 		eng->cur = NULL;
-		while ((ent = tessera_rq_pick_next(&eng->rq)))
-			;
+		tessera_rq_clear(&eng->rq);
 		mutex_unlock(&eng->lock);
 		wake_up_all(&eng->fence_wq);
 	}
@@ -326,9 +480,50 @@ void tessera_sched_ring_ready(struct tessera_ring *ring)
 
 	mutex_lock(&eng->lock);
 	if (!ring->blocked && eng->cur != ring)
-		tessera_rq_enqueue(&eng->rq, &ring->ent);
+		sched_enqueue(eng, ring);
 	mutex_unlock(&eng->lock);
 	tessera_sched_kick(eng);
+}
+
+/**
+ * tessera_sched_attach_ctx() - make a new context a client of every engine
+ * @ctx: context
+ *
+ * Attached clients count in the fixed-share reservation even while idle.
+ */
+void tessera_sched_attach_ctx(struct tessera_ctx *ctx)
+{
+	struct tessera_device *tdev = ctx->tdev;
+	u32 e;
+
+	for (e = 0; e < tdev->num_engines; e++) {
+		struct tessera_engine *eng = &tdev->engines[e];
+
+		mutex_lock(&eng->lock);
+		tessera_rq_clock(&eng->rq, ktime_get_ns());
+		tessera_rq_attach(&eng->rq, &ctx->rings[e].ent);
+		mutex_unlock(&eng->lock);
+	}
+}
+
+/**
+ * tessera_sched_detach_ctx() - a quiesced context leaves every engine
+ * @ctx: context, no longer loaded on any engine
+ */
+void tessera_sched_detach_ctx(struct tessera_ctx *ctx)
+{
+	struct tessera_device *tdev = ctx->tdev;
+	u32 e;
+
+	for (e = 0; e < tdev->num_engines; e++) {
+		struct tessera_engine *eng = &tdev->engines[e];
+
+		mutex_lock(&eng->lock);
+		if (WARN_ON(eng->cur == &ctx->rings[e]))
+			eng->cur = NULL;
+		tessera_rq_detach(&eng->rq, &ctx->rings[e].ent);
+		mutex_unlock(&eng->lock);
+	}
 }
 
 /**
@@ -364,13 +559,16 @@ void tessera_sched_quiesce_ctx(struct tessera_ctx *ctx)
 							     e, ctx->id);
 					eng_ctrl(eng, TESSERA_ENG_CTRL_RESET);
 					eng->resets++;
+					ring->ent.resets++;
 					eng_wait_stopped(eng, TESSERA_STOP_TIMEOUT_US);
 				}
 			}
-			if (eng_state(eng, NULL) == TESSERA_ENG_STATE_FAULTED)
+			if (eng_state(eng, NULL) == TESSERA_ENG_STATE_FAULTED) {
 				sched_handle_fault(eng);
-			else if (eng->cur == ring)
+			} else if (eng->cur == ring) {
+				eng->out_reason = TESSERA_OUT_QUIESCE;
 				sched_switch_out(eng);
+			}
 		}
 		mutex_unlock(&eng->lock);
 		tessera_sched_kick(eng);
@@ -393,7 +591,7 @@ void tessera_sched_resume_ctx(struct tessera_ctx *ctx)
 		mutex_lock(&eng->lock);
 		ring->blocked = false;
 		if (ring_hw_pending(ring))
-			tessera_rq_enqueue(&eng->rq, &ring->ent);
+			sched_enqueue(eng, ring);
 		mutex_unlock(&eng->lock);
 		tessera_sched_kick(eng);
 	}
@@ -500,6 +698,7 @@ int tessera_sched_submit(struct tessera_ring *ring, const u32 *cmds, u32 ndw,
 	ring->tail = tail;
 	ctx->submits++;
 	mutex_unlock(&ring->lock);
+	trace_tessera_submit(tdev->index, ring->engine, ctx->id, seqno, ndw);
 
 	tessera_sched_ring_ready(ring);
 	*fence = seqno;

@@ -65,5 +65,6 @@ static const struct attribute_group tessera_attr_group = {
 
 const struct attribute_group *tessera_dev_groups[] = {
 	&tessera_attr_group,
+	&tessera_sched_attr_group,
 	NULL
 };

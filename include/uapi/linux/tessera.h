@@ -180,11 +180,17 @@ struct tessera_wait {
 #define TESSERA_FAULT_VALID		(1u << 0)	/* a fault was recorded */
 #define TESSERA_FAULT_UNREAD		(1u << 1)	/* new since last read */
 
+/* struct tessera_fault.code: driver-detected faults, beyond the hardware's */
+#define TESSERA_FAULT_HANG		0x100	/* no ring progress: reset */
+#define TESSERA_FAULT_PREEMPT_TIMEOUT	0x101	/* did not stop in time: reset */
+
 /**
  * struct tessera_fault - TESSERA_IOCTL_GET_FAULT: last fault of the context
  * @flags: out: TESSERA_FAULT_*
  * @engine: out: engine that faulted
- * @code: out: TESSERA_FAULT_* code of <tessera/tessera_regs.h>
+ * @code: out: TESSERA_FAULT_* code of <tessera/tessera_regs.h>, or
+ *        TESSERA_FAULT_HANG / TESSERA_FAULT_PREEMPT_TIMEOUT (the scheduler
+ *        reset the context on that engine, Documentation/dev/scheduler.rst)
  * @pad: zero
  * @addr: out: faulting GPU VA
  * @count: out: faults of this context so far
