@@ -179,8 +179,15 @@ void tessera_vgpu_init_state(struct tessera_vgpu *vgpu)
 
 	mutex_init(&vgpu->lock);
 	INIT_WORK(&vgpu->event_work, tessera_vgpu_events);
-	for (e = 0; e < vgpu->tdev->num_engines; e++)
-		vgpu->ctx->rings[e].ent.weight *= vgpu->type->weight;
+	/* The type's share of every engine. */
+	for (e = 0; e < vgpu->tdev->num_engines; e++) {
+		struct tessera_engine *eng = &vgpu->tdev->engines[e];
+
+		mutex_lock(&eng->lock);
+		tessera_rq_set_weight(&eng->rq, &vgpu->ctx->rings[e].ent,
+				      TESSERA_WEIGHT_DEFAULT * vgpu->type->weight);
+		mutex_unlock(&eng->lock);
+	}
 	/* Nothing runs until the guest starts an engine. */
 	tessera_sched_quiesce_ctx(vgpu->ctx);
 	fence_clear(vgpu);
