@@ -47,7 +47,9 @@ static int ctx_id_alloc(struct tessera_device *tdev)
 {
 	unsigned long id;
 
-	id = find_next_zero_bit(tdev->ctx_ids, tdev->num_contexts, 1);
+	/* Context 0 is the host's, except on a vGPU (nothing else there). */
+	id = find_next_zero_bit(tdev->ctx_ids, tdev->num_contexts,
+				tdev->is_virtual ? 0 : 1);
 	if (id >= tdev->num_contexts)
 		return -EBUSY;
 	set_bit(id, tdev->ctx_ids);

@@ -98,8 +98,10 @@ static int tessera_read_identity(struct tessera_device *tdev)
 		return -ENODEV;
 	}
 	tdev->num_contexts = tessera_rd(tdev, TESSERA_REG_CONTEXTS);
-	/* Context 0 stays with the host: at least one more is needed. */
-	if (tdev->num_contexts < 2 ||
+	/* On a physical GPU context 0 stays with the host, so at least one
+	 * more is needed; a vGPU has just its own context (0) to hand out.
+	 */
+	if (tdev->num_contexts < (tdev->is_virtual ? 1 : 2) ||
 	    tdev->num_contexts > TESSERA_MAX_CONTEXTS) {
 		dev_err(dev, "unsupported context count %u\n",
 			tdev->num_contexts);
