@@ -254,4 +254,45 @@ TEST_F(life, doorbell_before_start_does_not_run)
 	EXPECT_EQ(0x31, tess_vram_rd32(t, 0x10000));
 }
 
+TEST_F(life, msix_vector_mask_and_pba)
+{
+	struct tess_dev *t = &self->t;
+	unsigned int msix = vfio_pci_find_cap(&t->vfio, PCI_CAP_ID_MSIX);
+	u32 ctrl = TESSERA_CSR_MSIX_TABLE + 16 * TESSERA_MSIX_VECTOR_ENGINE(0) +
+		   PCI_MSIX_ENTRY_VECTOR_CTRL;
+	u32 flags;
+
+	ASSERT_NE(0, msix);
+	ASSERT_EQ(0, vfio_irq_enable(&t->vfio, VFIO_PCI_MSIX_IRQ_INDEX,
+				     1 + t->engines));
+	/* The user drives MSI-X like hardware: enable in config space;
+	 * vectors are masked at power-on.
+	 */
+	ASSERT_EQ(0, vfio_config_read(&t->vfio, msix + PCI_MSIX_FLAGS, &flags, 2));
+	ASSERT_EQ(0, vfio_config_write(&t->vfio, msix + PCI_MSIX_FLAGS,
+				       flags | PCI_MSIX_FLAGS_ENABLE, 2));
+	EXPECT_EQ(PCI_MSIX_ENTRY_CTRL_MASKBIT, tess_rd32(t, ctrl));
+	tess_wr32(t, TESSERA_REG_INT_ENABLE, TESSERA_INT_ENGINE(0));
+	tess_eng_wr(t, 0, TESSERA_ENG_INT_MASK, TESSERA_ENG_INT_FENCE);
+	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 1));
+	EXPECT_EQ(-ETIMEDOUT, vfio_irq_wait(&t->vfio, 1, 300));
+	EXPECT_EQ(1u << TESSERA_MSIX_VECTOR_ENGINE(0),
+		  tess_rd32(t, TESSERA_CSR_MSIX_PBA));
+	/* Unmask: the pending message is delivered. */
+	tess_wr32(t, ctrl, 0);
+	EXPECT_GT(vfio_irq_wait(&t->vfio, 1, 2000), 0);
+	EXPECT_EQ(0, tess_rd32(t, TESSERA_CSR_MSIX_PBA));
+	/* Function mask holds the next one back as well. */
+	tess_eng_wr(t, 0, TESSERA_ENG_INT_STATUS, TESSERA_ENG_INT_ALL);
+	ASSERT_EQ(0, vfio_config_write(&t->vfio, msix + PCI_MSIX_FLAGS,
+				       flags | PCI_MSIX_FLAGS_ENABLE |
+				       PCI_MSIX_FLAGS_MASKALL, 2));
+	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 2));
+	EXPECT_EQ(-ETIMEDOUT, vfio_irq_wait(&t->vfio, 1, 300));
+	ASSERT_EQ(0, vfio_config_write(&t->vfio, msix + PCI_MSIX_FLAGS,
+				       flags | PCI_MSIX_FLAGS_ENABLE, 2));
+	EXPECT_GT(vfio_irq_wait(&t->vfio, 1, 2000), 0);
+	ASSERT_EQ(0, vfio_irq_disable(&t->vfio));
+}
+
 TEST_HARNESS_MAIN
