@@ -22,24 +22,43 @@ if [ ! -x "$out/scripts/checkpatch.pl" ]; then
 fi
 
 # The QEMU glue (qemu/tessera-gpu.c) follows QEMU's style, not the kernel's.
-groups="drivers include qemu/tessera-core tools tests"
-n=0 rc=0
-echo "TAP version 13"
-for g in $groups; do
-	files=$(cd "$top" && git ls-files -co --exclude-standard -- "$g*" "$g/*" 2>/dev/null |
-		grep -E '\.[ch]$' | grep -v '^qemu/tessera-gpu\.c$' || true)
-	[ -n "$files" ] || continue
+# Userspace code (the model core, tools, tests) uses the C standard's
+# fixed-width types, not the kernel's u32/u64. The compat header is the one
+# place where LINUX_VERSION_CODE comparisons belong.
+common=FILE_PATH_CHANGES,SPDX_LICENSE_TAG
+check_group() { # name ignores files...
+	local name=$1 ignores=$2 report
+	shift 2
+	[ $# -gt 0 ] || return 0
 	n=$((n + 1))
-	# shellcheck disable=SC2086
-	if report=$(cd "$top" && perl "$out/scripts/checkpatch.pl" --strict --no-tree \
-			--terse --show-types --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,LINUX_VERSION_CODE \
-			-f $files 2>&1 | grep -E ': (ERROR|WARNING|CHECK):' || true) && [ -z "$report" ]; then
-		echo "ok $n checkpatch --strict $g"
+	report=$(cd "$top" && perl "$out/scripts/checkpatch.pl" --strict --no-tree \
+			--terse --show-types --ignore "$common$ignores" -f "$@" 2>&1 |
+		grep -E ': (ERROR|WARNING|CHECK):' || true)
+	if [ -z "$report" ]; then
+		echo "ok $n checkpatch --strict $name"
 	else
-		echo "not ok $n checkpatch --strict $g"
+		echo "not ok $n checkpatch --strict $name"
 		echo "$report" | sed 's/^/# /'
 		rc=1
 	fi
+}
+files() {
+	(cd "$top" && git ls-files -co --exclude-standard -- "$@" 2>/dev/null |
+		grep -E '\.[ch]$' || true)
+}
+
+n=0 rc=0
+echo "TAP version 13"
+compat=drivers/tessera/tessera_compat.h
+# shellcheck disable=SC2046
+check_group drivers "" $(files drivers | grep -vx "$compat")
+# shellcheck disable=SC2046
+check_group "$compat" ,CONSTANT_COMPARISON,LINUX_VERSION_CODE $(files "$compat")
+# shellcheck disable=SC2046
+check_group include "" $(files include)
+for g in qemu/tessera-core tools tests bench; do
+	# shellcheck disable=SC2046
+	check_group "$g" ,PREFER_KERNEL_TYPES $(files "$g*" "$g/*")
 done
 echo "1..$n"
 exit $rc
