@@ -425,7 +425,7 @@ enum tessera_sched_reason {
 	TESSERA_OUT_QUIESCE,	/* taken off by the driver */
 };
 
-#define TESSERA_DEFAULT_PREEMPT_TIMEOUT_US	50000
+#define TESSERA_DEFAULT_PREEMPT_TIMEOUT_US	640000
 #define TESSERA_DEFAULT_HANG_SLICES		2500
 extern const struct attribute_group tessera_sched_attr_group;
 void tessera_sched_debugfs_init(struct tessera_device *tdev);

@@ -117,21 +117,44 @@ void tessera_sched_kick(struct tessera_engine *eng)
 }
 
 /*
- * The engine no longer runs eng->cur: charge it the device time it used
- * (ENG_BUSY_NS is per engine and only one context runs at a time, so the
- * difference is exact) and requeue it if it still has work.
+ * Account the running client: its device busy time (ENG_BUSY_NS is per
+ * engine and only one context runs at a time, so the difference is exact)
+ * and, to the policy, the engine time it held since the last charge. Time
+ * held while drained (WAITING) is not charged: @running is false then, and
+ * a charge never exceeds two slices or the busy time, whichever is more,
+ * so an idle client left loaded does not build up debt.
+ */
+static u64 sched_account(struct tessera_engine *eng, u64 now, bool running)
+{
+	struct tessera_ring *cur = eng->cur;
+	u64 busy, held, cap;
+
+	busy = tessera_rd64(eng->tdev, ENG_REG(eng, TESSERA_ENG_BUSY_NS_LO));
+	held = busy - eng->cur_busy;
+	cur->ent.runtime_ns += held;
+	eng->cur_busy = busy;
+	cap = max(2 * eng->rq.timeslice_ns, held);
+	held = running ? min(now - cur->ent.charged_at, cap) : 0;
+	cur->ent.charged_at = now;
+	return held;
+}
+
+/*
+ * The engine no longer runs eng->cur: charge it and requeue it if it still
+ * has work.
  */
 static void sched_switch_out(struct tessera_engine *eng)
 {
 	struct tessera_ring *ring = eng->cur;
-	u64 now = ktime_get_ns(), busy;
+	u64 now = ktime_get_ns(), held;
 
-	busy = tessera_rd64(eng->tdev, ENG_REG(eng, TESSERA_ENG_BUSY_NS_LO)) -
-	       eng->cur_busy;
 	tessera_rq_clock(&eng->rq, now);
-	tessera_rq_charge(&eng->rq, &ring->ent, busy);
+	held = sched_account(eng, now, eng->out_reason != TESSERA_OUT_DRAINED);
+	tessera_rq_charge(&eng->rq, &ring->ent, held);
 	trace_tessera_switch_out(eng->tdev->index, eng->idx, ring->ctx->id,
-				 now - eng->cur_start, busy, eng->out_reason);
+				 now - eng->cur_start,
+				 ring->ent.runtime_ns - ring->ent.runtime_at_pick,
+				 eng->out_reason);
 	ring_update_completed(ring);
 	eng->cur = NULL;
 	eng->preempt_at = 0;
@@ -275,6 +298,8 @@ static void sched_start(struct tessera_engine *eng, struct tessera_ring *ring)
 	eng_ctrl(eng, TESSERA_ENG_CTRL_START);
 	eng->cur = ring;
 	eng->cur_start = ktime_get_ns();
+	ring->ent.charged_at = eng->cur_start;
+	ring->ent.runtime_at_pick = ring->ent.runtime_ns;
 	eng->check_at = eng->rq.timeslice_ns;
 	eng->preempt_at = 0;
 	eng->out_reason = TESSERA_OUT_DRAINED;
@@ -304,6 +329,10 @@ static bool sched_running(struct tessera_engine *eng, u32 state, u32 st)
 	}
 	tessera_rq_clock(&eng->rq, now);
 	ran = cur ? now - eng->cur_start : 0;
+	if (cur)
+		tessera_rq_update(&eng->rq, &cur->ent,
+				  sched_account(eng, now,
+						state == TESSERA_ENG_STATE_RUNNING));
 	if (cur && !cur->blocked && state == TESSERA_ENG_STATE_WAITING) {
 		cur->ent.stall_slices = 0;
 		if (!eng->rq.nr_queued)

@@ -398,6 +398,8 @@ struct tessera_sched_entity *tessera_rq_pick_next(struct tessera_rq *rq)
  * @cur: running entity
  * @ran_ns: how long @cur has run since it was picked
  *
+ * The run time of @cur must have been charged with tessera_rq_update().
+ *
  * Return: true once @cur used its slice and either an eligible client
  * waits, or (fixed-share) @cur went past its reservation.
  */
@@ -411,7 +413,7 @@ bool tessera_rq_should_preempt(const struct tessera_rq *rq,
 		return false;
 	if (rq->policy != TESSERA_POLICY_FIXED_SHARE)
 		return rq->nr_queued != 0;
-	if (!eligible(rq, cur->vruntime + vt_of(rq, cur, ran_ns)))
+	if (!eligible(rq, cur->vruntime))
 		return true;
 	for (n = rq->head.next; n != &rq->head; n = n->next)
 		if (eligible(rq, ent_of((struct tpure_node *)n)->vruntime))
@@ -462,23 +464,35 @@ u64 tessera_rq_next_eligible_ns(const struct tessera_rq *rq)
 }
 
 /**
- * tessera_rq_charge() - account run time to an entity that stopped running
+ * tessera_rq_update() - account run time to the running entity
  * @rq: run queue
- * @ent: entity
- * @ns: time it ran (device busy time when known); runs longer than
- *      TESSERA_CHARGE_MAX_NS are charged as that
+ * @ent: entity, still running
+ * @ns: time it ran since it was last charged (device busy time when
+ *      known); runs longer than TESSERA_CHARGE_MAX_NS count as that
  */
-void tessera_rq_charge(struct tessera_rq *rq, struct tessera_sched_entity *ent,
+void tessera_rq_update(struct tessera_rq *rq, struct tessera_sched_entity *ent,
 		       u64 ns)
 {
 	u64 w = eff_weight(rq, ent), x;
 
 	if (ns > TESSERA_CHARGE_MAX_NS)
 		ns = TESSERA_CHARGE_MAX_NS;
-	ent->runtime_ns += ns;
+	ent->charged_ns += ns;
 	x = ns * TESSERA_VT_SCALE + ent->vrem;
 	ent->vruntime += x / w;
 	ent->vrem = x % w;
+}
+
+/**
+ * tessera_rq_charge() - account run time to an entity that stopped running
+ * @rq: run queue
+ * @ent: entity
+ * @ns: time it ran since it was last charged (see tessera_rq_update())
+ */
+void tessera_rq_charge(struct tessera_rq *rq, struct tessera_sched_entity *ent,
+		       u64 ns)
+{
+	tessera_rq_update(rq, ent, ns);
 	/* The floor counts @ent: requeued after a preemption, it is not
 	 * a client returning from idle.
 	 */

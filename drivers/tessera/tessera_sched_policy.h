@@ -65,7 +65,10 @@ enum tessera_sched_policy_id {
  * @vruntime: virtual run time (wraps)
  * @vrem: remainder of the last virtual-time division
  * @enqueued_at: rq clock when last queued
- * @runtime_ns: time charged so far (busy time)
+ * @charged_ns: engine time charged so far (policy)
+ * @runtime_ns: device busy time so far (mechanism: ENG_BUSY_NS)
+ * @runtime_at_pick: @runtime_ns when last started (mechanism)
+ * @charged_at: clock of the last charge (mechanism)
  * @slices: times picked to run
  * @wait_ns: time spent runnable but not running
  * @max_wait_ns: longest single wait
@@ -85,7 +88,10 @@ struct tessera_sched_entity {
 	u64 vruntime;
 	u64 vrem;
 	u64 enqueued_at;
+	u64 charged_ns;
 	u64 runtime_ns;
+	u64 runtime_at_pick;
+	u64 charged_at;
 	u64 slices;
 	u64 wait_ns;
 	u64 max_wait_ns;
@@ -147,6 +153,8 @@ bool tessera_rq_should_preempt(const struct tessera_rq *rq,
 u64 tessera_rq_slice_left(const struct tessera_rq *rq,
 			  const struct tessera_sched_entity *cur, u64 ran_ns);
 u64 tessera_rq_next_eligible_ns(const struct tessera_rq *rq);
+void tessera_rq_update(struct tessera_rq *rq,
+		       struct tessera_sched_entity *ent, u64 ns);
 void tessera_rq_charge(struct tessera_rq *rq,
 		       struct tessera_sched_entity *ent, u64 ns);
 void tessera_rq_clear(struct tessera_rq *rq);

@@ -248,16 +248,17 @@ static int sched_stats_show(struct seq_file *m, void *unused)
 			   eng->switches, eng->preempts, eng->resets);
 		mutex_unlock(&eng->lock);
 	}
-	seq_puts(m, "ctx engine weight busy_ns slices preempts resets hangs wait_ns max_wait_ns\n");
+	seq_puts(m, "ctx engine weight busy_ns slices preempts resets hangs wait_ns max_wait_ns charged_ns\n");
 	mutex_lock(&tdev->lock);
 	list_for_each_entry(ctx, &tdev->ctx_list, node) {
 		for (e = 0; e < tdev->num_engines; e++) {
 			struct tessera_sched_entity *ent = &ctx->rings[e].ent;
 
-			seq_printf(m, "%u %u %u %llu %llu %llu %llu %llu %llu %llu\n",
+			seq_printf(m, "%u %u %u %llu %llu %llu %llu %llu %llu %llu %llu\n",
 				   ctx->id, e, ent->weight, ent->runtime_ns,
 				   ent->slices, ent->preempts, ent->resets,
-				   ent->hangs, ent->wait_ns, ent->max_wait_ns);
+				   ent->hangs, ent->wait_ns, ent->max_wait_ns,
+				   ent->charged_ns);
 		}
 	}
 	mutex_unlock(&tdev->lock);
