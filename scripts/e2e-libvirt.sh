@@ -146,6 +146,14 @@ phase_done() {
 	echo "L2 stopped before reporting phase $1"
 	return 2
 }
+# l2_says PATTERN: L2 reported a line matching PATTERN (0), may still do
+# so (1), or is gone (2).
+l2_says() {
+	report_has "$1" && return 0
+	l2_running && return 1
+	report_has "$1" && return 0
+	return 2
+}
 # l2_phase PHASE DESC: wait for the L2 phase, show its TAP as a subtest,
 # one top-level line for it.
 l2_phase() {
@@ -478,11 +486,11 @@ if [ "$hotplug" != 1 ]; then
 elif ! mdev_exists "$u_mdevctl"; then
 	notok "hot plug # the mdevctl vGPU $u_mdevctl does not exist"
 else
-	wait_for "$wait_s" report_has '^### e2e-wait hotplug' || true
+	wait_for "$wait_s" l2_says '^### e2e-wait hotplug' || true
 	if step "virsh attach-device --live hostdev-hot.xml ($u_mdevctl)" \
 		virsh attach-device "$dom" "$work/hostdev-hot.xml" --live; then
 		l2_phase hotplug "L2 guest sees and uses the hot-plugged vGPU" || true
-		wait_for "$wait_s" report_has '^### e2e-wait unplug' || true
+		wait_for "$wait_s" l2_says '^### e2e-wait unplug' || true
 		# detach-device returns once the guest has released the
 		# device, or after libvirt's own short wait: poll the XML.
 		step "virsh detach-device --live hostdev-hot.xml" \
