@@ -295,8 +295,10 @@ void tcore_engine_reset(struct tcore_dev *d, unsigned int e)
 	irq_sync(d);
 }
 
-/* RING_TAIL := val (CSR or doorbell). Returns engines to wake; *loaded says
- * whether the ring is loaded on its engine. */
+/*
+ * RING_TAIL := val (CSR or doorbell). Returns engines to wake; *loaded says
+ * whether the ring is loaded on its engine.
+ */
 static uint32_t ring_set_tail(struct tcore_dev *d, uint32_t c, unsigned int e,
 			      uint32_t val, int64_t now, bool *loaded)
 {
@@ -808,8 +810,10 @@ uint32_t tcore_csr_write(struct tcore_dev *d, uint64_t off, uint64_t val,
 				gart_store(&d->gart[i], val & GART_STORE_MASK);
 			return 0;
 		}
-		/* writable pairs (context windows, ring base) have no side
-		 * effects: two 32-bit writes under the same lock are atomic */
+		/*
+		 * writable pairs (context windows, ring base) have no side
+		 * effects: two 32-bit writes under the same lock are atomic
+		 */
 		return csr_write32(d, off, lo32(val), now) |
 		       csr_write32(d, off + 4, hi32(val), now);
 	}
@@ -996,8 +1000,10 @@ static void save_midcmd(struct tcore_exec *x, const struct cmd *c)
 	memcpy(x->prog.cmd, c->dw, sizeof(x->prog.cmd));
 }
 
-/* Charge the chunk [done, done + n) of a command whose cost is
- * ISSUE + ceil(size / per_ns). The chunks add up to the command's cost. */
+/*
+ * Charge the chunk [done, done + n) of a command whose cost is
+ * ISSUE + ceil(size / per_ns). The chunks add up to the command's cost.
+ */
 static void charge(struct tcore_exec *x, const struct cmd *c, uint64_t done,
 		   uint64_t n, uint64_t per_ns)
 {
@@ -1020,13 +1026,17 @@ static enum tcore_step_rc op_copy(struct xctx *xc, struct cmd *c)
 	if (c->first) {
 		if (bytes > TESSERA_MAX_COPY_BYTES)
 			return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
-		if ((rc = check_operand(x, src, bytes)) ||
-		    (rc = check_operand(x, dst, bytes)))
+		rc = check_operand(x, src, bytes);
+		if (!rc)
+			rc = check_operand(x, dst, bytes);
+		if (rc)
 			return rc;
 	}
 	n = min_u64(CHUNK, bytes - done);
-	if ((rc = mem_rw(xc, src + done, buf, n, false)) ||
-	    (rc = mem_rw(xc, dst + done, buf, n, true)))
+	rc = mem_rw(xc, src + done, buf, n, false);
+	if (!rc)
+		rc = mem_rw(xc, dst + done, buf, n, true);
+	if (rc)
 		return rc;
 	charge(x, c, done, n, TESSERA_COPY_BYTES_PER_NS);
 	x->prog.done = done + n;
@@ -1051,13 +1061,15 @@ static enum tcore_step_rc op_fill(struct xctx *xc, struct cmd *c)
 			return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
 		if ((dst & 3) || (bytes & 3))
 			return fault(x, TESSERA_FAULT_BAD_ALIGN, c->va);
-		if ((rc = check_operand(x, dst, bytes)))
+		rc = check_operand(x, dst, bytes);
+		if (rc)
 			return rc;
 	}
 	n = min_u64(CHUNK, bytes - done);
 	for (i = 0; i < n; i += 4)
 		st32(buf + i, pattern);
-	if ((rc = mem_rw(xc, dst + done, buf, n, true)))
+	rc = mem_rw(xc, dst + done, buf, n, true);
+	if (rc)
 		return rc;
 	charge(x, c, done, n, TESSERA_FILL_BYTES_PER_NS);
 	x->prog.done = done + n;
@@ -1083,17 +1095,22 @@ static enum tcore_step_rc op_axpy(struct xctx *xc, struct cmd *c)
 			return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
 		if ((y & 3) || (xs & 3))
 			return fault(x, TESSERA_FAULT_BAD_ALIGN, c->va);
-		if ((rc = check_operand(x, xs, count * 4)) ||
-		    (rc = check_operand(x, y, count * 4)))
+		rc = check_operand(x, xs, count * 4);
+		if (!rc)
+			rc = check_operand(x, y, count * 4);
+		if (rc)
 			return rc;
 	}
 	m = min_u64(TESSERA_PREEMPT_CHUNK_ELEMS, count - done);
-	if ((rc = mem_rw(xc, xs + done * 4, bx, m * 4, false)) ||
-	    (rc = mem_rw(xc, y + done * 4, by, m * 4, false)))
+	rc = mem_rw(xc, xs + done * 4, bx, m * 4, false);
+	if (!rc)
+		rc = mem_rw(xc, y + done * 4, by, m * 4, false);
+	if (rc)
 		return rc;
 	for (i = 0; i < m; i++)
 		st32(by + 4 * i, a * ld32(bx + 4 * i) + ld32(by + 4 * i));
-	if ((rc = mem_rw(xc, y + done * 4, by, m * 4, true)))
+	rc = mem_rw(xc, y + done * 4, by, m * 4, true);
+	if (rc)
 		return rc;
 	charge(x, c, done, m, TESSERA_AXPY_ELEMS_PER_NS);
 	x->prog.done = done + m;
@@ -1118,20 +1135,24 @@ static enum tcore_step_rc op_checksum(struct xctx *xc, struct cmd *c)
 			return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
 		if (dst & 3)
 			return fault(x, TESSERA_FAULT_BAD_ALIGN, c->va);
-		if ((rc = check_operand(x, src, bytes)) ||
-		    (rc = check_operand(x, dst, 4)))
+		rc = check_operand(x, src, bytes);
+		if (!rc)
+			rc = check_operand(x, dst, 4);
+		if (rc)
 			return rc;
 		x->prog.hash = TESSERA_FNV1A_INIT;
 	}
 	n = min_u64(CHUNK, bytes - done);
-	if ((rc = mem_rw(xc, src + done, buf, n, false)))
+	rc = mem_rw(xc, src + done, buf, n, false);
+	if (rc)
 		return rc;
 	h = tcore_fnv1a(x->prog.hash, buf, n);
 	if (done + n == bytes) {
 		uint8_t out[4];
 
 		st32(out, h);
-		if ((rc = mem_rw(xc, dst, out, 4, true)))
+		rc = mem_rw(xc, dst, out, 4, true);
+		if (rc)
 			return rc;
 	}
 	charge(x, c, done, n, TESSERA_COPY_BYTES_PER_NS);
@@ -1178,7 +1199,8 @@ static enum tcore_step_rc op_fence(struct xctx *xc, struct cmd *c)
 			return fault(x, TESSERA_FAULT_BAD_ALIGN, c->va);
 		st32(buf, lo32(value));
 		st32(buf + 4, hi32(value));
-		if ((rc = mem_rw(xc, addr, buf, 8, true)))
+		rc = mem_rw(xc, addr, buf, 8, true);
+		if (rc)
 			return rc;
 	}
 	x->cost_ns += TESSERA_COST_ISSUE_NS;
@@ -1201,7 +1223,8 @@ static enum tcore_step_rc op_batch(struct xctx *xc, struct cmd *c)
 		return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
 	if ((addr & 3) || (bytes & 3))
 		return fault(x, TESSERA_FAULT_BAD_ALIGN, c->va);
-	if ((rc = check_operand(x, addr, bytes)))
+	rc = check_operand(x, addr, bytes);
+	if (rc)
 		return rc;
 	x->cost_ns += TESSERA_COST_ISSUE_NS;
 	if (TESSERA_CMD_OP(c->dw[0]) == TESSERA_OP_BATCH_CALL && !bytes) {
@@ -1263,8 +1286,10 @@ static uint32_t op_len(uint32_t op)
 	return 0;
 }
 
-/* VA of ring offset @off; false if the ring crosses the top of the VA
- * space (then it is outside the GART window). */
+/*
+ * VA of ring offset @off; false if the ring crosses the top of the VA
+ * space (then it is outside the GART window).
+ */
 static bool ring_va(const struct tcore_exec *x, uint32_t off, uint64_t *va)
 {
 	if (x->ring_base > UINT64_MAX - off)
@@ -1288,7 +1313,8 @@ static enum tcore_step_rc fetch_dw(struct xctx *xc, const struct cmd *c,
 			    &va)) {
 		return fault(x, TESSERA_FAULT_GART_RANGE, x->ring_base);
 	}
-	if ((rc = mem_rw(xc, va, b, 4, false)))
+	rc = mem_rw(xc, va, b, 4, false);
+	if (rc)
 		return rc;
 	*out = ld32(b);
 	return TCORE_STEP_OK;
@@ -1302,7 +1328,8 @@ static enum tcore_step_rc decode(struct xctx *xc, struct cmd *c,
 	uint32_t hdr, op, flags, want, k, allowed = 0;
 	enum tcore_step_rc rc;
 
-	if ((rc = fetch_dw(xc, c, 0, &hdr)))
+	rc = fetch_dw(xc, c, 0, &hdr);
+	if (rc)
 		return rc;
 	c->dw[0] = hdr;
 	op = TESSERA_CMD_OP(hdr);
@@ -1328,10 +1355,13 @@ static enum tcore_step_rc decode(struct xctx *xc, struct cmd *c,
 	    !c->in_batch)
 		return fault(x, TESSERA_FAULT_BAD_NESTING, c->va);
 	/* NOP padding is not read */
-	if (op != TESSERA_OP_NOP)
-		for (k = 1; k < c->len; k++)
-			if ((rc = fetch_dw(xc, c, k, &c->dw[k])))
-				return rc;
+	if (op == TESSERA_OP_NOP)
+		return TCORE_STEP_OK;
+	for (k = 1; k < c->len; k++) {
+		rc = fetch_dw(xc, c, k, &c->dw[k]);
+		if (rc)
+			return rc;
+	}
 	return TCORE_STEP_OK;
 }
 
@@ -1363,11 +1393,10 @@ enum tcore_step_rc tcore_exec_step(struct tcore_exec *x,
 		memset(&x->prog, 0, sizeof(x->prog));
 		return fault(x, TESSERA_FAULT_BAD_NESTING, x->ring_base);
 	}
-	if (c.in_batch) {
+	if (c.in_batch)
 		c.va = x->prog.batch_pos;
-	} else if (!ring_va(x, x->ring_head, &c.va)) {
+	else if (!ring_va(x, x->ring_head, &c.va))
 		return fault(x, TESSERA_FAULT_GART_RANGE, x->ring_base);
-	}
 
 	if (x->prog.flags & TCORE_PROG_MIDCMD) {
 		/* resume a preempted command from its saved copy */
@@ -1388,7 +1417,8 @@ enum tcore_step_rc tcore_exec_step(struct tcore_exec *x,
 			return TCORE_STEP_IDLE;
 		avail = (x->ring_tail - x->ring_head) & (x->ring_size - 1);
 	}
-	if ((rc = decode(&xc, &c, avail)))
+	rc = decode(&xc, &c, avail);
+	if (rc)
 		return rc;
 	c.first = true;
 	x->prog.done = 0;

@@ -156,8 +156,10 @@ void tcore_init(struct tcore_dev *d, uint64_t vram_size, uint32_t contexts,
 /* Doorbell BAR size: contexts pages rounded up to a power of two. */
 uint64_t tcore_doorbell_bar_size(uint32_t contexts);
 
-/* Device reset: every register to its reset value. Engines must be idle
- * (no step in flight). */
+/*
+ * Device reset: every register to its reset value. Engines must be idle
+ * (no step in flight).
+ */
 void tcore_dev_reset(struct tcore_dev *d);
 /* Engine reset (ENG_CTRL_RESET). The engine must not be in a step. */
 void tcore_engine_reset(struct tcore_dev *d, unsigned int e);
@@ -170,6 +172,7 @@ enum tcore_wr_kind {
 	TCORE_WR_DEV_RESET,	/* caller: park all engines, tcore_dev_reset() */
 	TCORE_WR_ENG_RESET,	/* caller: park *engine, tcore_engine_reset() */
 };
+
 enum tcore_wr_kind tcore_csr_classify_write(const struct tcore_dev *d,
 					    uint64_t off, uint64_t val,
 					    unsigned int size,
@@ -223,10 +226,10 @@ struct tcore_exec {
 	uint64_t fence;
 };
 
-#define TCORE_EV_FENCE		(1u << 0)	/* fence executed */
-#define TCORE_EV_FENCE_IRQ	(1u << 1)	/* ... with FENCE_IRQ */
-#define TCORE_EV_CMD_DONE	(1u << 2)	/* a command completed */
-#define TCORE_EV_CLAMP		(1u << 3)	/* a BUSY started: sync clock */
+#define TCORE_EV_FENCE		TESSERA_BIT(0)	/* fence executed */
+#define TCORE_EV_FENCE_IRQ	TESSERA_BIT(1)	/* ... with FENCE_IRQ */
+#define TCORE_EV_CMD_DONE	TESSERA_BIT(2)	/* a command completed */
+#define TCORE_EV_CLAMP		TESSERA_BIT(3)	/* a BUSY started: sync clock */
 
 enum tcore_step_rc {
 	TCORE_STEP_OK = 0,	/* progress made (maybe nothing left) */
@@ -243,6 +246,7 @@ enum tcore_prep_rc {
 	TCORE_PREP_PARK = 0,	/* nothing to run (state changed maybe) */
 	TCORE_PREP_RUN,		/* @x is ready: run tcore_exec_step() */
 };
+
 /*
  * Under the lock, at a preemption point: honour a pending preemption,
  * check the ring, go WAITING when drained, else snapshot into @x.

@@ -15,12 +15,13 @@
 #include "tap.h"
 #include "tessera-core.h"
 
-#define VRAM_SIZE	(4u << 20)		/* 4 MiB of "VRAM" */
+#define VRAM_SIZE	(4u * 1024 * 1024)	/* 4 MiB of "VRAM" */
 #define SYS_BASE	0x100000000ULL		/* fake system memory */
-#define SYS_SIZE	(1u << 20)
+#define SYS_SIZE	(1024u * 1024)
 #define NCTX		8
 #define NGART		1024
 #define GUARD		0xa5
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static struct env {
 	struct tcore_dev d;
@@ -256,10 +257,12 @@ static uint64_t busy_ns(unsigned int e)
 	return rd64(ENG(e, BUSY_NS_LO));
 }
 
-/* Standard set-up: ctx 1 with VRAM window [1 MiB, 3 MiB), GART window
- * entries [16, 16 + 64), ring on engine e at VA 0 (4 KiB). */
-#define VB	(1u << 20)
-#define VS	(2u << 20)
+/*
+ * Standard set-up: ctx 1 with VRAM window [1 MiB, 3 MiB), GART window
+ * entries [16, 16 + 64), ring on engine e at VA 0 (4 KiB).
+ */
+#define VB	(1024u * 1024)
+#define VS	(2u * 1024 * 1024)
 #define GB	16
 #define GS	64
 #define VAG	TESSERA_VA_GART
@@ -372,20 +375,19 @@ static void test_global_regs(void)
 	TAP_CHECK_EQ(rd(TESSERA_REG_INT_ENABLE), 0x7 | TESSERA_INT_DOORBELL);
 
 	/* config checks */
-	TAP_CHECK(tcore_check_config(512ULL << 20, 64, 65536, 2, 1) == NULL);
-	TAP_CHECK(tcore_check_config(100ULL << 20, 64, 65536, 2, 1) != NULL);
-	TAP_CHECK(tcore_check_config(32ULL << 20, 64, 65536, 2, 1) != NULL);
-	TAP_CHECK(tcore_check_config(128ULL << 30, 64, 65536, 2, 1) != NULL);
-	TAP_CHECK(tcore_check_config(64ULL << 30, 256, 262144, 8, 0) == NULL);
-	TAP_CHECK(tcore_check_config(512ULL << 20, 0, 65536, 2, 1) != NULL);
-	TAP_CHECK(tcore_check_config(512ULL << 20, 257, 65536, 2, 1) != NULL);
-	TAP_CHECK(tcore_check_config(512ULL << 20, 64, 1023, 2, 1) != NULL);
-	TAP_CHECK(tcore_check_config(512ULL << 20, 64, 262145, 2, 1) != NULL);
-	TAP_CHECK(tcore_check_config(512ULL << 20, 64, 65536, 0, 0) != NULL);
-	TAP_CHECK(tcore_check_config(512ULL << 20, 64, 65536, 8, 1) != NULL);
-	TAP_CHECK(tcore_check_config(512ULL << 20, 64, 65536, 0xffffffff, 2)
-		  != NULL);
-	TAP_CHECK(tcore_check_config(512ULL << 20, 64, 65536, 0, 1) == NULL);
+	TAP_CHECK(!tcore_check_config(512ULL << 20, 64, 65536, 2, 1));
+	TAP_CHECK(tcore_check_config(100ULL << 20, 64, 65536, 2, 1));
+	TAP_CHECK(tcore_check_config(32ULL << 20, 64, 65536, 2, 1));
+	TAP_CHECK(tcore_check_config(128ULL << 30, 64, 65536, 2, 1));
+	TAP_CHECK(!tcore_check_config(64ULL << 30, 256, 262144, 8, 0));
+	TAP_CHECK(tcore_check_config(512ULL << 20, 0, 65536, 2, 1));
+	TAP_CHECK(tcore_check_config(512ULL << 20, 257, 65536, 2, 1));
+	TAP_CHECK(tcore_check_config(512ULL << 20, 64, 1023, 2, 1));
+	TAP_CHECK(tcore_check_config(512ULL << 20, 64, 262145, 2, 1));
+	TAP_CHECK(tcore_check_config(512ULL << 20, 64, 65536, 0, 0));
+	TAP_CHECK(tcore_check_config(512ULL << 20, 64, 65536, 8, 1));
+	TAP_CHECK(tcore_check_config(512ULL << 20, 64, 65536, 0xffffffff, 2));
+	TAP_CHECK(!tcore_check_config(512ULL << 20, 64, 65536, 0, 1));
 	TAP_CHECK_EQ(tcore_doorbell_bar_size(1), 4096);
 	TAP_CHECK_EQ(tcore_doorbell_bar_size(64), 64 * 4096);
 	TAP_CHECK_EQ(tcore_doorbell_bar_size(65), 128 * 4096);
@@ -553,8 +555,10 @@ static void test_busy(void)
 	}
 }
 
-/* BUSY with more than MAX_BUSY_NS, BUSY that starts when the engine is
- * behind device time (clock re-synchronised). */
+/*
+ * A BUSY that starts when the engine is behind device time: the engine
+ * clock is re-synchronised, so the BUSY is not shortened.
+ */
 static void test_busy_clamp(void)
 {
 	env_init(1, 0);
@@ -830,7 +834,7 @@ static void test_faults(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(fault_cases); i++) {
 		const struct fault_case *fc = &fault_cases[i];
 		unsigned int e = fc->engine;
 		uint64_t addr = fc->addr == ~0ULL ? 0x2000 : fc->addr;
@@ -870,9 +874,11 @@ static void test_faults(void)
 	}
 }
 
-/* A fault inside a batch leaves the head at the BATCH_CALL; fixing the
+/*
+ * A fault inside a batch leaves the head at the BATCH_CALL; fixing the
  * cause and restarting retries the BATCH_CALL. Partial writes stay inside
- * the window. */
+ * the window.
+ */
 static void test_fault_in_batch_and_retry(void)
 {
 	set_fault_env();
@@ -978,7 +984,7 @@ static void test_bad_context_and_ring(void)
 		};
 		unsigned int i;
 
-		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
 			wr64(RING(1, 0, BASE_LO), bad[i].base);
 			wr(RING(1, 0, SIZE), bad[i].size);
 			wr(RING(1, 0, HEAD), bad[i].head);
@@ -1473,8 +1479,10 @@ static uint32_t rnd(void)
 	return rnd_state;
 }
 
-/* Plausible but random commands: opcodes, lengths, addresses near the
- * window edges, random flags. Only checks "no crash, no write outside". */
+/*
+ * Plausible but random commands: opcodes, lengths, addresses near the
+ * window edges, random flags. Only checks "no crash, no write outside".
+ */
 static uint32_t rnd_addr_lo(void)
 {
 	static const uint32_t base[] = { 0, 0x1000, VS - 64, VS, 0x8000, 0 };
@@ -1553,7 +1561,7 @@ static void test_costs(void)
 	unsigned int i, op;
 	uint64_t want;
 
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		uint32_t s = sizes[i], s4 = s & ~3u;
 
 		for (op = 0; op < 5; op++) {
