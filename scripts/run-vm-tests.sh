@@ -5,16 +5,17 @@
 # bind the GPU to different drivers (vfio-pci for the model tests, tessera
 # for the native tests) never meet. Exit status: 0 if every suite passed.
 #
-#   scripts/run-vm-tests.sh [SUITE...]     suites: model native mdev e2e
+#   scripts/run-vm-tests.sh [SUITE...]     suites: model native sched mdev e2e
 #
 # model   the GPU model through vfio-pci (tests/vm)
 # native  the driver's native interface (tests/native)
+# sched   the time-slice scheduler (tests/sched)
 # mdev    vGPUs through VFIO, acting as the guest (tests/mdev)
 # e2e     libvirt + an L2 guest on a vGPU (scripts/run-e2e.sh; slow:
 #         TCG in TCG). Skip it locally with TESSERA_SKIP_E2E=1.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-default="model native mdev"
+default="model native sched mdev"
 [ "${TESSERA_SKIP_E2E:-0}" = 1 ] || default="$default e2e"
 suites=${*:-$default}
 rc=0
@@ -43,6 +44,10 @@ for s in $suites; do
 				"native=$top/tests/native/run-native-tests.sh"
 		fi
 		;;
+	sched)
+		run_suite sched --gpu "" -- \
+			"sched=$top/tests/sched/run-sched-tests.sh"
+		;;
 	mdev)
 		run_suite mdev --gpu "" -- "mdev=$top/tests/mdev/run-mdev-tests.sh"
 		;;
@@ -51,7 +56,7 @@ for s in $suites; do
 		"$top/scripts/run-e2e.sh" || rc=1
 		;;
 	*)
-		echo "run-vm-tests: unknown suite '$s' (model, native, mdev, e2e)" >&2
+		echo "run-vm-tests: unknown suite '$s' (model, native, sched, mdev, e2e)" >&2
 		rc=2
 		;;
 	esac

@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Time-slice scheduler kselftests (run inside the VM by
+ * run-sched-tests.sh): weighted shares, fixed-share reservation versus
+ * best-effort, light-client latency under load, hang detection and reset
+ * of an endless batch loop, run-time knob changes under load, and knob
+ * validation. Work is the model's BUSY op and shares are measured with the
+ * driver's per-client device busy time, so the results do not depend on
+ * the emulator's speed; the bounds are generous.
+ */
+#include <glob.h>
+#include <sys/mount.h>
+#include <time.h>
+
+#include "native-common.h"
+
+#define BUSY_JOB_NS	4000000ull	/* one saturating job: 4 ms */
+#define MAX_CLIENTS	8
+
+static char sched_dir[256];
+static char dbg_file[256];
+
+static int find_paths(void)
+{
+	glob_t g;
+	int ret = -1;
+
+	if (glob("/sys/bus/pci/drivers/tessera/0000:*/sched", 0, NULL, &g))
+		return -1;
+	if (g.gl_pathc) {
+		snprintf(sched_dir, sizeof(sched_dir), "%s", g.gl_pathv[0]);
+		ret = 0;
+	}
+	globfree(&g);
+	if (glob("/sys/kernel/debug/tessera/*/sched", 0, NULL, &g) == 0) {
+		if (g.gl_pathc)
+			snprintf(dbg_file, sizeof(dbg_file), "%s", g.gl_pathv[0]);
+		globfree(&g);
+	}
+	return ret;
+}
+
+/* Write a knob: 0 or -errno. */
+static int knob_write(const char *name, const char *val)
+{
+	char path[320];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", sched_dir, name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int knob_read(const char *name, char *buf, size_t len)
+{
+	char path[320];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", sched_dir, name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return 0;
+}
+
+static int set_weight(uint32_t ctx, unsigned int w)
+{
+	char b[64];
+
+	snprintf(b, sizeof(b), "%u %u\n", ctx, w);
+	return knob_write("weights", b);
+}
+
+/* One client's statistics on engine 0 from debugfs. */
+struct stat0 {
+	unsigned long long busy, slices, preempts, resets, hangs, wait, maxwait;
+	unsigned long long charged;	/* engine time held (policy) */
+};
+
+static int client_stat(uint32_t ctx, struct stat0 *s)
+{
+	FILE *f = fopen(dbg_file, "r");
+	char line[512];
+	unsigned int c, e, w;
+	int found = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%u %u %u %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &c, &e, &w, &s->busy, &s->slices, &s->preempts,
+			   &s->resets, &s->hangs, &s->wait, &s->maxwait,
+			   &s->charged) == 11 &&
+		    c == ctx && e == 0) {
+			found = 0;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
+static unsigned long long charged_of(uint32_t ctx)
+{
+	struct stat0 s = { 0 };
+
+	client_stat(ctx, &s);
+	return s.charged;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * SEC_NS + ts.tv_nsec;
+}
+
+/*
+ * A saturating client: a child that keeps engine 0's ring full of BUSY
+ * jobs until killed. Its context id comes back through a pipe.
+ */
+struct client {
+	pid_t pid;
+	uint32_t ctx;
+};
+
+static int saturate_start(struct client *c)
+{
+	int fds[2];
+
+	if (pipe(fds))
+		return -1;
+	c->pid = fork();
+	if (c->pid < 0)
+		return -1;
+	if (!c->pid) {
+		struct tsr_dev d;
+		uint32_t cmd[4], k;
+		uint64_t fence;
+
+		close(fds[0]);
+		if (native_open(&d))
+			_exit(1);
+		if (write(fds[1], &d.info.ctx_id, 4) != 4)
+			_exit(2);
+		close(fds[1]);
+		k = tsr_cmd_busy(cmd, BUSY_JOB_NS);
+		for (;;)
+			if (tsr_submit(&d, 0, cmd, k, &fence) &&
+			    errno != EINTR && errno != EBUSY)
+				_exit(3);
+	}
+	close(fds[1]);
+	if (read(fds[0], &c->ctx, 4) != 4) {
+		close(fds[0]);
+		return -1;
+	}
+	close(fds[0]);
+	return 0;
+}
+
+static void saturate_stop(struct client *c)
+{
+	int st;
+
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, &st, 0);
+		c->pid = 0;
+	}
+}
+
+/*
+ * Shares of each client over @secs seconds after a warm-up: of the device
+ * busy time (ENG_BUSY_NS, per client) and of the engine time held.
+ */
+static void measure(struct client *c, int n, double secs, double *share,
+		    double *held)
+{
+	struct stat0 s0[MAX_CLIENTS], s1;
+	unsigned long long tb = 0, th = 0;
+	int i;
+
+	usleep(500000);
+	for (i = 0; i < n; i++)
+		client_stat(c[i].ctx, &s0[i]);
+	usleep((useconds_t)(secs * 1e6));
+	for (i = 0; i < n; i++) {
+		client_stat(c[i].ctx, &s1);
+		share[i] = (double)(s1.busy - s0[i].busy);
+		held[i] = (double)(s1.charged - s0[i].charged);
+		tb += s1.busy - s0[i].busy;
+		th += s1.charged - s0[i].charged;
+	}
+	for (i = 0; i < n; i++) {
+		share[i] = tb ? share[i] / tb : 0;
+		held[i] = th ? held[i] / th : 0;
+		printf("# client ctx %u busy share %.4f held share %.4f\n",
+		       c[i].ctx, share[i], held[i]);
+	}
+}
+
+static void defaults(void)
+{
+	knob_write("policy", "best-effort");
+	knob_write("timeslice_us", "2000");
+	knob_write("preempt_timeout_us", "640000");
+	knob_write("hang_slices", "2500");
+}
+
+FIXTURE(sched) {
+	int ok;
+};
+
+FIXTURE_SETUP(sched)
+{
+	mount("none", "/sys/kernel/debug", "debugfs", 0, NULL);
+	self->ok = !find_paths() && dbg_file[0];
+	if (!self->ok)
+		SKIP(return, "no tessera sched sysfs/debugfs");
+	defaults();
+}
+
+FIXTURE_TEARDOWN(sched)
+{
+	if (self->ok)
+		defaults();
+}
+
+TEST_F(sched, bad_values_einval)
+{
+	char b[64];
+
+	EXPECT_EQ(-EINVAL, knob_write("policy", "round-robin"));
+	EXPECT_EQ(-EINVAL, knob_write("policy", "\n"));
+	EXPECT_EQ(-EINVAL, knob_write("timeslice_us", "0"));
+	EXPECT_EQ(-EINVAL, knob_write("timeslice_us", "99"));
+	EXPECT_EQ(-EINVAL, knob_write("timeslice_us", "1000001"));
+	EXPECT_EQ(-EINVAL, knob_write("timeslice_us", "abc"));
+	EXPECT_EQ(-EINVAL, knob_write("timeslice_us", "-5"));
+	EXPECT_EQ(-EINVAL, knob_write("preempt_timeout_us", "99"));
+	EXPECT_EQ(-EINVAL, knob_write("preempt_timeout_us", "10000001"));
+	EXPECT_EQ(-EINVAL, knob_write("hang_slices", "1"));
+	EXPECT_EQ(-EINVAL, knob_write("weights", "1"));
+	EXPECT_EQ(-EINVAL, knob_write("weights", "1 0"));
+	EXPECT_EQ(-EINVAL, knob_write("weights", "1 100001"));
+	EXPECT_EQ(-EINVAL, knob_write("weights", "1 100 7"));
+	EXPECT_EQ(-EINVAL, knob_write("weights", "100000 100"));
+	EXPECT_EQ(-ENOENT, knob_write("weights", "63 100"));
+	ASSERT_EQ(0, knob_read("timeslice_us", b, sizeof(b)));
+	EXPECT_STREQ("2000\n", b);
+	EXPECT_EQ(0, knob_write("policy", "fixed-share\n"));
+	ASSERT_EQ(0, knob_read("policy", b, sizeof(b)));
+	EXPECT_STREQ("fixed-share\n", b);
+	EXPECT_EQ(0, knob_write("timeslice_us", "1000"));
+	ASSERT_EQ(0, knob_read("timeslice_us", b, sizeof(b)));
+	EXPECT_STREQ("1000\n", b);
+}
+
+/* Weights 1:3 on two saturating clients: shares 25/75 within 5 points. */
+TEST_F(sched, weights_1_3)
+{
+	struct client c[2] = { 0 };
+	double sh[2], held[2];
+
+	ASSERT_EQ(0, saturate_start(&c[0]));
+	ASSERT_EQ(0, saturate_start(&c[1]));
+	ASSERT_EQ(0, set_weight(c[0].ctx, 100));
+	ASSERT_EQ(0, set_weight(c[1].ctx, 300));
+	measure(c, 2, 4, sh, held);
+	saturate_stop(&c[0]);
+	saturate_stop(&c[1]);
+	/* engine time: what the scheduler hands out */
+	EXPECT_LT(held[0], 0.28);
+	EXPECT_GT(held[0], 0.22);
+	/* completed work (device busy): also the emulator's pace, noisier */
+	EXPECT_LT(sh[0], 0.32);
+	EXPECT_GT(sh[0], 0.18);
+	EXPECT_LT(sh[1], 0.82);
+	EXPECT_GT(sh[1], 0.68);
+}
+
+/*
+ * Two clients of equal weight, one saturating and one attached but idle:
+ * best-effort gives the saturating client (nearly) all the engine,
+ * fixed-share keeps the idle one's half unused. Measured as the engine
+ * time the client held per wall time (the scheduler's charge): under an
+ * overloaded emulator the model's engines run slower than device time, so
+ * busy time per wall time says more about the host than the scheduler.
+ */
+TEST_F(sched, fixed_share_keeps_idle_share)
+{
+	struct client c = { 0 };
+	struct tsr_dev idle;
+	unsigned long long b0, b1;
+	long long t0, t1;
+	double util_be, util_fs;
+
+	ASSERT_EQ(0, native_open(&idle));	/* attached, never submits */
+	ASSERT_EQ(0, saturate_start(&c));
+	usleep(300000);
+	b0 = charged_of(c.ctx);
+	t0 = now_ns();
+	usleep(2000000);
+	b1 = charged_of(c.ctx);
+	t1 = now_ns();
+	util_be = (double)(b1 - b0) / (double)(t1 - t0);
+
+	ASSERT_EQ(0, knob_write("policy", "fixed-share"));
+	usleep(300000);
+	b0 = charged_of(c.ctx);
+	t0 = now_ns();
+	usleep(2000000);
+	b1 = charged_of(c.ctx);
+	t1 = now_ns();
+	util_fs = (double)(b1 - b0) / (double)(t1 - t0);
+	saturate_stop(&c);
+	tsr_close(&idle);
+	printf("# engine utilisation of the busy client: best-effort %.3f, fixed-share %.3f\n",
+	       util_be, util_fs);
+	EXPECT_GT(util_be, 0.70);
+	EXPECT_LT(util_fs, 0.62);
+	EXPECT_GT(util_fs, 0.38);
+}
+
+/* A light client's job completes quickly while three heavy ones saturate. */
+TEST_F(sched, light_client_latency)
+{
+	struct client c[3] = { 0 };
+	struct tsr_dev d;
+	uint32_t cmd[4], k;
+	long long t, worst = 0;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, saturate_start(&c[i]));
+	ASSERT_EQ(0, native_open(&d));
+	usleep(300000);
+	k = tsr_cmd_busy(cmd, 100000);
+	for (i = 0; i < 20; i++) {
+		t = now_ns();
+		EXPECT_EQ(0, tsr_run(&d, 0, cmd, k, WAIT_NS));
+		t = now_ns() - t;
+		if (t > worst)
+			worst = t;
+		usleep(20000);
+	}
+	for (i = 0; i < 3; i++)
+		saturate_stop(&c[i]);
+	tsr_close(&d);
+	printf("# light job worst latency %.2f ms ((N-1) x slice = 6 ms)\n",
+	       worst / 1e6);
+	/* generous: emulator jitter, but far below a heavy job queue */
+	EXPECT_LT(worst, 500 * 1000000LL);
+}
+
+/*
+ * An endless BATCH_JUMP loop is detected as hung and reset, and told; two
+ * other clients' jobs all complete.
+ */
+TEST_F(sched, endless_loop_reset)
+{
+	struct tsr_dev d;
+	struct tsr_bo bo;
+	struct tessera_fault f;
+	struct stat0 s0 = { 0 }, s1 = { 0 };
+	uint32_t cmd[8], k, *m;
+	uint64_t fence;
+	pid_t p[2];
+	int i, st, ret;
+
+	ASSERT_EQ(0, knob_write("hang_slices", "25"));	/* 50 ms */
+	ASSERT_EQ(0, native_open(&d));
+	ASSERT_EQ(0, tsr_bo_alloc(&d, 4096, &bo));
+	ASSERT_EQ(0, tsr_bo_map(&d, &bo));
+	m = bo.map;
+	k = tsr_cmd_batch_jump(cmd, bo.gpu_va, 4 * TESSERA_BATCH_JUMP_LEN);
+	memcpy(m, cmd, k * 4);
+	__sync_synchronize();
+
+	for (i = 0; i < 2; i++) {
+		p[i] = fork();
+		if (!p[i]) {
+			struct tsr_dev o;
+			uint32_t c2[4], n;
+			uint64_t fn[40];
+
+			if (native_open(&o))
+				_exit(10);
+			n = tsr_cmd_busy(c2, 1000000);
+			for (k = 0; k < 40; k++)
+				if (tsr_submit(&o, 0, c2, n, &fn[k]))
+					_exit(11);
+			for (k = 0; k < 40; k++)
+				if (tsr_wait(&o, 0, fn[k], WAIT_NS))
+					_exit(12);
+			_exit(0);
+		}
+	}
+	client_stat(d.info.ctx_id, &s0);
+	k = tsr_cmd_batch_call(cmd, bo.gpu_va, 4 * TESSERA_BATCH_JUMP_LEN);
+	ASSERT_EQ(0, tsr_submit(&d, 0, cmd, k, &fence));
+	ret = tsr_wait(&d, 0, fence, WAIT_NS);
+	EXPECT_EQ(-EIO, ret);
+	ASSERT_EQ(0, tsr_get_fault(&d, &f));
+	EXPECT_TRUE(f.flags & TESSERA_FAULT_VALID);
+	EXPECT_EQ(TESSERA_FAULT_HANG, f.code);
+	EXPECT_EQ(0u, f.engine);
+	client_stat(d.info.ctx_id, &s1);
+	EXPECT_EQ(s0.hangs + 1, s1.hangs);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(p[i], waitpid(p[i], &st, 0));
+		ASSERT_TRUE(WIFEXITED(st));
+		EXPECT_EQ(0, WEXITSTATUS(st));
+	}
+	/* the reset client works again */
+	k = tsr_cmd_busy(cmd, 1000);
+	EXPECT_EQ(0, tsr_run(&d, 0, cmd, k, WAIT_NS));
+	tsr_bo_free(&d, &bo);
+	tsr_close(&d);
+}
+
+/* Knobs change under load: nothing breaks, every job completes. */
+TEST_F(sched, knobs_under_load)
+{
+	static const char * const pol[] = { "best-effort", "equal-share",
+					    "fixed-share" };
+	static const char * const sl[] = { "100", "1000", "10000", "2000" };
+	struct client c[3] = { 0 };
+	struct tsr_dev d;
+	uint32_t cmd[4], k;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, saturate_start(&c[i]));
+	ASSERT_EQ(0, native_open(&d));
+	k = tsr_cmd_busy(cmd, 200000);
+	for (i = 0; i < 40; i++) {
+		EXPECT_EQ(0, knob_write("policy", pol[i % 3]));
+		EXPECT_EQ(0, knob_write("timeslice_us", sl[i % 4]));
+		EXPECT_EQ(0, set_weight(c[i % 3].ctx, 1 + (i * 37) % 1000));
+		EXPECT_EQ(0, tsr_run(&d, 0, cmd, k, WAIT_NS));
+		usleep(20000);
+	}
+	for (i = 0; i < 3; i++) {
+		struct stat0 s = { 0 };
+
+		EXPECT_EQ(0, client_stat(c[i].ctx, &s));
+		EXPECT_GT(s.slices, 0);
+		EXPECT_EQ(0, s.resets);
+		saturate_stop(&c[i]);
+	}
+	tsr_close(&d);
+}
+
+TEST_HARNESS_MAIN
