@@ -58,7 +58,7 @@ check_group "$compat" ,CONSTANT_COMPARISON,LINUX_VERSION_CODE $(files "$compat")
 check_group include "" $(files include)
 for g in qemu/tessera-core tools tests bench; do
 	# shellcheck disable=SC2046
-	check_group "$g" ,PREFER_KERNEL_TYPES $(files "$g*" "$g/*")
+	check_group "$g" ,PREFER_KERNEL_TYPES,VOLATILE $(files "$g*" "$g/*")
 done
 echo "1..$n"
 exit $rc

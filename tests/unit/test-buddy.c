@@ -4,7 +4,7 @@
 #include "tap.h"
 #include "tessera_buddy.h"
 
-#define MIB (1ULL << 20)
+#define MIB 0x100000ULL
 
 static void test_init_geometry(void)
 {

@@ -11,6 +11,10 @@
 
 #include "libtessera.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 static int xioctl(int fd, unsigned long req, void *arg)
 {
 	int r;
@@ -284,5 +288,5 @@ const char *tsr_fault_name(uint32_t code)
 		"bad-ring",
 	};
 
-	return code < sizeof(names) / sizeof(names[0]) ? names[code] : "?";
+	return code < ARRAY_SIZE(names) ? names[code] : "?";
 }

@@ -7,6 +7,7 @@
  *   tessera [-d DEV] run-demo            run every command type and check
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ static int alloc(struct tsr_dev *d, const char *arg)
 
 	ret = tsr_bo_alloc(d, size, &bo);
 	if (ret) {
-		fprintf(stderr, "alloc: %s\n", strerror(-ret));
+		fprintf(stderr, "%s: %s\n", __func__, strerror(-ret));
 		return 1;
 	}
 	printf("handle %u gpu_va 0x%llx size %llu\n", bo.handle,
@@ -73,13 +74,18 @@ static int alloc(struct tsr_dev *d, const char *arg)
 	return tsr_bo_free(d, &bo) ? 1 : 0;
 }
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "run-demo: " __VA_ARGS__);		\
-		fputc('\n', stderr);					\
-		return 1;						\
-	}								\
-} while (0)
+/* Report a failed run-demo step; returns the tool's failure status. */
+static int demo_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("run-demo: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
 
 static int run_demo(struct tsr_dev *d)
 {
@@ -91,9 +97,11 @@ static int run_demo(struct tsr_dev *d)
 	int ret;
 
 	ret = tsr_bo_alloc(d, 4 * n, &bo);
-	CHECK(!ret, "alloc: %s", strerror(-ret));
+	if (!(!ret))
+		return demo_fail("alloc: %s", strerror(-ret));
 	ret = tsr_bo_map(d, &bo);
-	CHECK(!ret, "mmap: %s", strerror(-ret));
+	if (!(!ret))
+		return demo_fail("mmap: %s", strerror(-ret));
 	a = bo.map;
 	b = a + n / 16;		/* byte n / 4 */
 	r = a + n / 8;		/* byte n / 2 */
@@ -108,27 +116,35 @@ static int run_demo(struct tsr_dev *d)
 	k += tsr_cmd_busy(cmds + k, 1000);
 	k += tsr_cmd_nop(cmds + k);
 	ret = tsr_run(d, 0, cmds, k, 5000000000LL);
-	CHECK(!ret, "job: %s", strerror(-ret));
+	if (!(!ret))
+		return demo_fail("job: %s", strerror(-ret));
 	for (i = 0; i < n / 16; i++)
-		CHECK(a[i] == 0x01020304 && b[i] == 4 * 0x01020304,
-		      "data mismatch at %u", i);
-	CHECK(r[0] == tsr_fnv1a(b, n / 4), "checksum mismatch");
-	CHECK(r[2] == 0x1234, "fence write missing");
+		if (!(a[i] == 0x01020304 && b[i] == 4 * 0x01020304))
+			return demo_fail("data mismatch at %u", i);
+	if (!(r[0] == tsr_fnv1a(b, n / 4)))
+		return demo_fail("checksum mismatch");
+	if (!(r[2] == 0x1234))
+		return demo_fail("fence write missing");
 	printf("fill/copy/axpy/checksum/fence/busy/nop: ok\n");
 
 	/* Copy engine: host memory through the GART. */
 	host = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CHECK(host != MAP_FAILED, "mmap host");
+	if (!(host != MAP_FAILED))
+		return demo_fail("mmap host");
 	memset(host, 0, 4096);
 	ret = tsr_gart_map(d, host, 4096, 0, &handle, &gva);
-	CHECK(!ret, "gart map: %s", strerror(-ret));
+	if (!(!ret))
+		return demo_fail("gart map: %s", strerror(-ret));
 	k = tsr_cmd_copy(cmds, gva, bo.gpu_va, 256);
 	ret = tsr_run(d, d->info.num_engines - 1, cmds, k, 5000000000LL);
-	CHECK(!ret, "gart job: %s", strerror(-ret));
-	CHECK(!memcmp(host, a, 256), "GART copy mismatch");
+	if (!(!ret))
+		return demo_fail("gart job: %s", strerror(-ret));
+	if (!(!memcmp(host, a, 256)))
+		return demo_fail("GART copy mismatch");
 	ret = tsr_gart_unmap(d, handle);
-	CHECK(!ret, "gart unmap: %s", strerror(-ret));
+	if (!(!ret))
+		return demo_fail("gart unmap: %s", strerror(-ret));
 	printf("gart copy on engine %u: ok\n", d->info.num_engines - 1);
 	munmap(host, 4096);
 	tsr_bo_free(d, &bo);
@@ -138,7 +154,7 @@ static int run_demo(struct tsr_dev *d)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: tessera [-d DEVICE] info | alloc SIZE | run-demo\n");
+	fprintf(stderr, "Usage: tessera [-d DEVICE] info | alloc SIZE | run-demo\n");
 	exit(2);
 }
 
