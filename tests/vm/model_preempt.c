@@ -302,6 +302,7 @@ TEST_F_TIMEOUT(model, preempt_in_batch, TEST_TIMEOUT_S)
 	struct tess_dev *t = &m->t;
 	struct tess_ring *r = &m->a[0];
 	const u64 b = DST_VA + 0x10000;
+	u64 busy0, deadline;
 	u32 c[16];
 	unsigned int n = 0;
 
@@ -312,8 +313,16 @@ TEST_F_TIMEOUT(model, preempt_in_batch, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, tess_vram_fill32(t, a_vram(DST_VA), 512, 0));
 	ASSERT_EQ(0, tess_emit_batch_call(r, b, n * 4));
 	ASSERT_EQ(0, tess_emit_fill(r, DST_VA + 256, 256, 0xaaaaaaaa));
+	busy0 = tess_eng_busy_ns(t, 0);
 	ASSERT_EQ(0, ring_go(r));
-	tess_sleep_us(100000);
+	/*
+	 * Preempt only once the engine is inside the batch's BUSY (it charges
+	 * BUSY_NS as it goes): a fixed sleep races with a loaded host.
+	 */
+	deadline = tess_now_ms() + TMO_MS;
+	while (tess_eng_busy_ns(t, 0) < busy0 + 2 * TESSERA_COST_ISSUE_NS +
+	       TESSERA_PREEMPT_CHUNK_NS && tess_now_ms() < deadline)
+		tess_sleep_us(1000);
 	ASSERT_EQ(0, tess_eng_preempt(t, 0));
 	ASSERT_EQ(0, tess_eng_wait_state(t, 0, TESSERA_ENG_STATE_STOPPED, TMO_MS));
 	EXPECT_EQ(TESSERA_RING_STATE_MIDCMD | TESSERA_RING_STATE_IN_BATCH,

@@ -22,9 +22,8 @@
 #   TESSERA_ALLOW_DMAR_FAULT=1  also run the test that makes the device DMA
 #                               to an unmapped IOVA (the guest kernel then
 #                               logs a DMAR fault: run vm-run.sh with
-#                               --allow-splat 'DMAR:'). As of this writing
-#                               it aborts QEMU (tessera-gpu DMA without the
-#                               BQL hits a vIOMMU fault): model bug.
+#                               --allow-splat 'DMAR:'; scripts/run-vm-tests.sh
+#                               does both).
 set -u
 
 here=$(dirname "$(readlink -f "$0")")
