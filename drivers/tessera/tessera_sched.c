@@ -120,9 +120,11 @@ void tessera_sched_kick(struct tessera_engine *eng)
  * Account the running client: its device busy time (ENG_BUSY_NS is per
  * engine and only one context runs at a time, so the difference is exact)
  * and, to the policy, the engine time it held since the last charge. Time
- * held while drained (WAITING) is not charged: @running is false then, and
- * a charge never exceeds two slices or the busy time, whichever is more,
- * so an idle client left loaded does not build up debt.
+ * held while drained (WAITING) is not charged: @running is false then, a
+ * submission restarts the charge, and after the client was seen drained a
+ * charge never exceeds two slices or the busy time, whichever is more (its
+ * work may have come through a doorbell the driver does not see), so an
+ * idle client left loaded does not build up debt.
  */
 static u64 sched_account(struct tessera_engine *eng, u64 now, bool running)
 {
@@ -134,7 +136,10 @@ static u64 sched_account(struct tessera_engine *eng, u64 now, bool running)
 	cur->ent.runtime_ns += held;
 	eng->cur_busy = busy;
 	cap = max(2 * eng->rq.timeslice_ns, held);
-	held = running ? min(now - cur->ent.charged_at, cap) : 0;
+	held = running ? now - cur->ent.charged_at : 0;
+	if (cur->ent.idle_seen)
+		held = min(held, cap);
+	cur->ent.idle_seen = !running;
 	cur->ent.charged_at = now;
 	return held;
 }
@@ -299,6 +304,7 @@ static void sched_start(struct tessera_engine *eng, struct tessera_ring *ring)
 	eng->cur = ring;
 	eng->cur_start = ktime_get_ns();
 	ring->ent.charged_at = eng->cur_start;
+	ring->ent.idle_seen = false;
 	ring->ent.runtime_at_pick = ring->ent.runtime_ns;
 	eng->check_at = eng->rq.timeslice_ns;
 	eng->preempt_at = 0;
@@ -508,8 +514,13 @@ void tessera_sched_ring_ready(struct tessera_ring *ring)
 	struct tessera_engine *eng = &ring->ctx->tdev->engines[ring->engine];
 
 	mutex_lock(&eng->lock);
-	if (!ring->blocked && eng->cur != ring)
+	if (!ring->blocked && eng->cur != ring) {
 		sched_enqueue(eng, ring);
+	} else if (eng->cur == ring && ring->ent.idle_seen) {
+		/* loaded and drained until now: charge from here */
+		ring->ent.charged_at = ktime_get_ns();
+		ring->ent.idle_seen = false;
+	}
 	mutex_unlock(&eng->lock);
 	tessera_sched_kick(eng);
 }

@@ -69,6 +69,7 @@ enum tessera_sched_policy_id {
  * @runtime_ns: device busy time so far (mechanism: ENG_BUSY_NS)
  * @runtime_at_pick: @runtime_ns when last started (mechanism)
  * @charged_at: clock of the last charge (mechanism)
+ * @idle_seen: seen drained (WAITING) since the last charge (mechanism)
  * @slices: times picked to run
  * @wait_ns: time spent runnable but not running
  * @max_wait_ns: longest single wait
@@ -92,6 +93,7 @@ struct tessera_sched_entity {
 	u64 runtime_ns;
 	u64 runtime_at_pick;
 	u64 charged_at;
+	bool idle_seen;
 	u64 slices;
 	u64 wait_ns;
 	u64 max_wait_ns;
