@@ -19,10 +19,19 @@
 #define SMALL_TYPE	"tessera-8m"
 #define TIMEOUT_MS	10000
 
+/* The parent: $TESSERA_MDEV_PARENT (a PCI address), else the first one. */
 static inline const char *mdev_parent(void)
 {
 	static char path[512];
+	const char *bdf = getenv("TESSERA_MDEV_PARENT");
 
+	if (!path[0] && bdf && *bdf) {
+		snprintf(path, sizeof(path),
+			 "/sys/bus/pci/devices/%s/mdev_supported_types", bdf);
+		if (access(path, F_OK))
+			path[0] = '\0';
+		return path[0] ? path : NULL;
+	}
 	if (!path[0] && mdev_parent_find("tessera-", path, sizeof(path)))
 		return NULL;
 	return path;

@@ -15,6 +15,9 @@
 # end every leftover mdev is removed and the module unloaded.
 # Exit status: 0 if nothing failed.
 #
+# Environment: TESSERA_MDEV_PARENT=dddd:bb:dd.f picks the GPU whose vGPUs
+# the tests use (default: the first Tessera mdev parent).
+#
 # From the host:
 #   scripts/vm-run.sh --gpu "" -- mdev=$PWD/tests/mdev/run-mdev-tests.sh
 set -u
