@@ -457,7 +457,8 @@ elif [ ! -x "$client" ]; then
 else
 	# Runs from when L2 starts its suite until L2 has finished it.
 	if wait_for "$wait_s" report_has '^### e2e-running cold'; then
-		"$client" "$u_client" >"$art/second-client.tap" 2>&1 &
+		# No job limit: it stops on SIGTERM below (or on the timeout).
+		timeout -s TERM $((2 * wait_s)) "$client" "$u_client" >"$art/second-client.tap" 2>&1 &
 		client_pid=$!
 		diag "second client (pid $client_pid) runs jobs on vGPU $u_client while L2 runs its suite"
 	else

@@ -8,8 +8,8 @@
  *
  * Opens the vGPU, programs context 0 over its whole VRAM partition, a ring
  * on engine 0, then runs jobs until SIGTERM or SIGINT (the e2e script sends
- * it when the L2 guest has finished its suite) or MAXJOBS (default
- * 100000) jobs: each FILLs 64 KiB of VRAM with a job-specific pattern,
+ * it when the L2 guest has finished its suite) or MAXJOBS (default 0:
+ * no limit) jobs: each FILLs 64 KiB of VRAM with a job-specific pattern,
  * fences, waits for the fence and checks the VRAM contents through BAR2.
  * Prints TAP; exit status 0 if at least one job ran and all were right.
  */
@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct tess_dev t = { 0 };
 	struct tess_ring r;
-	unsigned int jobs = 100000, i, done = 0;
+	unsigned int jobs = 0, i, done = 0;
 	int ret, n = 0, fail = 0;
 	long bad;
 
@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 		printf("1..%d\n", n);
 		return 1;
 	}
-	for (i = 0; i < jobs && !stop; i++) {
+	for (i = 0; (!jobs || i < jobs) && !stop; i++) {
 		u32 pattern = 0xe2e00000u | i;
 
 		ret = tess_emit_fill(&r, DATA_VA, JOB_BYTES, pattern);
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 	if (done != i || !done)
 		fail = 1;
 	printf("%sok %d - %u/%u fill jobs completed with correct results%s\n",
-	       fail ? "not " : "", ++n, done, i, stop ? " (until stopped)" : "");
+	       fail ? "not " : "", ++n, done, i, stop ? ", until stopped" : "");
 	tess_close(&t);
 	printf("1..%d\n", n);
 	return fail;
