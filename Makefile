@@ -7,6 +7,7 @@
 #   make              module (6.12), tools, in-VM tests, QEMU with the model
 #   make check        everything: unit tests, builds, lint, VM test suites
 #   make demo         boot a VM with a Tessera GPU and show it at work
+#   make bench        time-slice scheduler benchmark (VM, not in check)
 #   make install      install the module for $(KVER)
 
 TOP := $(CURDIR)
@@ -74,9 +75,14 @@ check:
 demo: modules tools tests qemu
 	scripts/demo.sh
 
+# Time-slice scheduler benchmark in the VM (not part of make check); see
+# Documentation/dev/scheduler.rst.
+bench: modules tools qemu
+	bench/run-bench.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(BUILD)
 
 .PHONY: all modules modules-compat sparse install modules_install tools \
-	unit tests qemu checkpatch vmtest check demo clean
+	unit tests qemu checkpatch vmtest check demo bench clean

@@ -474,10 +474,12 @@ void tessera_sched_fini(struct tessera_device *tdev)
 {
 	u32 e;
 
+	/* The work arms the timer and the timer queues the work: twice. */
 	for (e = 0; e < tdev->num_engines; e++) {
 		hrtimer_cancel(&tdev->engines[e].timer);
 		cancel_delayed_work_sync(&tdev->engines[e].work);
 		hrtimer_cancel(&tdev->engines[e].timer);
+		cancel_delayed_work_sync(&tdev->engines[e].work);
 	}
 }
 

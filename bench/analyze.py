@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn bench/guest-bench.sh's raw results into the benchmark table and a
+timeline SVG of which client held each engine (from the tracepoints)."""
+import glob
+import os
+import re
+import sys
+
+res = sys.argv[1] if len(sys.argv) > 1 else 'build/bench'
+SLICE_NS = 2000000
+
+
+def kv(path):
+    d, clients = {}, []
+    if not os.path.exists(path):
+        return d, clients
+    for line in open(path):
+        p = line.split()
+        if not p:
+            continue
+        if p[0] == 'client' and len(p) >= 8:
+            clients.append({'ctx': int(p[1]), 'weight': int(p[3]),
+                            'busy': float(p[5]), 'held': float(p[7])})
+        elif len(p) == 2:
+            try:
+                d[p[0]] = float(p[1])
+            except ValueError:
+                pass
+    return d, clients
+
+
+EV = re.compile(r'\s(\d+\.\d+): (tessera_\w+): (.*)$')
+
+
+def events(path):
+    out = []
+    if not os.path.exists(path):
+        return out
+    for line in open(path):
+        m = EV.search(line)
+        if not m:
+            continue
+        f = dict(x.split('=', 1) for x in m.group(3).split() if '=' in x)
+        out.append((float(m.group(1)), m.group(2), f))
+    return out
+
+
+def pct(v, q):
+    if not v:
+        return float('nan')
+    v = sorted(v)
+    return v[min(len(v) - 1, int(len(v) * q))]
+
+
+rows = []
+# retention and fairness
+base = None
+ret_rows = []
+for n in (1, 2, 4, 8, 16, 32, 64):
+    d, c = kv(os.path.join(res, 'sat-%d.txt' % n))
+    if not d:
+        continue
+    if base is None:
+        base = d
+    ret_rows.append((n, d['busy_per_wall'] / base['busy_per_wall'],
+                     d['held_per_wall'] / base['held_per_wall'],
+                     d['jain_busy'], d['jain_held']))
+# weights
+d, c = kv(os.path.join(res, 'weights.txt'))
+werr_b = werr_h = float('nan')
+if c:
+    tw = sum(x['weight'] for x in c)
+    werr_b = max(abs(x['busy'] - x['weight'] / tw) for x in c) * 100
+    werr_h = max(abs(x['held'] - x['weight'] / tw) for x in c) * 100
+# overrun
+over = {}
+for sl in (1000, 2000, 10000):
+    ev = events(os.path.join(res, 'trace-overrun-%d.txt' % sl))
+    o = [int(f['ran_ns']) - sl * 1000 for _, n, f in ev
+         if n == 'tessera_switch_out' and f.get('reason') == 'preempt']
+    over[sl] = (len(o), pct(o, .5), pct(o, .99))
+# light latency
+light = {}
+for n in (4, 8):
+    d, _ = kv(os.path.join(res, 'light-%d.txt' % n))
+    if d:
+        light[n] = d
+
+print('Tessera time-slice scheduler benchmark (%s)' % res)
+print('%-44s %s' % ('metric', 'value'))
+print('-' * 78)
+for n, rb, rh, jb, jh in ret_rows:
+    print('%-44s busy %.3f  held %.3f  Jain busy %.4f held %.4f' %
+          ('retention / fairness, N=%d' % n, rb, rh, jb, jh))
+print('%-44s busy %.2f pp  held %.2f pp' %
+      ('share error, weights 1:2:4:8 (max)', werr_b, werr_h))
+for sl, (cnt, p50, p99) in over.items():
+    print('%-44s p50 %.0f us  p99 %.0f us  (%.1f%% of slice, %d slices)' %
+          ('slice overrun at %d us' % sl, p50 / 1e3, p99 / 1e3,
+           100.0 * p99 / (sl * 1e3), cnt))
+for n, d in light.items():
+    bound = (n - 1) * SLICE_NS
+    print('%-44s p50 %.2f ms  p99 %.2f ms  max %.2f ms  ((N-1)xslice %.0f ms)'
+          % ('light-client latency, N=%d' % n, d.get('lat_p50_ns', 0) / 1e6,
+             d.get('lat_p99_ns', 0) / 1e6, d.get('lat_max_ns', 0) / 1e6,
+             bound / 1e6))
+print('%-44s %s' % ('trapped CSR accesses per job, doorbell path',
+                    'native: 0 (BAR0 is never mapped to clients); '
+                    'vGPU: not measured'))
+print('%-44s %s' % ('vGPU / native', 'not measured'))
+
+# timeline SVG: 300 ms of the weights run
+ev = events(os.path.join(res, 'trace-weights.txt'))
+spans, open_ = [], {}
+for t, n, f in ev:
+    key = (f.get('dev'), f.get('engine'))
+    if n == 'tessera_switch_in':
+        open_[key] = (t, int(f['ctx']))
+    elif n == 'tessera_switch_out' and key in open_:
+        t0, ctx = open_.pop(key)
+        spans.append((int(f['engine']), ctx, t0, t))
+if spans:
+    t0 = min(s[2] for s in spans)
+    win = 0.3
+    W, H, X0 = 1200, 60, 80
+    ctxs = sorted({s[1] for s in spans})
+    col = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948',
+           '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac']
+    engines = sorted({s[0] for s in spans})
+    svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+           'font-family="sans-serif" font-size="12">' %
+           (W + X0 + 20, 60 + H * len(engines) + 30 * ((len(ctxs) + 5) // 6))]
+    svg.append('<text x="10" y="20">Engine ownership over %d ms '
+               '(weights 1:2:4:8, best-effort, 2 ms slices)</text>' %
+               (win * 1000))
+    for i, e in enumerate(engines):
+        y = 40 + i * H
+        svg.append('<text x="10" y="%d">engine %d</text>' % (y + H / 2, e))
+        for e2, ctx, a, b in spans:
+            if e2 != e or a - t0 > win:
+                continue
+            x = X0 + (a - t0) / win * W
+            w = max(0.5, (min(b, t0 + win) - a) / win * W)
+            svg.append('<rect x="%.1f" y="%d" width="%.1f" height="%d" '
+                       'fill="%s"><title>ctx %d %.3f-%.3f ms</title></rect>' %
+                       (x, y, w, H - 10, col[ctxs.index(ctx) % len(col)],
+                        ctx, (a - t0) * 1e3, (b - t0) * 1e3))
+    y = 40 + len(engines) * H + 10
+    for j, ctx in enumerate(ctxs):
+        x = X0 + (j % 6) * 180
+        yy = y + 30 * (j // 6)
+        svg.append('<rect x="%d" y="%d" width="14" height="14" fill="%s"/>'
+                   '<text x="%d" y="%d">ctx %d</text>' %
+                   (x, yy, col[j % len(col)], x + 20, yy + 12, ctx))
+    svg.append('</svg>')
+    path = os.path.join(res, 'timeline.svg')
+    with open(path, 'w') as f:
+        f.write('\n'.join(svg))
+    print('timeline: %s' % path)

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest-bench.sh - the scheduler benchmark's in-VM part (run by
+# bench/run-bench.sh through scripts/vm-run.sh). Writes raw results and
+# tracepoint dumps into $TESSERA_RESULTS (default /results).
+set -u
+here=$(dirname "$(readlink -f "$0")")
+repo=$(readlink -f "$here/..")
+out=${TESSERA_RESULTS:-/results}
+bin=${SCHED_BENCH:-$repo/build/bench/sched_bench}
+ko=$repo/drivers/tessera/tessera.ko
+ns=${BENCH_CLIENTS:-1 2 4 8 16 32 64}
+secs=${BENCH_SECS:-5}
+
+mount -t debugfs none /sys/kernel/debug 2>/dev/null || true
+T=/sys/kernel/debug/tracing
+for dep in $(modinfo -F depends "$ko" 2>/dev/null | tr , ' '); do
+	modprobe "$dep" 2>/dev/null || true
+done
+lsmod | grep -q '^tessera ' && rmmod tessera
+# small windows so that 64 clients fit in the default VRAM
+insmod "$ko" ctx_vram_mb=4 ctx_gart_mb=4 || exit 1
+for _ in $(seq 50); do [ -c /dev/tessera0 ] && break; sleep 0.1; done
+S=$(echo /sys/bus/pci/drivers/tessera/0000:*/sched)
+knob() { echo "$2" >"$S/$1"; }
+
+trace_on() { echo 0 >$T/tracing_on; echo >$T/trace; echo 16384 >$T/buffer_size_kb;
+	echo 1 >$T/events/tessera/enable; echo 1 >$T/tracing_on; }
+trace_off() { echo 0 >$T/tracing_on; echo 0 >$T/events/tessera/enable; cat $T/trace >"$1"; }
+
+knob policy best-effort
+knob timeslice_us 2000
+for n in $ns; do
+	echo "# retention N=$n"
+	"$bin" saturate "$n" "$secs" >"$out/sat-$n.txt" 2>&1
+done
+echo "# weights 1:2:4:8"
+trace_on
+"$bin" saturate 4 $((secs * 2)) 100,200,400,800 >"$out/weights.txt" 2>&1
+trace_off "$out/trace-weights.txt"
+for sl in 1000 2000 10000; do
+	echo "# overrun at slice $sl us"
+	knob timeslice_us $sl
+	trace_on
+	"$bin" saturate 2 "$secs" >"$out/overrun-$sl.txt" 2>&1
+	trace_off "$out/trace-overrun-$sl.txt"
+done
+knob timeslice_us 2000
+for n in 4 8; do
+	echo "# light latency N=$n"
+	"$bin" light "$n" $((secs * 2)) >"$out/light-$n.txt" 2>&1
+done
+echo "# doorbell-path traps"
+grep -H . /sys/bus/pci/drivers/tessera/0000:*/tessera/* 2>/dev/null >"$out/sysfs.txt"
+cat /sys/kernel/debug/tessera/*/sched >"$out/sched-debugfs.txt"
+rmmod tessera
+echo "ok 1 bench complete"
