@@ -239,7 +239,8 @@ static int set_req(struct tessera_vgpu *vgpu, struct vfio_irq_set *hdr,
 	struct eventfd_ctx *ctx = NULL;
 
 	if (hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD) {
-		if (fds[0] >= 0) {
+		/* count 0 (no data): release the eventfd */
+		if (hdr->count && fds[0] >= 0) {
 			ctx = eventfd_ctx_fdget(fds[0]);
 			if (IS_ERR(ctx))
 				return PTR_ERR(ctx);

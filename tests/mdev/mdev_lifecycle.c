@@ -295,4 +295,53 @@ TEST_F(life, msix_vector_mask_and_pba)
 	ASSERT_EQ(0, vfio_irq_disable(&t->vfio));
 }
 
+TEST_F(life, set_irqs_edge_cases)
+{
+	struct tess_dev *t = &self->t;
+	struct {
+		struct vfio_irq_set s;
+		int fd[12];
+	} set;
+	unsigned int idx;
+
+	/* count 0 with eventfd data: no data, nothing to dereference. */
+	for (idx = 0; idx < VFIO_PCI_NUM_IRQS; idx++) {
+		memset(&set, 0, sizeof(set));
+		set.s.argsz = sizeof(set.s);
+		set.s.flags = VFIO_IRQ_SET_DATA_EVENTFD |
+			      VFIO_IRQ_SET_ACTION_TRIGGER;
+		set.s.index = idx;
+		ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &set);
+		set.s.flags = VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER;
+		ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &set);
+		set.s.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK;
+		ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &set);
+	}
+	/* Past the last vector, huge counts, short argsz: EINVAL. */
+	memset(&set, 0, sizeof(set));
+	set.s.argsz = sizeof(set);
+	set.s.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	set.s.index = VFIO_PCI_MSIX_IRQ_INDEX;
+	set.s.start = 1 + t->engines;
+	set.s.count = 1;
+	set.fd[0] = -1;
+	EXPECT_EQ(-1, ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &set));
+	EXPECT_EQ(EINVAL, errno);
+	set.s.start = 0;
+	set.s.count = 0xffffffff;
+	EXPECT_EQ(-1, ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &set));
+	set.s.count = 12;
+	EXPECT_EQ(-1, ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &set));
+	set.s.count = 2;
+	set.s.argsz = sizeof(set.s) + 4;
+	EXPECT_EQ(-1, ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &set));
+	/* Not an eventfd: EINVAL/EBADF, nothing kept. */
+	set.s.argsz = sizeof(set);
+	set.s.count = 1;
+	set.fd[0] = t->vfio.device_fd;
+	EXPECT_EQ(-1, ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &set));
+	/* The vGPU still works. */
+	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 5));
+}
+
 TEST_HARNESS_MAIN
