@@ -36,6 +36,7 @@ notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
 
 mount -t debugfs none /sys/kernel/debug 2>/dev/null || true
 
+# shellcheck disable=SC2120 # insmod parameters, if any
 load() {
 	local dep
 	for dep in $(modinfo -F depends "$ko" 2>/dev/null | tr , ' '); do
