@@ -33,7 +33,7 @@
 # qemu-l2.log, second-client.tap.
 #
 # Environment: E2E_MODE (auto), E2E_WAIT (per-wait timeout, s, default
-# 600), E2E_L2_MEM (MiB, 512), E2E_L2_INITRD (default: build it now with
+# 900), E2E_L2_MEM (MiB, 512), E2E_L2_INITRD (default: build it now with
 # scripts/l2/mkinitramfs-l2.sh), E2E_HOTPLUG (1), E2E_L2_SUITE (smoke, or
 # native: the whole native suite in L2, far slower), E2E_TYPE (vGPU type
 # glob, default tessera-*).
@@ -46,7 +46,7 @@ here=$(dirname "$(readlink -f "$0")")
 repo=$(dirname "$here")
 kver=$(uname -r)
 mode=${E2E_MODE:-auto}
-wait_s=${E2E_WAIT:-600}
+wait_s=${E2E_WAIT:-900}
 l2_mem=${E2E_L2_MEM:-512}
 hotplug=${E2E_HOTPLUG:-1}
 results=${TESSERA_RESULTS:-/tmp/e2e-results}
@@ -257,6 +257,13 @@ start_libvirt() {
 	[ -e /dev/stdin ] || ln -s /proc/self/fd/0 /dev/stdin
 	[ -e /dev/stdout ] || ln -s /proc/self/fd/1 /dev/stdout
 	[ -e /dev/stderr ] || ln -s /proc/self/fd/2 /dev/stderr
+	# libvirt's node device driver follows devices through udev events
+	# (without them a started nodedev mdev stays "inactive" to libvirt);
+	# L1 has no udevd: start one. No coldplug trigger: libvirtd enumerates
+	# sysfs itself when it starts.
+	if [ -x /lib/systemd/systemd-udevd ] && ! pidof systemd-udevd >/dev/null; then
+		/lib/systemd/systemd-udevd --daemon || echo "systemd-udevd did not start"
+	fi
 	virtlogd -d
 	libvirtd -d
 	# libvirtd probes QEMU's capabilities first: slow under TCG. Stop
@@ -515,12 +522,16 @@ step "virsh undefine $dom" virsh undefine "$dom" || true
 step "vGPU $u_sysfs removed through sysfs" \
 	sh -c "echo 1 >/sys/bus/mdev/devices/$u_sysfs/remove && ! test -e /sys/bus/mdev/devices/$u_sysfs" || true
 if [ -n "$nd_name" ]; then
-	step "virsh nodedev-destroy $nd_name" virsh nodedev-destroy "$nd_name" || true
+	if ! step "virsh nodedev-destroy $nd_name" virsh nodedev-destroy "$nd_name"; then
+		# libvirt lost track of it: stop it directly so that the
+		# checks below see the rest.
+		mdevctl stop -u "$u_nodedev" >>"$log" 2>&1 || true
+	fi
 	step "virsh nodedev-undefine $nd_name" virsh nodedev-undefine "$nd_name" || true
 elif [ -n "$u_client" ] && mdev_exists "$u_client"; then
 	echo 1 >"/sys/bus/mdev/devices/$u_client/remove" 2>>"$log" || true
 fi
-step "no vGPU left on the mdev bus" sh -c "[ -z \"\$(ls /sys/bus/mdev/devices)\" ]" || true
+step "no vGPU left on the mdev bus" sh -c 'l=$(ls /sys/bus/mdev/devices); [ -z "$l" ] || { echo "left:" $l; exit 1; }' || true
 
 collect
 if [ -s "$l2_rep" ] && report_has '^### e2e-done'; then

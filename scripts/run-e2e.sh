@@ -12,7 +12,7 @@
 # Needs the build products of "make modules tests tools" (the L2 guest
 # runs the native kselftests from build/), libvirt and mdevctl on the host
 # (scripts/setup-host.sh) and linux-source-6.12 for the mtty stand-in.
-# Environment: E2E_TIMEOUT (whole L1 run, s, default 1500), E2E_MODE,
+# Environment: E2E_TIMEOUT (whole L1 run, s, default 2400), E2E_MODE,
 # E2E_WAIT, E2E_L2_MEM, E2E_HOTPLUG, E2E_TYPE, E2E_L2_SUITE (passed on to
 # e2e-libvirt.sh).
 # Results: build/vm-results/e2e (console.log, e2e.tap, e2e/ artifacts).
@@ -41,5 +41,5 @@ for v in E2E_MODE E2E_WAIT E2E_L2_MEM E2E_HOTPLUG E2E_TYPE E2E_L2_SUITE; do
 	[ -z "${!v:-}" ] || env+=("$v=${!v}")
 done
 exec "$here/vm-run.sh" --gpu "vram-size=1G" --mem 4G \
-	--timeout "${E2E_TIMEOUT:-1500}" --results "$repo/build/vm-results/e2e" "$@" \
+	--timeout "${E2E_TIMEOUT:-2400}" --results "$repo/build/vm-results/e2e" "$@" \
 	-- "e2e=env ${env[*]} $repo/scripts/e2e-libvirt.sh"
