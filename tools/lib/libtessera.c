@@ -288,5 +288,9 @@ const char *tsr_fault_name(uint32_t code)
 		"bad-ring",
 	};
 
+	if (code == TESSERA_FAULT_HANG)
+		return "hang";
+	if (code == TESSERA_FAULT_PREEMPT_TIMEOUT)
+		return "preempt-timeout";
 	return code < ARRAY_SIZE(names) ? names[code] : "?";
 }
