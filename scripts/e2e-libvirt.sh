@@ -408,11 +408,12 @@ step "virsh define domain.xml (cold-plugged mdev hostdev)" virsh define "$work/d
 	bail "L2 domain defined"
 # boot_l2: start the domain; wait until L2's /init runs (first report
 # line). A TCG guest inside a TCG guest under heavy host load now and then
-# dies in early kernel boot (seen: a double fault in the slab allocator,
-# garbage EFLAGS), long before the driver is loaded: such a boot is retried
-# once (E2E_L2_TRIES), its console kept as l2-console-tryN.log (and shown
-# in the diagnostics). A crash after /init started is never retried.
-l2_tries=${E2E_L2_TRIES:-2}
+# dies in early kernel boot (seen: a double fault in the slab allocator
+# with garbage EFLAGS; a general protection fault in text_poke_early), long
+# before the driver is loaded: such a boot is retried (up to E2E_L2_TRIES
+# boots, default 3), its console kept as l2-console-tryN.log (and shown in
+# the diagnostics). A crash after /init started is never retried.
+l2_tries=${E2E_L2_TRIES:-3}
 l2_started() {
 	report_has '^### e2e-running cold' && return 0
 	l2_running && return 1
@@ -531,7 +532,13 @@ if [ -n "$nd_name" ]; then
 elif [ -n "$u_client" ] && mdev_exists "$u_client"; then
 	echo 1 >"/sys/bus/mdev/devices/$u_client/remove" 2>>"$log" || true
 fi
-step "no vGPU left on the mdev bus" sh -c 'l=$(ls /sys/bus/mdev/devices); [ -z "$l" ] || { echo "left:" $l; exit 1; }' || true
+# no_mdev_left: the mdev bus is empty (else name what is left).
+no_mdev_left() {
+	local l
+	l=$(ls /sys/bus/mdev/devices)
+	[ -z "$l" ] || { echo "left: $l" | tr "\n" " "; return 1; }
+}
+step "no vGPU left on the mdev bus" no_mdev_left || true
 
 collect
 if [ -s "$l2_rep" ] && report_has '^### e2e-done'; then
