@@ -431,7 +431,10 @@ boot_l2() {
 		[ "$try" -lt "$l2_tries" ] || return 1
 		cp "$l2_con" "$art/l2-console-try$try.log"
 		diag "L2 boot $try died before its /init ran (l2-console-try$try.log):"
-		tr -d '\r' <"$l2_con" | grep -E '\] (traps|Oops|RIP|Kernel panic)' | head -n 4 | sed 's/^/#   /'
+		# Without the printk time stamps: vm-run.sh would take these
+		# quoted lines in L1's console for L1 splats.
+		tr -d '\r' <"$l2_con" | grep -E '\] (traps|Oops|RIP|Kernel panic)' | head -n 4 |
+			sed 's/^\[ *[0-9.]*\] /#   L2: /'
 		try=$((try + 1))
 		l2_boots=" (boot $try)"
 	done
