@@ -161,7 +161,8 @@ l2_phase() {
 	if ! wait_for "$wait_s" phase_done "$phase"; then
 		notok "$desc # no report from L2 (see l2-console.log)"
 		diag "last lines of L2's console:"
-		tr -d '\r' <"$l2_con" 2>/dev/null | tail -n 15 | sed 's/^/#   /'
+		tr -d '\r' <"$l2_con" 2>/dev/null | tail -n 15 |
+			sed 's/^\[ *[0-9.]*\] //; s/^/#   L2: /'
 		return 1
 	fi
 	phase_tap "$phase" >"$art/l2-$phase.tap"
