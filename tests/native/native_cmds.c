@@ -35,11 +35,7 @@ TEST_F(dev, info)
 	ASSERT_GE(i->num_engines, 1);
 	ASSERT_LE(i->num_engines, TESSERA_MAX_ENGINES);
 	/* Context 0 is the host's on a physical GPU; a vGPU has only 0. */
-	if (i->flags & TESSERA_INFO_VIRTUAL) {
-		ASSERT_EQ(0, i->ctx_id);
-	} else {
-		ASSERT_NE(0, i->ctx_id);
-	}
+	ASSERT_EQ(!!(i->flags & TESSERA_INFO_VIRTUAL), i->ctx_id == 0);
 	ASSERT_LT(i->ctx_id, i->num_contexts);
 	ASSERT_EQ(TESSERA_VA_GART, i->gart_va);
 	ASSERT_GT(i->vram_window, 0);
