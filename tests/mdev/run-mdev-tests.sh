@@ -10,7 +10,9 @@
 # repository's build (drivers/tessera/tessera.ko; the Tessera GPU binds to
 # it and registers its mdev parent), runs every test program of BINDIR
 # (default build/tests/mdev, or $TESSERA_MDEV_TESTS) and the mdev_*.sh
-# scripts next to this one, or only the named ones, merging their TAP into one stream (lines prefixed with the
+# scripts next to this one, or only the named ones, each with a timeout of
+# SECONDS (default 1200), merging their TAP into one stream
+# (tests/lib/ksft-run.sh: results renumbered and prefixed with the
 # program's name). Each program creates and removes its own vGPUs; at the
 # end every leftover mdev is removed and the module unloaded.
 # Exit status: 0 if nothing failed.
@@ -37,13 +39,9 @@ while getopts "d:t:h" opt; do
 done
 shift $((OPTIND - 1))
 
-n=0
-fail=0
-echo "TAP version 13"
-
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
-bail() { notok "run-mdev-tests: $*"; echo "1..$n"; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=../lib/ksft-run.sh
+. "$here/../lib/ksft-run.sh"
+tap_start
 
 cleanup() {
 	local d
@@ -57,22 +55,22 @@ cleanup() {
 }
 
 for m in vfio vfio_iommu_type1 mdev vfio_pci_core; do
-	modprobe "$m" 2>/dev/null || bail "modprobe $m failed"
+	modprobe "$m" 2>/dev/null || tap_bail "modprobe $m failed"
 done
-[ -f "$ko" ] || bail "no $ko (make modules)"
+[ -f "$ko" ] || tap_bail "no $ko (make modules)"
 if grep -q '^tessera ' /proc/modules; then
-	rmmod tessera || bail "a tessera module is loaded and cannot be removed"
+	rmmod tessera || tap_bail "a tessera module is loaded and cannot be removed"
 fi
-insmod "$ko" || bail "insmod $ko failed"
+insmod "$ko" || tap_bail "insmod $ko failed"
 trap cleanup EXIT
-ok "insmod tessera.ko"
+tap_ok "insmod tessera.ko"
 
 parent=
 for d in /sys/bus/pci/devices/*/mdev_supported_types; do
 	[ -d "$d/tessera-8m" ] && parent=$d && break
 done
-[ -n "$parent" ] || bail "no Tessera mdev parent (no GPU bound to tessera?)"
-ok "mdev parent $(basename "$(dirname "$parent")")"
+[ -n "$parent" ] || tap_bail "no Tessera mdev parent (no GPU bound to tessera?)"
+tap_ok "mdev parent $(basename "$(dirname "$parent")")"
 
 if [ $# -gt 0 ]; then
 	progs=("$@")
@@ -82,7 +80,7 @@ else
 		[ -x "$p" ] && progs+=("$p")
 	done
 fi
-[ ${#progs[@]} -gt 0 ] || bail "no test programs in $bindir (make -C tests/mdev)"
+[ ${#progs[@]} -gt 0 ] || tap_bail "no test programs in $bindir (make -C tests/mdev)"
 
 for path in "${progs[@]}"; do
 	case $path in
@@ -90,35 +88,12 @@ for path in "${progs[@]}"; do
 	*.sh) path=$here/$path ;;
 	*) path=$bindir/$path ;;
 	esac
-	prog=$(basename "$path")
-	out=$(mktemp)
-	timeout "$per_prog_timeout" "$path" >"$out" 2>&1
-	rc=$?
-	failed_line=0
-	while IFS= read -r line; do
-		case "$line" in
-		"ok "*|"not ok "*)
-			status=${line%% [0-9]*}
-			rest=${line#"$status" }
-			rest=${rest#* }
-			[ "$status" = "not ok" ] && { failed_line=1; fail=1; }
-			n=$((n + 1))
-			echo "$status $n $prog: $rest"
-			;;
-		"TAP version"*|1..*) ;;
-		*) echo "# $prog: $line" ;;
-		esac
-	done <"$out"
-	rm -f "$out"
-	if [ $rc -ne 0 ] && [ $failed_line -eq 0 ]; then
-		notok "$prog: exited with status $rc"
-	fi
+	ksft_run_prog "$path" "$per_prog_timeout"
 done
 
-leftover=$(ls /sys/bus/mdev/devices 2>/dev/null | wc -l)
-if [ "$leftover" -eq 0 ]; then ok "no mdev left over"; else notok "$leftover mdevs left over"; fi
+leftover=$(find /sys/bus/mdev/devices -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+if [ "$leftover" -eq 0 ]; then tap_ok "no mdev left over"; else tap_not_ok "$leftover mdevs left over"; fi
 cleanup
 trap - EXIT
-if grep -q '^tessera ' /proc/modules; then notok "rmmod tessera"; else ok "rmmod tessera"; fi
-echo "1..$n"
-exit $fail
+if grep -q '^tessera ' /proc/modules; then tap_not_ok "rmmod tessera"; else tap_ok "rmmod tessera"; fi
+tap_plan_and_exit

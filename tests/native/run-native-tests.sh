@@ -7,12 +7,14 @@
 # Usage:
 #   tests/native/run-native-tests.sh [-d BINDIR] [-k MODULE] [-r RELOADS]
 #
-# Loads the driver built in the repository (drivers/tessera/tessera.ko),
-# runs every native_* kselftest in BINDIR (default build/tests/native),
-# then checks that unloading with an open file is refused and that
-# unload/reload RELOADS times (default 100) with work in between leaks
-# nothing according to the driver's debugfs accounting. Prints one merged
-# TAP stream; exit status 0 if nothing failed.
+# Loads the driver built in the repository (drivers/tessera/tessera.ko, or
+# MODULE), runs every native_* kselftest in BINDIR (default
+# build/tests/native, or $TESSERA_NATIVE_TESTS; 900 s each), then checks
+# that unloading with an open file is refused and that unload/reload
+# RELOADS times (default 100) with work in between (tessera run-demo;
+# $TESSERA_CLI, default build/tools/tessera) leaks nothing according to the
+# driver's debugfs accounting. Prints one merged TAP stream
+# (tests/lib/ksft-run.sh); exit status 0 if nothing failed.
 #
 # From the host:
 #   scripts/vm-run.sh --gpu "" -- native=$PWD/tests/native/run-native-tests.sh
@@ -34,12 +36,9 @@ while getopts "d:k:r:h" opt; do
 	esac
 done
 
-n=0
-fail=0
-echo "TAP version 13"
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else notok "$name"; fi; }
+# shellcheck source-path=SCRIPTDIR source=../lib/ksft-run.sh
+. "$here/../lib/ksft-run.sh"
+tap_start
 
 dbg() { echo /sys/kernel/debug/tessera/*/accounting; }
 mount -t debugfs none /sys/kernel/debug 2>/dev/null || true
@@ -53,6 +52,7 @@ accounting_clean() {
 	     END { exit bad }' "$f"
 }
 
+# shellcheck disable=SC2120 # insmod parameters, if any
 load() {
 	local dep
 	# Modules tessera.ko links against (vfio, mdev, ...) come first.
@@ -69,52 +69,28 @@ load() {
 
 lsmod | grep -q '^tessera ' && rmmod tessera
 if ! load; then
-	notok "insmod $ko"
-	echo "1..$n"
-	exit 1
+	tap_not_ok "insmod $ko"
+	tap_plan_and_exit
 fi
-ok "insmod tessera.ko"
+tap_ok "insmod tessera.ko"
 
 # ---- kselftest programs ----------------------------------------------------
 for prog in "$bindir"/native_*; do
 	[ -x "$prog" ] || continue
-	name=$(basename "$prog")
-	echo "# ==== $name"
-	results=0 failed=0
-	out=$(mktemp)
-	timeout -k 10 900 "$prog" >"$out" 2>&1
-	echo "# exit status $?" >>"$out"
-	while IFS= read -r line; do
-		case $line in
-		"TAP version"*|1..*) echo "# $name: $line" ;;
-		"ok "*)
-			rest=${line#ok }; rest=${rest#* }
-			results=$((results + 1)); ok "$name: $rest" ;;
-		"not ok "*)
-			rest=${line#not ok }; rest=${rest#* }
-			results=$((results + 1))
-			case $rest in
-			*"# SKIP"*) n=$((n + 1)); echo "ok $n $name: $rest" ;;
-			*) failed=1; notok "$name: $rest" ;;
-			esac ;;
-		*) echo "$line" ;;
-		esac
-	done <"$out"
-	rm -f "$out"
-	[ $results -gt 0 ] || notok "$name # produced no results"
+	ksft_run_prog "$prog" 900
 done
-check "accounting clean after the test programs" accounting_clean
+tap_check "accounting clean after the test programs" accounting_clean
 
 # ---- unload refused while a file is open ---------------------------------
 exec 3<>/dev/tessera0
 if rmmod tessera 2>/dev/null; then
-	notok "rmmod refused with an open file"
+	tap_not_ok "rmmod refused with an open file"
 	load
 else
-	ok "rmmod refused with an open file"
+	tap_ok "rmmod refused with an open file"
 fi
 exec 3>&-
-check "accounting clean after close" accounting_clean
+tap_check "accounting clean after close" accounting_clean
 
 # ---- unload/reload with work in between ----------------------------------
 bad=0
@@ -130,8 +106,7 @@ for i in $(seq "$reloads"); do
 	load || { echo "# reload failed in round $i"; bad=1; break; }
 	[ $bad = 0 ] || break
 done
-if [ $bad = 0 ]; then ok "unload/reload $reloads times with work, no leak"; else notok "unload/reload $reloads times with work, no leak"; fi
+if [ $bad = 0 ]; then tap_ok "unload/reload $reloads times with work, no leak"; else tap_not_ok "unload/reload $reloads times with work, no leak"; fi
 
-check "final rmmod" rmmod tessera
-echo "1..$n"
-exit $fail
+tap_check "final rmmod" rmmod tessera
+tap_plan_and_exit

@@ -7,9 +7,11 @@
 # Usage:
 #   tests/sched/run-sched-tests.sh [-d BINDIR] [-k MODULE]
 #
-# Loads the driver built in the repository, runs every sched_* kselftest
-# in BINDIR (default build/tests/sched) and prints one merged TAP stream;
-# exit status 0 if nothing failed.
+# Loads the driver built in the repository (drivers/tessera/tessera.ko, or
+# MODULE), runs every sched_* kselftest in BINDIR (default
+# build/tests/sched, or $TESSERA_SCHED_TESTS; 900 s each) and prints one
+# merged TAP stream (tests/lib/ksft-run.sh); exit status 0 if nothing
+# failed.
 #
 # From the host:
 #   scripts/vm-run.sh --gpu "" -- sched=$PWD/tests/sched/run-sched-tests.sh
@@ -28,11 +30,9 @@ while getopts "d:k:h" opt; do
 	esac
 done
 
-n=0
-fail=0
-echo "TAP version 13"
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
+# shellcheck source-path=SCRIPTDIR source=../lib/ksft-run.sh
+. "$here/../lib/ksft-run.sh"
+tap_start
 
 mount -t debugfs none /sys/kernel/debug 2>/dev/null || true
 
@@ -52,41 +52,16 @@ load() {
 
 lsmod | grep -q '^tessera ' && rmmod tessera
 if ! load; then
-	notok "insmod $ko"
-	echo "1..$n"
-	exit 1
+	tap_not_ok "insmod $ko"
+	tap_plan_and_exit
 fi
-ok "insmod tessera.ko"
+tap_ok "insmod tessera.ko"
 
 for prog in "$bindir"/sched_*; do
 	[ -x "$prog" ] || continue
-	name=$(basename "$prog")
-	echo "# ==== $name"
-	results=0
-	out=$(mktemp)
-	timeout -k 10 900 "$prog" >"$out" 2>&1
-	echo "# exit status $?" >>"$out"
-	while IFS= read -r line; do
-		case $line in
-		"TAP version"*|1..*) echo "# $name: $line" ;;
-		"ok "*)
-			rest=${line#ok }; rest=${rest#* }
-			results=$((results + 1)); ok "$name: $rest" ;;
-		"not ok "*)
-			rest=${line#not ok }; rest=${rest#* }
-			results=$((results + 1))
-			case $rest in
-			*"# SKIP"*) n=$((n + 1)); echo "ok $n $name: $rest" ;;
-			*) notok "$name: $rest" ;;
-			esac ;;
-		*) echo "$line" ;;
-		esac
-	done <"$out"
-	rm -f "$out"
-	[ $results -gt 0 ] || notok "$name # produced no results"
+	ksft_run_prog "$prog" 900
 done
 cat /sys/kernel/debug/tessera/*/sched 2>/dev/null | sed 's/^/# /'
 
-if rmmod tessera; then ok "final rmmod"; else notok "final rmmod"; fi
-echo "1..$n"
-exit $fail
+tap_check "final rmmod" rmmod tessera
+tap_plan_and_exit
