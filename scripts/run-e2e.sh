@@ -40,6 +40,12 @@ env=(E2E_L2_INITRD="$initrd")
 for v in E2E_MODE E2E_WAIT E2E_L2_MEM E2E_HOTPLUG E2E_TYPE E2E_L2_SUITE; do
 	[ -z "${!v:-}" ] || env+=("$v=${!v}")
 done
-exec "$here/vm-run.sh" --gpu "vram-size=1G" --mem 4G \
+# L1's CPU: -cpu max without the vector extensions that QEMU 7.2's TCG
+# emulates only since that release (AVX, AVX2, FMA, F16C, VAES) and without
+# 5-level paging. L2's QEMU runs its TCG code generator on L1's CPU and uses
+# AVX2 when it sees it; with it, L2 died in early boot on most tries
+# (double faults, a GPF in text_poke_early) before any driver code ran.
+l1_cpu=${E2E_L1_CPU:-max,avx=off,avx2=off,fma=off,f16c=off,vaes=off,la57=off}
+exec "$here/vm-run.sh" --gpu "vram-size=1G" --mem 4G --cpu "$l1_cpu" \
 	--timeout "${E2E_TIMEOUT:-2400}" --results "$repo/build/vm-results/e2e" "$@" \
 	-- "e2e=env ${env[*]} $repo/scripts/e2e-libvirt.sh"

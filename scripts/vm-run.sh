@@ -19,6 +19,7 @@
 #   --timeout SEC    whole-run timeout in seconds (default $VM_TIMEOUT or 600)
 #   --mem SIZE       guest RAM (default $VM_MEM or 2G)
 #   --smp N          guest CPUs (default $VM_SMP or 2)
+#   --cpu MODEL      QEMU -cpu value (default $VM_CPU or "max")
 #   --results DIR    results directory (default build/vm-results/<timestamp>,
 #                    with build/vm-results/latest pointing at it)
 #   --kver KVER      guest kernel ABI (default $KVER or scripts/kernel-version.sh)
@@ -76,6 +77,7 @@ have_gpu=0
 timeout=${VM_TIMEOUT:-600}
 mem=${VM_MEM:-2G}
 smp=${VM_SMP:-2}
+cpu=${VM_CPU:-max}
 results=
 kver=${KVER:-}
 append=${VM_APPEND:-}
@@ -98,6 +100,8 @@ while [ $# -gt 0 ]; do
 	--mem=*) mem=${1#*=}; shift ;;
 	--smp) need_arg "$@"; smp=$2; shift 2 ;;
 	--smp=*) smp=${1#*=}; shift ;;
+	--cpu) need_arg "$@"; cpu=$2; shift 2 ;;
+	--cpu=*) cpu=${1#*=}; shift ;;
 	--results) need_arg "$@"; results=$2; shift 2 ;;
 	--results=*) results=${1#*=}; shift ;;
 	--kver) need_arg "$@"; kver=$2; shift 2 ;;
@@ -271,7 +275,7 @@ cmdline="console=ttyS0,115200 loglevel=5 printk.time=1 intel_iommu=on iommu.stri
 # Interrupt-remapped IO-APIC"); the emulated timer is known to work.
 cmdline="$cmdline no_timer_check panic=-1 tessera_repo=$repo tessera_mode=$mode${append:+ $append}"
 
-args=(-machine q35 -accel tcg -cpu max -smp "$smp" -m "$mem"
+args=(-machine q35 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem"
 	-nodefaults -no-user-config -display none -no-reboot)
 for d in /usr/share/qemu /usr/share/seabios; do
 	[ ! -d $d ] || args+=(-L "$d")
