@@ -285,28 +285,38 @@ static int get_regions(struct vfio_dev *dev)
 	return 0;
 }
 
+static void dev_init(struct vfio_dev *dev, const char *name)
+{
+	memset(dev, 0, sizeof(*dev));
+	dev->container_fd = -1;
+	dev->group_fd = -1;
+	dev->device_fd = -1;
+	dev->irq_index = -1;
+	snprintf(dev->bdf, sizeof(dev->bdf), "%s", name);
+}
+
 int vfio_dev_open(struct vfio_dev *dev, const char *bdf)
+{
+	int group = group_of(bdf);
+
+	if (group < 0) {
+		dev_init(dev, bdf);
+		set_err(dev, "%s has no IOMMU group (%s): is an IOMMU enabled?",
+			bdf, strerror(-group));
+		return group;
+	}
+	return vfio_dev_open_group(dev, bdf, group);
+}
+
+int vfio_dev_open_group(struct vfio_dev *dev, const char *name, int group)
 {
 	struct vfio_group_status gs = { .argsz = sizeof(gs) };
 	struct vfio_device_info di = { .argsz = sizeof(di) };
 	char path[64];
 	int ret, type;
 
-	memset(dev, 0, sizeof(*dev));
-	dev->container_fd = -1;
-	dev->group_fd = -1;
-	dev->device_fd = -1;
-	dev->irq_index = -1;
-	snprintf(dev->bdf, sizeof(dev->bdf), "%s", bdf);
-
-	ret = group_of(bdf);
-	if (ret < 0) {
-		set_err(dev, "%s has no IOMMU group (%s): is an IOMMU enabled?",
-			bdf, strerror(-ret));
-		goto fail;
-	}
-	dev->group_id = ret;
-
+	dev_init(dev, name);
+	dev->group_id = group;
 	dev->container_fd = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	if (dev->container_fd < 0) {
 		ret = -errno;
@@ -360,10 +370,10 @@ int vfio_dev_open(struct vfio_dev *dev, const char *bdf)
 			"");
 		goto fail;
 	}
-	dev->device_fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	dev->device_fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, name);
 	if (dev->device_fd < 0) {
 		ret = -errno;
-		set_err(dev, "VFIO_GROUP_GET_DEVICE_FD %s: %s", bdf,
+		set_err(dev, "VFIO_GROUP_GET_DEVICE_FD %s: %s", name,
 			strerror(errno));
 		goto fail;
 	}
@@ -374,7 +384,7 @@ int vfio_dev_open(struct vfio_dev *dev, const char *bdf)
 	}
 	if (!(di.flags & VFIO_DEVICE_FLAGS_PCI)) {
 		ret = -ENODEV;
-		set_err(dev, "%s is not a VFIO PCI device", bdf);
+		set_err(dev, "%s is not a VFIO PCI device", name);
 		goto fail;
 	}
 	dev->num_regions = di.num_regions;

@@ -176,6 +176,17 @@ int vfio_pci_driver(const char *bdf, char *buf, size_t len);
 int vfio_dev_open(struct vfio_dev *dev, const char *bdf);
 
 /**
+ * vfio_dev_open_group() - open a VFIO PCI device of a known IOMMU group
+ * @dev: filled in
+ * @name: the device's name in the group (PCI address, or an mdev's UUID)
+ * @group: IOMMU group number (/dev/vfio/@group)
+ *
+ * As vfio_dev_open(), for devices that are not found by PCI address.
+ * Return: 0 or a negative errno (message in @dev->err).
+ */
+int vfio_dev_open_group(struct vfio_dev *dev, const char *name, int group);
+
+/**
  * vfio_dev_close() - undo vfio_dev_open()
  * @dev: the device (may be partially opened or zeroed)
  */

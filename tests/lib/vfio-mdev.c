@@ -7,12 +7,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "vfio-mdev.h"
@@ -177,15 +175,6 @@ long long mdev_attr_u64(const char *uuid, const char *attr)
 	return ret ? ret : (long long)strtoull(buf, NULL, 0);
 }
 
-static void set_err(struct vfio_dev *dev, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(dev->err, sizeof(dev->err), fmt, ap);
-	va_end(ap);
-}
-
 static int group_of_mdev(const char *uuid)
 {
 	char path[PATH_MAX], target[PATH_MAX], *base;
@@ -201,120 +190,20 @@ static int group_of_mdev(const char *uuid)
 	return atoi(base ? base + 1 : target);
 }
 
-static int get_regions(struct vfio_dev *dev)
-{
-	unsigned int i;
-
-	for (i = 0; i < VFIO_PCI_NUM_REGIONS && i < dev->num_regions; i++) {
-		struct vfio_region_info info = {
-			.argsz = sizeof(info),
-			.index = i,
-		};
-		struct vfio_region *r = &dev->regions[i];
-
-		r->index = i;
-		if (ioctl(dev->device_fd, VFIO_DEVICE_GET_REGION_INFO, &info)) {
-			set_err(dev, "VFIO_DEVICE_GET_REGION_INFO %u: %s", i,
-				strerror(errno));
-			return -errno;
-		}
-		r->flags = info.flags;
-		r->size = info.size;
-		r->offset = info.offset;
-		if (i > VFIO_PCI_BAR5_REGION_INDEX || !r->size ||
-		    !(r->flags & VFIO_REGION_INFO_FLAG_MMAP))
-			continue;
-		r->map = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			      dev->device_fd, r->offset);
-		if (r->map == MAP_FAILED)
-			r->map = NULL;
-	}
-	return 0;
-}
-
 int vfio_mdev_open(struct vfio_dev *dev, const char *uuid)
 {
-	struct vfio_group_status gs = { .argsz = sizeof(gs) };
-	struct vfio_device_info di = { .argsz = sizeof(di) };
-	char path[64];
-	int ret;
+	int group = group_of_mdev(uuid);
 
-	memset(dev, 0, sizeof(*dev));
-	dev->container_fd = -1;
-	dev->group_fd = -1;
-	dev->device_fd = -1;
-	dev->irq_index = -1;
-	snprintf(dev->bdf, sizeof(dev->bdf), "%s", uuid);
-
-	ret = group_of_mdev(uuid);
-	if (ret < 0) {
-		set_err(dev, "mdev %s has no IOMMU group: %s", uuid,
-			strerror(-ret));
-		goto fail;
+	if (group < 0) {
+		memset(dev, 0, sizeof(*dev));
+		dev->container_fd = -1;
+		dev->group_fd = -1;
+		dev->device_fd = -1;
+		snprintf(dev->err, sizeof(dev->err),
+			 "mdev %s has no IOMMU group: %s", uuid, strerror(-group));
+		return group;
 	}
-	dev->group_id = ret;
-	dev->container_fd = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
-	if (dev->container_fd < 0) {
-		ret = -errno;
-		set_err(dev, "open /dev/vfio/vfio: %s", strerror(errno));
-		goto fail;
-	}
-	snprintf(path, sizeof(path), "/dev/vfio/%d", dev->group_id);
-	dev->group_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (dev->group_fd < 0) {
-		ret = -errno;
-		set_err(dev, "open %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (ioctl(dev->group_fd, VFIO_GROUP_GET_STATUS, &gs) ||
-	    !(gs.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		ret = -EBUSY;
-		set_err(dev, "group %d not viable", dev->group_id);
-		goto fail;
-	}
-	if (ioctl(dev->group_fd, VFIO_GROUP_SET_CONTAINER, &dev->container_fd)) {
-		ret = -errno;
-		set_err(dev, "VFIO_GROUP_SET_CONTAINER: %s", strerror(errno));
-		goto fail;
-	}
-	if (ioctl(dev->container_fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) &&
-	    ioctl(dev->container_fd, VFIO_SET_IOMMU, VFIO_TYPE1_IOMMU)) {
-		ret = -errno;
-		set_err(dev, "VFIO_SET_IOMMU: %s", strerror(errno));
-		goto fail;
-	}
-	dev->device_fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, uuid);
-	if (dev->device_fd < 0) {
-		ret = -errno;
-		set_err(dev, "VFIO_GROUP_GET_DEVICE_FD %s: %s", uuid,
-			strerror(errno));
-		goto fail;
-	}
-	if (ioctl(dev->device_fd, VFIO_DEVICE_GET_INFO, &di)) {
-		ret = -errno;
-		set_err(dev, "VFIO_DEVICE_GET_INFO: %s", strerror(errno));
-		goto fail;
-	}
-	if (!(di.flags & VFIO_DEVICE_FLAGS_PCI)) {
-		ret = -ENODEV;
-		set_err(dev, "%s is not a VFIO PCI device", uuid);
-		goto fail;
-	}
-	dev->num_regions = di.num_regions;
-	dev->num_irqs = di.num_irqs;
-	ret = get_regions(dev);
-	if (ret)
-		goto fail;
-	return 0;
-fail:
-	{
-		char err[sizeof(dev->err)];
-
-		memcpy(err, dev->err, sizeof(err));
-		vfio_dev_close(dev);
-		memcpy(dev->err, err, sizeof(err));
-	}
-	return ret;
+	return vfio_dev_open_group(dev, uuid, group);
 }
 
 int tess_open_mdev(struct tess_dev *t, const char *uuid)
