@@ -251,6 +251,7 @@ VGPU_ATTR(gart_errors, "%llu", READ_ONCE(vgpu->gart_errors));
 VGPU_ATTR(faults, "%llu", READ_ONCE(vgpu->faults));
 VGPU_ATTR(resets, "%llu", READ_ONCE(vgpu->resets));
 VGPU_ATTR(irqs, "%llu", READ_ONCE(vgpu->irqs));
+VGPU_ATTR(csr_traps, "%llu", READ_ONCE(vgpu->csr_traps));
 VGPU_ATTR(submits_runtime_ns, "%llu",
 	  READ_ONCE(vgpu->ctx->rings[0].ent.runtime_ns));
 
@@ -268,6 +269,7 @@ static struct attribute *tessera_vgpu_attrs[] = {
 	&dev_attr_faults.attr,
 	&dev_attr_resets.attr,
 	&dev_attr_irqs.attr,
+	&dev_attr_csr_traps.attr,
 	&dev_attr_submits_runtime_ns.attr,
 	NULL,
 };

@@ -188,6 +188,7 @@ struct tessera_vgpu_gart_ent {
  * @resets: resets done
  * @faults: faults reported to the guest
  * @irqs: interrupts signalled
+ * @csr_traps: guest accesses to BAR0 the mediator emulated (trapped MMIO)
  * @irq_type: enum tessera_vgpu_irq_type in use
  * @trigger: eventfds, one per vector of @irq_type
  * @intx_unmask: unused (INTx unmask is done through SET_IRQS)
@@ -218,6 +219,7 @@ struct tessera_vgpu {
 	u64 resets;
 	u64 faults;
 	u64 irqs;
+	u64 csr_traps;
 	u32 irq_type;
 	struct eventfd_ctx *trigger[TESSERA_MSIX_VECTORS];
 	struct eventfd_ctx *req_trigger;

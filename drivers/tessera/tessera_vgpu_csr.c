@@ -614,6 +614,7 @@ ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,
 	if (pos < 0 || pos >= TESSERA_CSR_BAR_SIZE ||
 	    count > TESSERA_CSR_BAR_SIZE - pos)
 		return -EINVAL;
+	vgpu->csr_traps++;
 	if (!((count == 4 && !(off & 3)) || (count == 8 && !(off & 7)))) {
 		/* Not an access the hardware takes: reads 0, writes ignored. */
 		if (!write)

@@ -97,6 +97,47 @@ TEST_F(jobs, two_vgpus_run_jobs_through_rings_and_doorbells)
 	EXPECT_EQ(5, tess_rd64(a, TESSERA_ENG_REG(0, TESSERA_ENG_FENCE_LO)));
 }
 
+/*
+ * The zero-trap submission path: commands written into the ring through the
+ * BAR2 mapping, the tail published through the doorbell page, completion
+ * seen as a fence value in VRAM. The mediator must trap (emulate) no BAR0
+ * access for any of it: its csr_traps counter does not move.
+ */
+TEST_F(jobs, doorbell_path_traps_nothing)
+{
+	struct tess_dev *a = &self->a;
+	struct tess_ring *r = &self->ra;
+	const u64 fence_va = DATA_VA + 0x20000;
+	const unsigned int jobs = 16;
+	long long before, after;
+	unsigned int i, k, n;
+	u64 deadline;
+	u32 c[16];
+
+	ASSERT_NE(NULL, a->db);
+	tess_vram_wr32(a, fence_va, 0);
+	before = mdev_attr_u64(self->ua, "tessera/csr_traps");
+	ASSERT_LE(0, before);
+	for (i = 1; i <= jobs; i++) {
+		n = tess_enc_fill(c, DATA_VA, 4096, i);
+		n += tess_enc_fence(c + n, TESSERA_FENCE_WRITE, i, fence_va);
+		for (k = 0; k < n; k++) {
+			tess_vram_wr32(a, r->vram_off + r->tail, c[k]);
+			r->tail = (r->tail + 4) & (r->size - 1);
+		}
+		ASSERT_EQ(0, tess_ring_kick(r));
+		deadline = tess_now_ms() + TIMEOUT_MS;
+		while (tess_vram_rd32(a, fence_va) != i && tess_now_ms() < deadline)
+			tess_sleep_us(100);
+		ASSERT_EQ(i, tess_vram_rd32(a, fence_va));
+	}
+	after = mdev_attr_u64(self->ua, "tessera/csr_traps");
+	TH_LOG("trapped CSR accesses per job on the doorbell path: %.2f",
+	       (double)(after - before) / jobs);
+	EXPECT_EQ(before, after);
+	EXPECT_EQ(-1, tess_vram_check32(a, DATA_VA, 4096, jobs));
+}
+
 TEST_F(jobs, bar2_mmap_is_the_partition_only)
 {
 	struct tess_dev *a = &self->a, *b = &self->b;
