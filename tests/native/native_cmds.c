@@ -25,7 +25,7 @@ FIXTURE_TEARDOWN(dev)
 	tsr_close(&self->d);
 }
 
-TEST_F(dev, info)
+TEST_F_TIMEOUT(dev, info, TEST_TIMEOUT_S)
 {
 	struct tessera_info *i = &self->d.info;
 	unsigned int e;
@@ -46,7 +46,7 @@ TEST_F(dev, info)
 			  TESSERA_ENG_CLASS_COPY, i->engine_class[e]);
 }
 
-TEST_F(dev, bo_zeroed_and_mapped)
+TEST_F_TIMEOUT(dev, bo_zeroed_and_mapped, TEST_TIMEOUT_S)
 {
 	unsigned int i;
 
@@ -59,7 +59,7 @@ TEST_F(dev, bo_zeroed_and_mapped)
 	ASSERT_EQ(0xdeadbeef, self->m[0]);
 }
 
-TEST_F(dev, bo_mapping_revoked_on_free)
+TEST_F_TIMEOUT(dev, bo_mapping_revoked_on_free, TEST_TIMEOUT_S)
 {
 	struct tsr_bo bo;
 	uint32_t *p;
@@ -75,7 +75,7 @@ TEST_F(dev, bo_mapping_revoked_on_free)
 	munmap(p, 8192);
 }
 
-TEST_F(dev, fill_copy_engines)
+TEST_F_TIMEOUT(dev, fill_copy_engines, TEST_TIMEOUT_S)
 {
 	struct tessera_info *i = &self->d.info;
 	uint32_t c[16], k, e;
@@ -94,7 +94,7 @@ TEST_F(dev, fill_copy_engines)
 	}
 }
 
-TEST_F(dev, axpy_checksum_fence_busy_nop)
+TEST_F_TIMEOUT(dev, axpy_checksum_fence_busy_nop, TEST_TIMEOUT_S)
 {
 	uint64_t va = self->bo.gpu_va;
 	uint32_t c[32], k = 0, i;
@@ -119,7 +119,7 @@ TEST_F(dev, axpy_checksum_fence_busy_nop)
 	ASSERT_EQ(0x11223344, self->m[1027]);
 }
 
-TEST_F(dev, batch_call_jump_end)
+TEST_F_TIMEOUT(dev, batch_call_jump_end, TEST_TIMEOUT_S)
 {
 	uint64_t va = self->bo.gpu_va;
 	uint32_t *b1 = self->m + 4096, *b2 = self->m + 8192;	/* 16K, 32K */
@@ -138,7 +138,7 @@ TEST_F(dev, batch_call_jump_end)
 	ASSERT_EQ(0, self->m[48]);
 }
 
-TEST_F(dev, gart_user_memory)
+TEST_F_TIMEOUT(dev, gart_user_memory, TEST_TIMEOUT_S)
 {
 	struct tessera_info *i = &self->d.info;
 	uint32_t c[16], k, h, *host;
@@ -170,7 +170,7 @@ TEST_F(dev, gart_user_memory)
 	munmap(host, 16384);
 }
 
-TEST_F(dev, gart_readonly)
+TEST_F_TIMEOUT(dev, gart_readonly, TEST_TIMEOUT_S)
 {
 	struct tessera_fault f;
 	uint32_t c[8], k, h, *host;
@@ -193,7 +193,7 @@ TEST_F(dev, gart_readonly)
 	munmap(host, 4096);
 }
 
-TEST_F(dev, many_jobs_ring_wrap_and_poll)
+TEST_F_TIMEOUT(dev, many_jobs_ring_wrap_and_poll, TEST_TIMEOUT_S)
 {
 	uint32_t c[8], k, n;
 	uint64_t fence = 0, prev = 0;
@@ -213,7 +213,7 @@ TEST_F(dev, many_jobs_ring_wrap_and_poll)
 	ASSERT_EQ(1999, self->m[1999 % 1024]);
 }
 
-TEST_F(dev, doorbell_page)
+TEST_F_TIMEOUT(dev, doorbell_page, TEST_TIMEOUT_S)
 {
 	volatile uint32_t *db = tsr_map_doorbell(&self->d);
 
