@@ -9,12 +9,20 @@ here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/..")
 out=${TESSERA_RESULTS:-/results}
 bin=${SCHED_BENCH:-$repo/build/bench/sched_bench}
+vbin=${VGPU_BENCH:-$repo/build/bench/vgpu_bench}
 ko=$repo/drivers/tessera/tessera.ko
 ns=${BENCH_CLIENTS:-1 2 4 8 16 32 64}
 secs=${BENCH_SECS:-5}
+# vGPU retention: N = 1, 2, 4, 8 at most (one process and 8 MiB each)
+vns=${BENCH_VGPU_CLIENTS:-$(for n in $ns; do [ "$n" -le 8 ] && echo "$n"; done)}
 
 mount -t debugfs none /sys/kernel/debug 2>/dev/null || true
 T=/sys/kernel/debug/tracing
+# VFIO, its type1 IOMMU backend (the containers vgpu_bench opens) and the
+# mdev core before tessera.ko: insmod loads no dependencies
+for dep in vfio vfio_iommu_type1 mdev; do
+	modprobe "$dep" || echo "# modprobe $dep failed: no vGPU runs"
+done
 for dep in $(modinfo -F depends "$ko" 2>/dev/null | tr , ' '); do
 	modprobe "$dep" 2>/dev/null || true
 done
@@ -51,7 +59,18 @@ for n in 4 8; do
 	echo "# light latency N=$n"
 	"$bin" light "$n" $((secs * 2)) >"$out/light-$n.txt" 2>&1
 done
-echo "# doorbell-path traps"
+# One client alone, the same jobs through the native interface and through
+# a vGPU: the vGPU/native ratio and the vGPU's trapped CSR accesses per job.
+for w in stream pingpong; do
+	echo "# $w, native and vGPU"
+	"$bin" "$w" "$secs" >"$out/native-$w.txt" 2>&1
+	"$vbin" "$w" "$secs" >"$out/vgpu-$w.txt" 2>&1
+done
+for n in $vns; do
+	echo "# vGPU retention N=$n"
+	"$vbin" saturate "$n" "$secs" >"$out/vgpu-sat-$n.txt" 2>&1
+done
+ls /sys/bus/mdev/devices/ >"$out/mdevs-left.txt" 2>&1
 grep -H . /sys/bus/pci/drivers/tessera/0000:*/tessera/* 2>/dev/null >"$out/sysfs.txt"
 cat /sys/kernel/debug/tessera/*/sched >"$out/sched-debugfs.txt"
 rmmod tessera
