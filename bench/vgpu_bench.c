@@ -207,14 +207,11 @@ static int vgpu_push(struct vgpu *v, u64 ns)
 	return tess_ring_kick(&v->r);
 }
 
-static void poll_pause(void)
-{
-	if (poll_us)
-		tess_sleep_us(poll_us);
-}
-
-/* Wait until the fence in VRAM reaches @seq (or the ring has room). */
-static int vgpu_wait(struct vgpu *v, u64 seq, int room, unsigned int pause)
+/*
+ * Wait until the fence in VRAM reaches @seq, or with @room until the ring
+ * has room for a job; sleep @pause_us between two reads (0: spin).
+ */
+static int vgpu_wait(struct vgpu *v, u64 seq, int room, unsigned int pause_us)
 {
 	long long deadline = bench_now_ns() + BENCH_JOB_TIMEOUT_NS;
 
@@ -222,15 +219,13 @@ static int vgpu_wait(struct vgpu *v, u64 seq, int room, unsigned int pause)
 		if (stop)
 			return -EINTR;
 		if (bench_now_ns() > deadline) {
-			fprintf(stderr, "%s: fence %llu, waiting for %llu\n",
+			fprintf(stderr, "%s: fence %llu, last job %llu: stuck\n",
 				v->uuid, (unsigned long long)vgpu_done(v),
-				(unsigned long long)seq);
+				(unsigned long long)v->seq);
 			return -ETIMEDOUT;
 		}
-		if (pause)
-			tess_sleep_us(pause);
-		else
-			poll_pause();
+		if (pause_us)
+			tess_sleep_us(pause_us);
 	}
 	return 0;
 }
@@ -249,7 +244,7 @@ static int vgpu_run(void *arg)
 	struct vgpu *v = arg;
 	int ret = vgpu_push(v, BENCH_PINGPONG_JOB_NS);
 
-	return ret ? ret : vgpu_wait(v, v->seq, 0, 0);
+	return ret ? ret : vgpu_wait(v, v->seq, 0, poll_us);
 }
 
 static long long vgpu_traps(void *arg)
