@@ -29,6 +29,11 @@ static inline void st32(uint8_t *p, uint32_t v)
 	p[3] = v >> 24;
 }
 
+static inline int64_t min_i64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
 static inline uint64_t min_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
@@ -245,11 +250,17 @@ static void eng_fault(struct tcore_dev *d, unsigned int e, uint32_t code,
 	eng_raise(d, e, TESSERA_ENG_INT_FAULT);
 }
 
-static void eng_run(struct tcore_engine *eng, int64_t now)
+/*
+ * The engine runs from @now. Its pacing clock restarts at @now less the
+ * device time the emulation still owed the context when it was last
+ * preempted (@lag, see tcore_engine_prepare()): that work is caught up
+ * instead of lost to host scheduling latency.
+ */
+static void eng_run(struct tcore_engine *eng, int64_t now, int64_t lag)
 {
 	eng->state = TESSERA_ENG_STATE_RUNNING;
-	if (eng->clock < now)
-		eng->clock = now;
+	if (eng->clock < now - lag)
+		eng->clock = now - lag;
 }
 
 static uint32_t eng_start(struct tcore_dev *d, unsigned int e, int64_t now)
@@ -272,7 +283,8 @@ static uint32_t eng_start(struct tcore_dev *d, unsigned int e, int64_t now)
 		eng_fault(d, e, TESSERA_FAULT_BAD_RING, c, r->base, false);
 		return 0;
 	}
-	eng_run(eng, now);
+	eng_run(eng, now, r->lag);
+	r->lag = 0;
 	return 1u << e;
 }
 
@@ -283,9 +295,11 @@ void tcore_engine_reset(struct tcore_dev *d, unsigned int e)
 	if (e >= d->engines)
 		return;
 	eng = &d->eng[e];
-	if (eng->state != TESSERA_ENG_STATE_STOPPED && eng->ctx < d->contexts)
+	if (eng->state != TESSERA_ENG_STATE_STOPPED && eng->ctx < d->contexts) {
 		memset(&d->ctx[eng->ctx].ring[e].prog, 0,
 		       sizeof(d->ctx[eng->ctx].ring[e].prog));
+		d->ctx[eng->ctx].ring[e].lag = 0;
+	}
 	eng->state = TESSERA_ENG_STATE_STOPPED;
 	eng->preempt_pending = 0;
 	eng->fault_code = 0;
@@ -312,7 +326,7 @@ static uint32_t ring_set_tail(struct tcore_dev *d, uint32_t c, unsigned int e,
 	if (eng->state == TESSERA_ENG_STATE_WAITING) {
 		if (r->tail == r->head && tcore_ring_valid(r) && !r->prog.flags)
 			return 0;
-		eng_run(eng, now);
+		eng_run(eng, now, 0);
 	}
 	return 1u << e;
 }
@@ -1344,6 +1358,8 @@ static enum tcore_step_rc decode(struct xctx *xc, struct cmd *c,
 		return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
 	if (op == TESSERA_OP_FENCE)
 		allowed = TESSERA_FENCE_IRQ | TESSERA_FENCE_WRITE;
+	if (op == TESSERA_OP_BUSY)
+		allowed = TESSERA_BUSY_ATOMIC;
 	if (flags & ~allowed)
 		return fault(x, TESSERA_FAULT_BAD_OPCODE, c->va);
 	if ((op == TESSERA_OP_AXPY || op == TESSERA_OP_CHECKSUM) &&
@@ -1428,8 +1444,28 @@ enum tcore_step_rc tcore_exec_step(struct tcore_exec *x,
 
 /* --------------------------------------------------- engine stepping */
 
+/* The ring's command in progress has no preemption point (BUSY_ATOMIC). */
+static bool prog_atomic(const struct tcore_progress *p)
+{
+	return (p->flags & TCORE_PROG_MIDCMD) &&
+	       TESSERA_CMD_OP(p->cmd[0]) == TESSERA_OP_BUSY &&
+	       (TESSERA_CMD_FLAGS(p->cmd[0]) & TESSERA_BUSY_ATOMIC);
+}
+
+/* A PREEMPT is pending and the engine is at a preemption point. */
+static bool preempt_due(const struct tcore_dev *d, unsigned int e)
+{
+	const struct tcore_engine *eng = &d->eng[e];
+
+	if (!eng->preempt_pending)
+		return false;
+	if (eng->ctx >= d->contexts)
+		return true;
+	return !prog_atomic(&d->ctx[eng->ctx].ring[e].prog);
+}
+
 enum tcore_prep_rc tcore_engine_prepare(struct tcore_dev *d, unsigned int e,
-					struct tcore_exec *x)
+					int64_t now, struct tcore_exec *x)
 {
 	struct tcore_engine *eng;
 	struct tcore_ctx *cx;
@@ -1440,9 +1476,13 @@ enum tcore_prep_rc tcore_engine_prepare(struct tcore_dev *d, unsigned int e,
 	eng = &d->eng[e];
 	if (eng->state != TESSERA_ENG_STATE_RUNNING)
 		return TCORE_PREP_PARK;
-	if (eng->preempt_pending) {
+	if (preempt_due(d, e)) {
 		eng->preempt_pending = 0;
 		eng->state = TESSERA_ENG_STATE_STOPPED;
+		/* device time the emulation is behind on: caught up later */
+		if (eng->ctx < d->contexts && now > eng->clock)
+			d->ctx[eng->ctx].ring[e].lag =
+				min_i64(now - eng->clock, TCORE_LAG_MAX_NS);
 		eng_raise(d, e, TESSERA_ENG_INT_PREEMPTED);
 		return TCORE_PREP_PARK;
 	}
@@ -1520,7 +1560,7 @@ int64_t tcore_engine_pace_ns(const struct tcore_dev *d, unsigned int e,
 {
 	int64_t ahead;
 
-	if (e >= d->engines || d->eng[e].preempt_pending)
+	if (e >= d->engines || preempt_due(d, e))
 		return 0;	/* a preemption point is due now */
 	ahead = d->eng[e].clock + (int64_t)TCORE_MAX_STEP_COST_NS -
 		TCORE_PACE_SLACK_NS - now;

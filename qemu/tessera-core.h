@@ -38,6 +38,8 @@
 
 /* Engines are paced to be at most this far ahead of device time. */
 #define TCORE_PACE_SLACK_NS		50000LL
+/* At most this much device time owed to a preempted context is caught up. */
+#define TCORE_LAG_MAX_NS		2000000LL
 /* Upper bound of the device time charged by one step. */
 #define TCORE_MAX_STEP_COST_NS		(TESSERA_COST_ISSUE_NS + 1100ULL)
 
@@ -88,6 +90,7 @@ struct tcore_ring {
 	uint32_t pad;
 	uint64_t fence;			/* RING_FENCE */
 	struct tcore_progress prog;
+	int64_t lag;			/* pacing debt at the last preemption */
 };
 
 struct tcore_ctx {
@@ -249,10 +252,11 @@ enum tcore_prep_rc {
 
 /*
  * Under the lock, at a preemption point: honour a pending preemption,
- * check the ring, go WAITING when drained, else snapshot into @x.
+ * check the ring, go WAITING when drained, else snapshot into @x. @now is
+ * the device time (for the pacing debt a preempted context keeps).
  */
 enum tcore_prep_rc tcore_engine_prepare(struct tcore_dev *d, unsigned int e,
-					struct tcore_exec *x);
+					int64_t now, struct tcore_exec *x);
 /* Under the lock: commit the result of a step. */
 void tcore_engine_finish(struct tcore_dev *d, unsigned int e,
 			 const struct tcore_exec *x, enum tcore_step_rc rc,

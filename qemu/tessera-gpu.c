@@ -24,6 +24,9 @@
  *    the BQL is dropped while waiting.
  */
 #include "qemu/osdep.h"
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include "qemu/main-loop.h"
 #include "qemu/module.h"
 #include "qemu/thread.h"
@@ -232,16 +235,28 @@ static const struct tcore_mem_ops tessera_mem_ops = {
 /*
  * With s->lock: the engine is ahead of device time by more than the slack;
  * wait on the engine's condvar until it no longer is (or until a START,
- * PREEMPT, reset or VM stop signals it). The wait is rounded up to whole
- * milliseconds; an engine that overslept is behind and catches up, as
- * pacing only bounds how far ahead it runs.
+ * PREEMPT, reset or VM stop signals it). The wait has to be precise to a
+ * few microseconds: every oversleep is device time the engine is behind,
+ * and a context preempted while behind keeps that as a debt
+ * (tcore_engine_prepare()). qemu_cond_timedwait() rounds to milliseconds,
+ * so wait on the underlying POSIX objects (QEMU creates its condvars on
+ * CLOCK_MONOTONIC); the worker runs with a 1 us timer slack.
  */
 static void tessera_pace_wait(TesseraGPUState *s, TesseraEngine *te,
                               int64_t ns)
 {
-    int64_t ms = (ns + SCALE_MS - 1) / SCALE_MS;
+    struct timespec ts;
 
-    qemu_cond_timedwait(&te->cond, &s->lock, (int)MIN(MAX(ms, 1), 100));
+    ns = MIN(ns, 100 * SCALE_MS);
+#ifdef CONFIG_PTHREAD_CONDATTR_SETCLOCK
+    clock_gettime(CLOCK_MONOTONIC, &ts);    /* as qemu_cond_init() sets */
+#else
+    clock_gettime(CLOCK_REALTIME, &ts);
+#endif
+    ns += ts.tv_nsec;
+    ts.tv_sec += ns / NANOSECONDS_PER_SECOND;
+    ts.tv_nsec = ns % NANOSECONDS_PER_SECOND;
+    pthread_cond_timedwait(&te->cond.cond, &s->lock.lock, &ts);
 }
 
 static void *tessera_worker(void *opaque)
@@ -256,6 +271,9 @@ static void *tessera_worker(void *opaque)
 
     rcu_register_thread();
     tessera_current_engine = te;
+#ifdef PR_SET_TIMERSLACK
+    prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
+#endif
 
     qemu_mutex_lock(&s->lock);
     while (!s->quit) {
@@ -270,7 +288,7 @@ static void *tessera_worker(void *opaque)
             tessera_pace_wait(s, te, wait);
             continue;
         }
-        if (tcore_engine_prepare(&s->core, e, &x) != TCORE_PREP_RUN) {
+        if (tcore_engine_prepare(&s->core, e, now, &x) != TCORE_PREP_RUN) {
             tessera_irq_kick(s);
             continue;
         }

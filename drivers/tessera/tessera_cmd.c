@@ -132,7 +132,8 @@ static enum tessera_cmd_error check_one(const u32 *dw, u32 len,
 	case TESSERA_OP_BUSY:
 		if (len != TESSERA_BUSY_LEN)
 			return TESSERA_CMD_ERR_LENGTH;
-		if (flags)
+		/* atomic BUSY is bounded by the preemption timeout */
+		if (flags & ~TESSERA_BUSY_ATOMIC)
 			return TESSERA_CMD_ERR_FLAGS;
 		return qw(dw, 1) > TESSERA_MAX_BUSY_NS ? TESSERA_CMD_ERR_SIZE :
 		       TESSERA_CMD_OK;

@@ -188,8 +188,19 @@ struct tessera_ctx {
  * @cur_busy: ENG_BUSY_NS when @cur was started
  * @check_at: run time of @cur at its next progress check (ns)
  * @preempt_at: when the pending preemption was requested (ktime ns), or 0
+ * @preempt_busy: ENG_BUSY_NS when it was requested
+ * @preempt_due: when it became due (slice end, or a later arrival)
+ * @slice_end: when @cur's current slice ends (ktime ns)
+ * @contended_at: when the run queue last became non-empty (ktime ns)
  * @out_reason: why @cur is being switched out (enum tessera_sched_reason)
  * @timer: slice, preemption-timeout and eligibility timer
+ * @timer_lock: serialises the timer's own preemption with the work
+ * @timer_may_preempt: the timer may preempt @cur at @slice_end
+ * @timer_preempted: it did, at @timer_preempt_ns with ENG_BUSY_NS at
+ *	@timer_preempt_busy (taken over by the work)
+ * @timer_preempt_ns: see @timer_preempted
+ * @timer_preempt_busy: see @timer_preempted
+ * @timer_preempt_due: see @timer_preempted
  * @fence_wq: woken on fence, idle, fault and preemption interrupts
  * @irq: Linux IRQ of the engine's vector (0 when shared)
  * @irqs: interrupts handled
@@ -210,8 +221,18 @@ struct tessera_engine {
 	u64 cur_busy;
 	u64 check_at;
 	u64 preempt_at;
+	u64 preempt_busy;
+	u64 preempt_due;
+	u64 slice_end;
+	u64 contended_at;
 	u32 out_reason;
 	struct hrtimer timer;
+	spinlock_t timer_lock; /* the five below */
+	bool timer_may_preempt;
+	bool timer_preempted;
+	u64 timer_preempt_ns;
+	u64 timer_preempt_busy;
+	u64 timer_preempt_due;
 	wait_queue_head_t fence_wq;
 	int irq;
 	atomic64_t irqs;

@@ -81,6 +81,15 @@ static void ring_update_completed(struct tessera_ring *ring)
 	}
 }
 
+/*
+ * When the running client's preemption became due: at its slice end, or
+ * when somebody queued up after that (for the overrun statistics).
+ */
+static u64 sched_preempt_due(struct tessera_engine *eng)
+{
+	return max(eng->slice_end, READ_ONCE(eng->contended_at));
+}
+
 /* Run the engine's scheduler in @ns (slice end, timeouts): an hrtimer, so
  * that slices are not rounded to jiffies.
  */
@@ -91,16 +100,91 @@ static void sched_arm(struct tessera_engine *eng, u64 ns)
 	hrtimer_start(&eng->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
 }
 
+/*
+ * The slice timer preempts the running client itself when the decision is
+ * known in advance (a work-conserving policy with somebody queued: see
+ * tessera_rq_should_preempt()), so that the engine stops within the
+ * hardware's preemption granularity of the slice end instead of after a
+ * work item's scheduling latency. The work does the rest (accounting,
+ * progress check, the switch) in sched_timer_sync(). The ENG_BUSY_NS read
+ * before the write measures how much device time the client still got.
+ */
 static enum hrtimer_restart sched_timer_fn(struct hrtimer *t)
 {
-	tessera_sched_kick(container_of(t, struct tessera_engine, timer));
+	struct tessera_engine *eng = container_of(t, struct tessera_engine,
+						  timer);
+	unsigned long flags;
+	u64 now = ktime_get_ns();
+
+	spin_lock_irqsave(&eng->timer_lock, flags);
+	if (eng->timer_may_preempt && now >= eng->slice_end &&
+	    READ_ONCE(eng->rq.nr_queued) && !READ_ONCE(eng->tdev->dead)) {
+		eng->timer_may_preempt = false;
+		eng->timer_preempt_busy =
+			tessera_rd64(eng->tdev,
+				     ENG_REG(eng, TESSERA_ENG_BUSY_NS_LO));
+		eng_ctrl(eng, TESSERA_ENG_CTRL_PREEMPT);
+		eng->timer_preempt_ns = now;
+		eng->timer_preempt_due = sched_preempt_due(eng);
+		eng->timer_preempted = true;
+	}
+	spin_unlock_irqrestore(&eng->timer_lock, flags);
+	tessera_sched_kick(eng);
 	return HRTIMER_NORESTART;
+}
+
+/*
+ * Arm the timer for the end of eng->cur's slice, @ns from @now, and let it
+ * preempt eng->cur there (fixed-share decides in the work: its preemption
+ * also depends on the clients' budgets).
+ */
+static void sched_arm_slice_end(struct tessera_engine *eng, u64 now, u64 ns)
+{
+	sched_arm(eng, ns);
+	spin_lock_irq(&eng->timer_lock);
+	eng->slice_end = now + ns;
+	eng->timer_may_preempt = eng->rq.policy != TESSERA_POLICY_FIXED_SHARE;
+	spin_unlock_irq(&eng->timer_lock);
+}
+
+/*
+ * Engine lock held, before the work touches the engine: the timer may no
+ * longer preempt on its own; if it did, account that preemption as the
+ * work's own (the engine is then PREEMPT_PENDING or STOPPED).
+ * Return: true when the timer preempted eng->cur at its slice end.
+ */
+static bool sched_timer_sync(struct tessera_engine *eng)
+{
+	bool fired;
+	u64 at, busy, due;
+
+	spin_lock_irq(&eng->timer_lock);
+	eng->timer_may_preempt = false;
+	fired = eng->timer_preempted;
+	eng->timer_preempted = false;
+	at = eng->timer_preempt_ns;
+	busy = eng->timer_preempt_busy;
+	due = eng->timer_preempt_due;
+	spin_unlock_irq(&eng->timer_lock);
+	if (!fired || !eng->cur)
+		return false;
+	eng->cur->ent.preempts++;
+	eng->preempts++;
+	eng->out_reason = TESSERA_OUT_PREEMPT;
+	eng->preempt_at = at;
+	eng->preempt_busy = busy;
+	eng->preempt_due = due;
+	return true;
 }
 
 /* Queue @ring on its engine (engine lock held). */
 static void sched_enqueue(struct tessera_engine *eng, struct tessera_ring *ring)
 {
-	tessera_rq_clock(&eng->rq, ktime_get_ns());
+	u64 now = ktime_get_ns();
+
+	if (!eng->rq.nr_queued)
+		WRITE_ONCE(eng->contended_at, now);
+	tessera_rq_clock(&eng->rq, now);
 	tessera_rq_enqueue(&eng->rq, &ring->ent);
 }
 
@@ -151,15 +235,22 @@ static u64 sched_account(struct tessera_engine *eng, u64 now, bool running)
 static void sched_switch_out(struct tessera_engine *eng)
 {
 	struct tessera_ring *ring = eng->cur;
-	u64 now = ktime_get_ns(), held;
+	u64 now = ktime_get_ns(), held, due = 0, late = 0, over = 0;
 
 	tessera_rq_clock(&eng->rq, now);
 	held = sched_account(eng, now, eng->out_reason != TESSERA_OUT_DRAINED);
 	tessera_rq_charge(&eng->rq, &ring->ent, held);
+	if (eng->out_reason == TESSERA_OUT_PREEMPT && eng->preempt_at &&
+	    eng->preempt_due > eng->cur_start) {
+		due = eng->preempt_due - eng->cur_start;
+		late = eng->preempt_at > eng->preempt_due ?
+		       eng->preempt_at - eng->preempt_due : 0;
+		over = eng->cur_busy - eng->preempt_busy;
+	}
 	trace_tessera_switch_out(eng->tdev->index, eng->idx, ring->ctx->id,
 				 now - eng->cur_start,
 				 ring->ent.runtime_ns - ring->ent.runtime_at_pick,
-				 eng->out_reason);
+				 due, late, over, eng->out_reason);
 	ring_update_completed(ring);
 	eng->cur = NULL;
 	eng->preempt_at = 0;
@@ -353,9 +444,10 @@ static bool sched_running(struct tessera_engine *eng, u32 state, u32 st)
 		}
 		if (!tessera_rq_should_preempt(&eng->rq, &cur->ent, ran)) {
 			left = tessera_rq_slice_left(&eng->rq, &cur->ent, ran);
-			if (!left || left > eng->check_at - ran)
-				left = eng->check_at - ran;
-			sched_arm(eng, left);
+			if (left && left <= eng->check_at - ran)
+				sched_arm_slice_end(eng, now, left);
+			else
+				sched_arm(eng, eng->check_at - ran);
 			return false;
 		}
 		cur->ent.preempts++;
@@ -363,9 +455,12 @@ static bool sched_running(struct tessera_engine *eng, u32 state, u32 st)
 	} else if (cur && cur->blocked) {
 		eng->out_reason = TESSERA_OUT_QUIESCE;
 	}
+	eng->preempt_busy = tessera_rd64(eng->tdev,
+					 ENG_REG(eng, TESSERA_ENG_BUSY_NS_LO));
 	eng_ctrl(eng, TESSERA_ENG_CTRL_PREEMPT);
 	eng->preempts++;
 	eng->preempt_at = now;
+	eng->preempt_due = sched_preempt_due(eng);
 	/* From WAITING the engine stops at once. */
 	if (state == TESSERA_ENG_STATE_WAITING && eng_wait_stopped(eng, 1000))
 		return true;
@@ -380,6 +475,10 @@ static void sched_run(struct tessera_engine *eng)
 	int loops;
 	u32 st, state;
 	u64 next;
+
+	/* the slice boundary's progress check, as in sched_running() */
+	if (sched_timer_sync(eng) && sched_check_hang(eng))
+		sched_reset_client(eng, TESSERA_FAULT_HANG);
 
 	for (loops = 0; loops < 8; loops++) {
 		state = eng_state(eng, &st);
@@ -419,7 +518,8 @@ static void sched_run(struct tessera_engine *eng)
 			}
 			sched_start(eng, ring);
 			/* slice end, progress check, fixed-share budget */
-			sched_arm(eng, eng->rq.timeslice_ns);
+			sched_arm_slice_end(eng, eng->cur_start,
+					    eng->rq.timeslice_ns);
 			return;
 		default:
 			return;
@@ -459,6 +559,7 @@ void tessera_sched_init(struct tessera_device *tdev)
 		INIT_DELAYED_WORK(&eng->work, sched_work);
 		hrtimer_init(&eng->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		eng->timer.function = sched_timer_fn;
+		spin_lock_init(&eng->timer_lock);
 		init_waitqueue_head(&eng->fence_wq);
 		tessera_rq_init(&eng->rq, (u64)tessera_timeslice_us * 1000);
 	}
@@ -587,6 +688,7 @@ void tessera_sched_quiesce_ctx(struct tessera_ctx *ctx)
 		struct tessera_ring *ring = &ctx->rings[e];
 
 		mutex_lock(&eng->lock);
+		sched_timer_sync(eng);
 		ring->blocked = true;
 		tessera_rq_dequeue(&eng->rq, &ring->ent);
 		if (eng->cur == ring) {

@@ -36,23 +36,31 @@ TRACE_EVENT(tessera_switch_in,
 
 TRACE_EVENT(tessera_switch_out,
 	    TP_PROTO(int dev, u32 engine, u32 ctx, u64 ran_ns, u64 busy_ns,
-		     u32 reason),
-	    TP_ARGS(dev, engine, ctx, ran_ns, busy_ns, reason),
+		     u64 due_ns, u64 late_ns, u64 over_ns, u32 reason),
+	    TP_ARGS(dev, engine, ctx, ran_ns, busy_ns, due_ns, late_ns, over_ns,
+		    reason),
 	    TP_STRUCT__entry(__field(int, dev)
 			     __field(u32, engine)
 			     __field(u32, ctx)
 			     __field(u64, ran_ns)
 			     __field(u64, busy_ns)
+			     __field(u64, due_ns)
+			     __field(u64, late_ns)
+			     __field(u64, over_ns)
 			     __field(u32, reason)),
 	    TP_fast_assign(__entry->dev = dev;
 			   __entry->engine = engine;
 			   __entry->ctx = ctx;
 			   __entry->ran_ns = ran_ns;
 			   __entry->busy_ns = busy_ns;
+			   __entry->due_ns = due_ns;
+			   __entry->late_ns = late_ns;
+			   __entry->over_ns = over_ns;
 			   __entry->reason = reason;),
-	    TP_printk("dev=%d engine=%u ctx=%u ran_ns=%llu busy_ns=%llu reason=%s",
+	    TP_printk("dev=%d engine=%u ctx=%u ran_ns=%llu busy_ns=%llu due_ns=%llu late_ns=%llu over_ns=%llu reason=%s",
 		      __entry->dev, __entry->engine, __entry->ctx,
-		      __entry->ran_ns, __entry->busy_ns,
+		      __entry->ran_ns, __entry->busy_ns, __entry->due_ns,
+		      __entry->late_ns, __entry->over_ns,
 		      __print_symbolic(__entry->reason,
 				       { 0, "preempt" }, { 1, "drained" },
 				       { 2, "fault" }, { 3, "hang" },

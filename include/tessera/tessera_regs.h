@@ -247,8 +247,12 @@
 #define TESSERA_BATCH_JUMP_LEN		4
 /* BATCH_END (batch only): return to the ring. [hdr], len 1. */
 #define TESSERA_OP_BATCH_END		0x08
-/* BUSY: occupy the engine for N ns of device time. [hdr][ns lo][ns hi]. */
+/* BUSY: occupy the engine for N ns of device time. [hdr][ns lo][ns hi].
+ * With BUSY_ATOMIC the command has no preemption point: a PREEMPT waits
+ * for its end (models a kernel that cannot be preempted mid-dispatch).
+ */
 #define TESSERA_OP_BUSY			0x09
+#define  TESSERA_BUSY_ATOMIC		TESSERA_BIT(0)
 #define TESSERA_BUSY_LEN		3
 
 #define TESSERA_MAX_COPY_BYTES		(64u << 20)	/* COPY/FILL/CHECKSUM */

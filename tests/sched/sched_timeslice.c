@@ -3,7 +3,8 @@
  * Time-slice scheduler kselftests (run inside the VM by
  * run-sched-tests.sh): weighted shares, fixed-share reservation versus
  * best-effort, light-client latency under load, hang detection and reset
- * of an endless batch loop, run-time knob changes under load, and knob
+ * of an endless batch loop, reset of a client that does not stop within
+ * the preemption timeout, run-time knob changes under load, and knob
  * validation. Work is the model's BUSY op and shares are measured with the
  * driver's per-client device busy time, so the results do not depend on
  * the emulator's speed; the bounds are generous.
@@ -435,6 +436,65 @@ TEST_F(sched, endless_loop_reset)
 	k = tsr_cmd_busy(cmd, 1000);
 	EXPECT_EQ(0, tsr_run(&d, 0, cmd, k, WAIT_NS));
 	tsr_bo_free(&d, &bo);
+	tsr_close(&d);
+}
+
+/*
+ * A client whose command has no preemption point (BUSY_ATOMIC, 5 s) while
+ * another waits: the preemption does not complete within
+ * preempt_timeout_us, so the client is reset and told
+ * TESSERA_FAULT_PREEMPT_TIMEOUT; the other's jobs all complete, and the
+ * reset client works again.
+ */
+TEST_F(sched, preempt_timeout_resets_client)
+{
+	struct tessera_fault f;
+	struct stat0 s0 = { 0 }, s1 = { 0 };
+	struct tsr_dev d;
+	uint32_t cmd[4], k;
+	uint64_t fence;
+	pid_t p;
+	int st;
+
+	ASSERT_EQ(0, knob_write("preempt_timeout_us", "100000"));
+	ASSERT_EQ(0, native_open(&d));
+	client_stat(d.info.ctx_id, &s0);
+	cmd[0] = TESSERA_CMD(TESSERA_OP_BUSY, TESSERA_BUSY_ATOMIC,
+			     TESSERA_BUSY_LEN);
+	cmd[1] = (uint32_t)5000000000ull;
+	cmd[2] = (uint32_t)(5000000000ull >> 32);
+	ASSERT_EQ(0, tsr_submit(&d, 0, cmd, TESSERA_BUSY_LEN, &fence));
+	usleep(20000);
+	p = fork();
+	if (!p) {
+		struct tsr_dev o;
+		uint64_t fn[20];
+		uint32_t c2[4], n;
+
+		if (native_open(&o))
+			_exit(10);
+		n = tsr_cmd_busy(c2, 1000000);
+		for (k = 0; k < 20; k++)
+			if (tsr_submit(&o, 0, c2, n, &fn[k]))
+				_exit(11);
+		for (k = 0; k < 20; k++)
+			if (tsr_wait(&o, 0, fn[k], WAIT_NS))
+				_exit(12);
+		_exit(0);
+	}
+	EXPECT_EQ(-EIO, tsr_wait(&d, 0, fence, WAIT_NS));
+	ASSERT_EQ(0, tsr_get_fault(&d, &f));
+	EXPECT_TRUE(f.flags & TESSERA_FAULT_VALID);
+	EXPECT_EQ(TESSERA_FAULT_PREEMPT_TIMEOUT, f.code);
+	EXPECT_EQ(0u, f.engine);
+	client_stat(d.info.ctx_id, &s1);
+	EXPECT_EQ(s0.resets + 1, s1.resets);
+	EXPECT_EQ(s0.hangs, s1.hangs);
+	ASSERT_EQ(p, waitpid(p, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	k = tsr_cmd_busy(cmd, 1000);
+	EXPECT_EQ(0, tsr_run(&d, 0, cmd, k, WAIT_NS));
 	tsr_close(&d);
 }
 

@@ -238,7 +238,7 @@ static uint64_t run(unsigned int e, uint64_t max)
 	uint64_t n = 0;
 
 	while (!max || n < max) {
-		if (tcore_engine_prepare(&E.d, e, &x) != TCORE_PREP_RUN)
+		if (tcore_engine_prepare(&E.d, e, E.now, &x) != TCORE_PREP_RUN)
 			break;
 		rc = tcore_exec_step(&x, &OPS, NULL);
 		if (x.cost_ns > TCORE_MAX_STEP_COST_NS)
@@ -542,7 +542,7 @@ static void test_busy(void)
 		enum tcore_step_rc rc;
 
 		while (!tcore_engine_pace_ns(&E.d, 0, E.now) && n < 1000) {
-			TAP_CHECK(tcore_engine_prepare(&E.d, 0, &x) ==
+			TAP_CHECK(tcore_engine_prepare(&E.d, 0, E.now, &x) ==
 				  TCORE_PREP_RUN);
 			rc = tcore_exec_step(&x, &OPS, NULL);
 			tcore_engine_finish(&E.d, 0, &x, rc, E.now);
@@ -571,6 +571,90 @@ static void test_busy_clamp(void)
 	TAP_CHECK(E.d.eng[0].clock >= 10000000);
 	run(0, 0);
 	TAP_CHECK_EQ(E.d.eng[0].clock, 10000000 + 5050);
+}
+
+/*
+ * BUSY_ATOMIC has no preemption point: a PREEMPT waits for the end of the
+ * command (and the pacing does not hurry it), then takes effect. Engine
+ * reset abandons it. Other flags are refused.
+ */
+static void test_busy_atomic(void)
+{
+	env_init(1, 0);
+	std_setup(0);
+	EMIT(1, 0, CMD(TESSERA_OP_BUSY, TESSERA_BUSY_ATOMIC, 3), 20000, 0,
+	     CMD(TESSERA_OP_BUSY, 0, 3), 20000, 0);
+	submit(1, 0);
+	start(0, 1);
+	run(0, 3);
+	wr(ENG(0, CTRL), TESSERA_ENG_CTRL_PREEMPT);
+	TAP_CHECK(tcore_engine_pace_ns(&E.d, 0, E.now - 100000) > 0);
+	run(0, 10);
+	TAP_CHECK_EQ(state(0), TESSERA_ENG_STATE_RUNNING);
+	run(0, 0);	/* the atomic BUSY's 20 chunks, then the preemption */
+	TAP_CHECK_EQ(state(0), TESSERA_ENG_STATE_STOPPED);
+	TAP_CHECK_EQ(busy_ns(0), tessera_cmd_cost_ns(TESSERA_OP_BUSY, 20000));
+	TAP_CHECK_EQ(rd(RING(1, 0, STATE)), 0);
+	/* the second BUSY is preemptible again */
+	start(0, 1);
+	run(0, 3);
+	wr(ENG(0, CTRL), TESSERA_ENG_CTRL_PREEMPT);
+	TAP_CHECK_EQ(run(0, 0), 0);
+	TAP_CHECK_EQ(state(0), TESSERA_ENG_STATE_STOPPED);
+
+	/* reset abandons an atomic BUSY */
+	env_init(1, 0);
+	std_setup(0);
+	EMIT(1, 0, CMD(TESSERA_OP_BUSY, TESSERA_BUSY_ATOMIC, 3), 20000, 0);
+	submit(1, 0);
+	start(0, 1);
+	run(0, 3);
+	wr(ENG(0, CTRL), TESSERA_ENG_CTRL_PREEMPT);
+	wr(ENG(0, CTRL), TESSERA_ENG_CTRL_RESET);
+	TAP_CHECK_EQ(state(0), TESSERA_ENG_STATE_STOPPED);
+	TAP_CHECK_EQ(rd(RING(1, 0, STATE)), 0);
+
+	env_init(1, 0);
+	std_setup(0);
+	EMIT(1, 0, CMD(TESSERA_OP_BUSY, 2, 3), 1000, 0);
+	submit(1, 0);
+	start(0, 1);
+	run(0, 0);
+	TAP_CHECK_EQ(state(0), TESSERA_ENG_STATE_FAULTED);
+	TAP_CHECK_EQ(rd(ENG(0, FAULT_CODE)), TESSERA_FAULT_BAD_OPCODE);
+}
+
+/*
+ * Pacing debt: device time the emulation was behind on when a context was
+ * preempted is caught up at its next START (bounded by TCORE_LAG_MAX_NS),
+ * so preemption does not lose device time to host latency.
+ */
+static void test_preempt_keeps_lag(void)
+{
+	env_init(1, 0);
+	std_setup(0);
+	ring_setup(2, 0, 0, 4096);
+	EMIT(1, 0, CMD(TESSERA_OP_BUSY, 0, 3), 10000000, 0);
+	submit(1, 0);
+	start(0, 1);
+	E.now = 1000000;
+	run(0, 2);		/* BUSY started: clock synced to now */
+	E.now += 300000;	/* the engine thread was held up 300 us */
+	wr(ENG(0, CTRL), TESSERA_ENG_CTRL_PREEMPT);
+	run(0, 0);
+	TAP_CHECK_EQ(state(0), TESSERA_ENG_STATE_STOPPED);
+	TAP_CHECK(E.ctx[1].ring[0].lag >= 290000 &&
+		  E.ctx[1].ring[0].lag <= 300000);
+	E.now += 5000000;	/* others ran */
+	start(0, 1);
+	TAP_CHECK(E.d.eng[0].clock <= E.now - 290000);
+	TAP_CHECK_EQ(E.ctx[1].ring[0].lag, 0);
+	/* bounded */
+	run(0, 2);
+	E.now += 50000000;
+	wr(ENG(0, CTRL), TESSERA_ENG_CTRL_PREEMPT);
+	run(0, 0);
+	TAP_CHECK_EQ(E.ctx[1].ring[0].lag, TCORE_LAG_MAX_NS);
 }
 
 /* ------------------------------------------------------------- batches */
@@ -1615,6 +1699,8 @@ int main(void)
 	TAP_RUN(test_axpy_checksum);
 	TAP_RUN(test_busy);
 	TAP_RUN(test_busy_clamp);
+	TAP_RUN(test_busy_atomic);
+	TAP_RUN(test_preempt_keeps_lag);
 	TAP_RUN(test_batch);
 	TAP_RUN(test_batch_gart);
 	TAP_RUN(test_translation);
