@@ -86,8 +86,9 @@ for sl in (1000, 2000, 10000):
     o = [int(f['ran_ns']) - int(f.get('due_ns', sl * 1000)) for f in pre]
     dev = [int(f.get('late_ns', 0)) + int(f.get('over_ns', 0)) for f in pre]
     late = [int(f.get('late_ns', 0)) for f in pre]
+    after = [int(f.get('over_ns', 0)) for f in pre]
     over[sl] = (len(o), pct(o, .5), pct(o, .99), pct(dev, .5),
-                pct(dev, .99), pct(late, .99))
+                pct(dev, .99), pct(late, .99), pct(after, .99))
 # light latency
 light = {}
 for n in (4, 8):
@@ -132,13 +133,14 @@ for n, rb, rh, jb, jh in ret_rows:
         'busy %.3f held %.3f Jain busy %.4f held %.4f' % (rb, rh, jb, jh))
 row('share error, weights 1:2:4:8 (max)',
     'busy %.2f pp  held %.2f pp' % (werr_b, werr_h))
-for sl, (cnt, p50, p99, d50, d99, l99) in over.items():
+for sl, (cnt, p50, p99, d50, d99, l99, a99) in over.items():
     row('slice overrun at %d us, wall' % sl,
         'p50 %.0f us p99 %.0f us (%.1f%% of slice, %d)' %
         (p50 / 1e3, p99 / 1e3, 100.0 * p99 / (sl * 1e3), cnt))
     row('slice overrun at %d us, device time' % sl,
-        'p50 %.1f us p99 %.1f us (%.2f%%; late p99 %.1f us)' %
-        (d50 / 1e3, d99 / 1e3, 100.0 * d99 / (sl * 1e3), l99 / 1e3),
+        'p50 %.1f p99 %.1f us (%.1f%%): late p99 %.1f + after %.1f' %
+        (d50 / 1e3, d99 / 1e3, 100.0 * d99 / (sl * 1e3), l99 / 1e3,
+         a99 / 1e3),
         '<= 5%' if sl == 1000 else '',
         yes(d99 <= 0.05 * sl * 1e3) if sl == 1000 else '')
 for n, d in light.items():

@@ -4,6 +4,7 @@
  * Documentation/hw/tessera-gpu.rst. No QEMU headers on purpose: this file
  * is also built into the host unit tests.
  */
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -288,6 +289,34 @@ static uint32_t eng_start(struct tcore_dev *d, unsigned int e, int64_t now)
 	return 1u << e;
 }
 
+/*
+ * A preemption completes (at a preemption point, or at once from WAITING):
+ * a running context keeps the device time the emulation still owed it as
+ * its pacing debt. With ENG_NEXT_CTX valid the engine then loads that
+ * context as START would (no stop, no software round trip), else it
+ * stops. Either way ENG_INT_PREEMPTED. Returns the engines to wake.
+ */
+static uint32_t eng_preempted(struct tcore_dev *d, unsigned int e,
+			      int64_t now)
+{
+	struct tcore_engine *eng = &d->eng[e];
+	uint32_t next = eng->next_ctx;
+
+	if (eng->state == TESSERA_ENG_STATE_RUNNING &&
+	    eng->ctx < d->contexts && now > eng->clock)
+		d->ctx[eng->ctx].ring[e].lag = min_i64(now - eng->clock,
+						       TCORE_LAG_MAX_NS);
+	eng->preempt_pending = 0;
+	eng->state = TESSERA_ENG_STATE_STOPPED;
+	eng_raise(d, e, TESSERA_ENG_INT_PREEMPTED);
+	if (!(next & TESSERA_ENG_NEXT_VALID))
+		return 0;
+	eng->next_ctx = 0;
+	eng->switch_busy_ns = eng->busy_ns;
+	eng->ctx = next & TESSERA_ENG_NEXT_CTX_MASK;
+	return eng_start(d, e, now);
+}
+
 void tcore_engine_reset(struct tcore_dev *d, unsigned int e)
 {
 	struct tcore_engine *eng;
@@ -302,6 +331,7 @@ void tcore_engine_reset(struct tcore_dev *d, unsigned int e)
 	}
 	eng->state = TESSERA_ENG_STATE_STOPPED;
 	eng->preempt_pending = 0;
+	eng->next_ctx = 0;
 	eng->fault_code = 0;
 	eng->fault_ctx = 0;
 	eng->fault_addr = 0;
@@ -349,7 +379,8 @@ static bool csr_is_pair_lo(const struct tcore_dev *d, uint32_t off)
 		return r == TESSERA_ENG_FAULT_ADDR_LO ||
 		       r == TESSERA_ENG_FENCE_LO ||
 		       r == TESSERA_ENG_BUSY_NS_LO ||
-		       r == TESSERA_ENG_RING_BASE_LO;
+		       r == TESSERA_ENG_RING_BASE_LO ||
+		       r == TESSERA_ENG_SWITCH_BUSY_NS_LO;
 	}
 	if (off >= TESSERA_CSR_CTX_BASE &&
 	    off < TESSERA_CSR_CTX_BASE +
@@ -511,6 +542,12 @@ static uint32_t engine_read(struct tcore_dev *d, unsigned int e, uint32_t r)
 		return ring ? ring->head : 0;
 	case TESSERA_ENG_RING_TAIL:
 		return ring ? ring->tail : 0;
+	case TESSERA_ENG_NEXT_CTX:
+		return eng->next_ctx;
+	case TESSERA_ENG_SWITCH_BUSY_NS_LO:
+		return lo32(eng->switch_busy_ns);
+	case TESSERA_ENG_SWITCH_BUSY_NS_HI:
+		return hi32(eng->switch_busy_ns);
 	}
 	return 0;
 }
@@ -535,10 +572,8 @@ static uint32_t engine_write(struct tcore_dev *d, unsigned int e, uint32_t r,
 				eng->preempt_pending = 1;
 				return 1u << e;
 			}
-			if (eng->state == TESSERA_ENG_STATE_WAITING) {
-				eng->state = TESSERA_ENG_STATE_STOPPED;
-				eng_raise(d, e, TESSERA_ENG_INT_PREEMPTED);
-			}
+			if (eng->state == TESSERA_ENG_STATE_WAITING)
+				return eng_preempted(d, e, now);
 			return 0;
 		case TESSERA_ENG_CTRL_RESET:
 			/* the caller has parked the engine's worker */
@@ -553,6 +588,10 @@ static uint32_t engine_write(struct tcore_dev *d, unsigned int e, uint32_t r,
 	case TESSERA_ENG_INT_MASK:
 		eng->int_mask = v & TESSERA_ENG_INT_ALL;
 		irq_sync(d);
+		return 0;
+	case TESSERA_ENG_NEXT_CTX:
+		eng->next_ctx = v & (TESSERA_ENG_NEXT_VALID |
+				     TESSERA_ENG_NEXT_CTX_MASK);
 		return 0;
 	}
 	return 0;
@@ -1190,6 +1229,10 @@ static enum tcore_step_rc op_busy(struct xctx *xc, struct cmd *c)
 		x->events |= TCORE_EV_CLAMP;
 	}
 	m = min_u64(TESSERA_PREEMPT_CHUNK_NS, ns - done);
+	/* whole chunks the pacing allows at once (not the first: it clamps) */
+	if (!c->first && x->budget_ns > m)
+		m = min_u64(x->budget_ns - x->budget_ns % TESSERA_PREEMPT_CHUNK_NS,
+			    ns - done);
 	charge(x, c, done, m, 1);
 	x->prog.done = done + m;
 	if (x->prog.done == ns)
@@ -1477,14 +1520,8 @@ enum tcore_prep_rc tcore_engine_prepare(struct tcore_dev *d, unsigned int e,
 	if (eng->state != TESSERA_ENG_STATE_RUNNING)
 		return TCORE_PREP_PARK;
 	if (preempt_due(d, e)) {
-		eng->preempt_pending = 0;
-		eng->state = TESSERA_ENG_STATE_STOPPED;
-		/* device time the emulation is behind on: caught up later */
-		if (eng->ctx < d->contexts && now > eng->clock)
-			d->ctx[eng->ctx].ring[e].lag =
-				min_i64(now - eng->clock, TCORE_LAG_MAX_NS);
-		eng_raise(d, e, TESSERA_ENG_INT_PREEMPTED);
-		return TCORE_PREP_PARK;
+		eng_preempted(d, e, now);
+		return TCORE_PREP_PARK;	/* the caller looks again */
 	}
 	if (eng->ctx >= d->contexts) {		/* cannot happen */
 		eng_fault(d, e, TESSERA_FAULT_BAD_CONTEXT, eng->ctx, 0, false);
@@ -1555,6 +1592,21 @@ void tcore_engine_finish(struct tcore_dev *d, unsigned int e,
 	}
 }
 
+/* A step resumed at RESUME never takes the engine past SLACK. */
+static_assert(TCORE_MAX_STEP_COST_NS <=
+	      TCORE_PACE_SLACK_NS - TCORE_PACE_RESUME_NS, "pacing slack");
+
+uint64_t tcore_engine_budget_ns(const struct tcore_dev *d, unsigned int e,
+				int64_t now)
+{
+	int64_t b;
+
+	if (e >= d->engines)
+		return 0;
+	b = now + TCORE_PACE_SLACK_NS - d->eng[e].clock;
+	return b > 0 ? (uint64_t)b : 0;
+}
+
 int64_t tcore_engine_pace_ns(const struct tcore_dev *d, unsigned int e,
 			     int64_t now)
 {
@@ -1562,7 +1614,6 @@ int64_t tcore_engine_pace_ns(const struct tcore_dev *d, unsigned int e,
 
 	if (e >= d->engines || preempt_due(d, e))
 		return 0;	/* a preemption point is due now */
-	ahead = d->eng[e].clock + (int64_t)TCORE_MAX_STEP_COST_NS -
-		TCORE_PACE_SLACK_NS - now;
+	ahead = d->eng[e].clock - TCORE_PACE_RESUME_NS - now;
 	return ahead > 0 ? ahead : 0;
 }

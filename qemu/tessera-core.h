@@ -38,6 +38,11 @@
 
 /* Engines are paced to be at most this far ahead of device time. */
 #define TCORE_PACE_SLACK_NS		50000LL
+/*
+ * A paced engine waits until it is at most this far ahead, so that its next
+ * steps have SLACK - RESUME of budget (not one chunk after each wait).
+ */
+#define TCORE_PACE_RESUME_NS		(TCORE_PACE_SLACK_NS / 2)
 /* At most this much device time owed to a preempted context is caught up. */
 #define TCORE_LAG_MAX_NS		2000000LL
 /* Upper bound of the device time charged by one step. */
@@ -115,6 +120,9 @@ struct tcore_engine {
 	uint32_t int_status;
 	uint32_t int_mask;
 	uint64_t busy_ns;
+	uint64_t switch_busy_ns;	/* ENG_SWITCH_BUSY_NS */
+	uint32_t next_ctx;		/* ENG_NEXT_CTX (raw) */
+	uint32_t pad2;
 	int64_t clock;			/* pacing: the engine's device time */
 	uint32_t irq_seen;		/* interrupt edge tracking */
 	uint32_t pad;
@@ -221,6 +229,7 @@ struct tcore_exec {
 	uint64_t vram_base, vram_size;	/* the context's windows */
 	uint32_t gart_base, gart_size;
 	struct tcore_progress prog;	/* in/out */
+	uint64_t budget_ns;		/* BUSY may charge this much (0: a chunk) */
 	/* outputs */
 	uint64_t cost_ns;		/* device time charged by this step */
 	uint32_t events;		/* TCORE_EV_* */
@@ -267,6 +276,14 @@ void tcore_engine_finish(struct tcore_dev *d, unsigned int e,
  */
 int64_t tcore_engine_pace_ns(const struct tcore_dev *d, unsigned int e,
 			     int64_t now);
+/*
+ * Pacing: how much device time engine @e may charge in its next step and
+ * stay within TCORE_PACE_SLACK_NS of @now (for tcore_exec.budget_ns: a
+ * running BUSY then advances in one step instead of one per chunk, which
+ * is the same device behaviour at a fraction of the host CPU).
+ */
+uint64_t tcore_engine_budget_ns(const struct tcore_dev *d, unsigned int e,
+				int64_t now);
 
 /* -------------------------------------------------------- helpers */
 

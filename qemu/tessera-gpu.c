@@ -292,6 +292,7 @@ static void *tessera_worker(void *opaque)
             tessera_irq_kick(s);
             continue;
         }
+        x.budget_ns = tcore_engine_budget_ns(&s->core, e, now);
         te->busy = true;
         gen = te->gen;
         qemu_mutex_unlock(&s->lock);

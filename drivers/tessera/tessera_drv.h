@@ -175,6 +175,9 @@ struct tessera_ctx {
 	u64 submits;
 };
 
+/* No hardware context (ENG_NEXT_CTX unused). */
+#define TESSERA_NO_CTX	U32_MAX
+
 /**
  * struct tessera_engine - one engine and its scheduler state
  * @tdev: device
@@ -194,8 +197,12 @@ struct tessera_ctx {
  * @contended_at: when the run queue last became non-empty (ktime ns)
  * @out_reason: why @cur is being switched out (enum tessera_sched_reason)
  * @timer: slice, preemption-timeout and eligibility timer
+ * @cur_hung: the progress check at @cur's last slice end found it hung
+ * @hw_next: the ring the timer handed the engine in ENG_NEXT_CTX
  * @timer_lock: serialises the timer's own preemption with the work
  * @timer_may_preempt: the timer may preempt @cur at @slice_end
+ * @timer_next: the ring it hands the engine then, or NULL
+ * @timer_next_ctx: its hardware context (TESSERA_NO_CTX: none)
  * @timer_preempted: it did, at @timer_preempt_ns with ENG_BUSY_NS at
  *	@timer_preempt_busy (taken over by the work)
  * @timer_preempt_ns: see @timer_preempted
@@ -227,8 +234,12 @@ struct tessera_engine {
 	u64 contended_at;
 	u32 out_reason;
 	struct hrtimer timer;
-	spinlock_t timer_lock; /* the five below */
+	bool cur_hung;
+	struct tessera_ring *hw_next;
+	spinlock_t timer_lock; /* the seven below */
 	bool timer_may_preempt;
+	struct tessera_ring *timer_next;
+	u32 timer_next_ctx;
 	bool timer_preempted;
 	u64 timer_preempt_ns;
 	u64 timer_preempt_busy;

@@ -102,12 +102,16 @@ static void sched_arm(struct tessera_engine *eng, u64 ns)
 
 /*
  * The slice timer preempts the running client itself when the decision is
- * known in advance (a work-conserving policy with somebody queued: see
- * tessera_rq_should_preempt()), so that the engine stops within the
+ * known in advance (a work-conserving policy with somebody queued who will
+ * be ahead of it then: tessera_rq_next_after()), so that it stops within the
  * hardware's preemption granularity of the slice end instead of after a
- * work item's scheduling latency. The work does the rest (accounting,
- * progress check, the switch) in sched_timer_sync(). The ENG_BUSY_NS read
- * before the write measures how much device time the client still got.
+ * work item's scheduling latency. It also hands the engine the client the
+ * policy picks next (ENG_NEXT_CTX, chosen by the work when it armed the
+ * timer), so that the engine switches to it by itself, without waiting
+ * for software. The work does the rest (accounting, progress check, the
+ * switch's bookkeeping) in sched_timer_sync() and sched_resolve_next().
+ * The ENG_BUSY_NS read before the write measures how much device time the
+ * client still got.
  */
 static enum hrtimer_restart sched_timer_fn(struct hrtimer *t)
 {
@@ -118,11 +122,13 @@ static enum hrtimer_restart sched_timer_fn(struct hrtimer *t)
 
 	spin_lock_irqsave(&eng->timer_lock, flags);
 	if (eng->timer_may_preempt && now >= eng->slice_end &&
-	    READ_ONCE(eng->rq.nr_queued) && !READ_ONCE(eng->tdev->dead)) {
+	    !READ_ONCE(eng->tdev->dead)) {
 		eng->timer_may_preempt = false;
 		eng->timer_preempt_busy =
 			tessera_rd64(eng->tdev,
 				     ENG_REG(eng, TESSERA_ENG_BUSY_NS_LO));
+		tessera_wr(eng->tdev, ENG_REG(eng, TESSERA_ENG_NEXT_CTX),
+			   TESSERA_ENG_NEXT_VALID | eng->timer_next_ctx);
 		eng_ctrl(eng, TESSERA_ENG_CTRL_PREEMPT);
 		eng->timer_preempt_ns = now;
 		eng->timer_preempt_due = sched_preempt_due(eng);
@@ -134,16 +140,35 @@ static enum hrtimer_restart sched_timer_fn(struct hrtimer *t)
 }
 
 /*
- * Arm the timer for the end of eng->cur's slice, @ns from @now, and let it
- * preempt eng->cur there (fixed-share decides in the work: its preemption
- * also depends on the clients' budgets).
+ * Arm the timer for the end of eng->cur's slice (@end, ktime ns) and let it
+ * preempt eng->cur there in favour of the client the policy would pick now
+ * (fixed-share decides in the work: its preemption also depends on the
+ * clients' budgets).
  */
-static void sched_arm_slice_end(struct tessera_engine *eng, u64 now, u64 ns)
+static void sched_arm_slice_end(struct tessera_engine *eng, u64 end)
 {
-	sched_arm(eng, ns);
+	struct tessera_ring *cur = eng->cur, *next = NULL;
+	struct tessera_sched_entity *ent;
+	u64 now = ktime_get_ns();
+
+	tessera_rq_clock(&eng->rq, now);
+	ent = tessera_rq_next_after(&eng->rq, &cur->ent,
+				    end > cur->ent.charged_at ?
+				    end - cur->ent.charged_at : 0);
+	if (ent)
+		next = container_of(ent, struct tessera_ring, ent);
+	/* a vGPU has no second submission port (reads 0): the work switches */
+	if (next && (next->blocked || eng->tdev->is_virtual))
+		next = NULL;
+	/* absolute: the slice ends at @end, however long we took to get here */
+	hrtimer_start(&eng->timer, ns_to_ktime(max(end, now + 10000)),
+		      HRTIMER_MODE_ABS);
 	spin_lock_irq(&eng->timer_lock);
-	eng->slice_end = now + ns;
-	eng->timer_may_preempt = eng->rq.policy != TESSERA_POLICY_FIXED_SHARE;
+	eng->slice_end = end;
+	eng->timer_may_preempt = next &&
+		eng->rq.policy != TESSERA_POLICY_FIXED_SHARE;
+	eng->timer_next = next;
+	eng->timer_next_ctx = next ? next->ctx->id : TESSERA_NO_CTX;
 	spin_unlock_irq(&eng->timer_lock);
 }
 
@@ -155,11 +180,15 @@ static void sched_arm_slice_end(struct tessera_engine *eng, u64 now, u64 ns)
  */
 static bool sched_timer_sync(struct tessera_engine *eng)
 {
+	struct tessera_ring *next;
 	bool fired;
 	u64 at, busy, due;
 
 	spin_lock_irq(&eng->timer_lock);
 	eng->timer_may_preempt = false;
+	next = eng->timer_next;
+	eng->timer_next = NULL;
+	eng->timer_next_ctx = TESSERA_NO_CTX;
 	fired = eng->timer_preempted;
 	eng->timer_preempted = false;
 	at = eng->timer_preempt_ns;
@@ -174,6 +203,7 @@ static bool sched_timer_sync(struct tessera_engine *eng)
 	eng->preempt_at = at;
 	eng->preempt_busy = busy;
 	eng->preempt_due = due;
+	eng->hw_next = next;
 	return true;
 }
 
@@ -210,17 +240,18 @@ void tessera_sched_kick(struct tessera_engine *eng)
  * work may have come through a doorbell the driver does not see), so an
  * idle client left loaded does not build up debt.
  */
-static u64 sched_account(struct tessera_engine *eng, u64 now, bool running)
+static u64 sched_account(struct tessera_engine *eng, u64 now, u64 busy,
+			 bool running)
 {
 	struct tessera_ring *cur = eng->cur;
-	u64 busy, held, cap;
+	u64 held, cap;
 
-	busy = tessera_rd64(eng->tdev, ENG_REG(eng, TESSERA_ENG_BUSY_NS_LO));
 	held = busy - eng->cur_busy;
 	cur->ent.runtime_ns += held;
 	eng->cur_busy = busy;
 	cap = max(2 * eng->rq.timeslice_ns, held);
-	held = running ? now - cur->ent.charged_at : 0;
+	held = running && now > cur->ent.charged_at ?
+	       now - cur->ent.charged_at : 0;
 	if (cur->ent.idle_seen)
 		held = min(held, cap);
 	cur->ent.idle_seen = !running;
@@ -228,17 +259,23 @@ static u64 sched_account(struct tessera_engine *eng, u64 now, bool running)
 	return held;
 }
 
+static u64 eng_busy(struct tessera_engine *eng)
+{
+	return tessera_rd64(eng->tdev, ENG_REG(eng, TESSERA_ENG_BUSY_NS_LO));
+}
+
 /*
- * The engine no longer runs eng->cur: charge it and requeue it if it still
- * has work.
+ * The engine no longer runs eng->cur since @now (ktime ns), when
+ * ENG_BUSY_NS was @busy: charge it and requeue it if it still has work.
  */
-static void sched_switch_out(struct tessera_engine *eng)
+static void sched_switch_out_at(struct tessera_engine *eng, u64 busy, u64 now)
 {
 	struct tessera_ring *ring = eng->cur;
-	u64 now = ktime_get_ns(), held, due = 0, late = 0, over = 0;
+	u64 held, due = 0, late = 0, over = 0;
 
-	tessera_rq_clock(&eng->rq, now);
-	held = sched_account(eng, now, eng->out_reason != TESSERA_OUT_DRAINED);
+	tessera_rq_clock(&eng->rq, now);	/* never goes back */
+	held = sched_account(eng, now, busy,
+			     eng->out_reason != TESSERA_OUT_DRAINED);
 	tessera_rq_charge(&eng->rq, &ring->ent, held);
 	if (eng->out_reason == TESSERA_OUT_PREEMPT && eng->preempt_at &&
 	    eng->preempt_due > eng->cur_start) {
@@ -253,10 +290,16 @@ static void sched_switch_out(struct tessera_engine *eng)
 				 due, late, over, eng->out_reason);
 	ring_update_completed(ring);
 	eng->cur = NULL;
+	eng->cur_hung = false;
 	eng->preempt_at = 0;
 	eng->out_reason = TESSERA_OUT_DRAINED;
 	if (!ring->blocked && ring_hw_pending(ring))
 		sched_enqueue(eng, ring);
+}
+
+static void sched_switch_out(struct tessera_engine *eng)
+{
+	sched_switch_out_at(eng, eng_busy(eng), ktime_get_ns());
 }
 
 /*
@@ -308,15 +351,17 @@ static void sched_report_client(struct tessera_engine *eng,
  * (ENG_CTRL_RESET abandons its command; other engines and contexts are
  * untouched) and report TESSERA_FAULT_HANG / _PREEMPT_TIMEOUT to it.
  */
-static void sched_reset_client(struct tessera_engine *eng, u32 code)
+/*
+ * eng->cur is hung or would not stop and is off the engine now (reset, or
+ * preempted): discard its work and report TESSERA_FAULT_HANG /
+ * _PREEMPT_TIMEOUT to it.
+ */
+static void sched_fail_client(struct tessera_engine *eng, u32 code)
 {
 	struct tessera_device *tdev = eng->tdev;
 	struct tessera_ring *ring = eng->cur;
 	u32 head = tessera_rd(tdev, ring_reg(ring, TESSERA_RING_HEAD));
 
-	eng_ctrl(eng, TESSERA_ENG_CTRL_RESET);
-	eng->resets++;
-	eng_wait_stopped(eng, TESSERA_STOP_TIMEOUT_US);
 	ring->ent.resets++;
 	if (code == TESSERA_FAULT_HANG)
 		ring->ent.hangs++;
@@ -329,6 +374,26 @@ static void sched_reset_client(struct tessera_engine *eng, u32 code)
 			     ring->ctx->id, code == TESSERA_FAULT_HANG ?
 			     "made no progress" : "did not stop in time");
 	sched_report_client(eng, ring, code, 0);
+}
+
+static void sched_reset_client(struct tessera_engine *eng, u32 code)
+{
+	eng_ctrl(eng, TESSERA_ENG_CTRL_RESET);
+	eng->resets++;
+	eng_wait_stopped(eng, TESSERA_STOP_TIMEOUT_US);
+	sched_fail_client(eng, code);
+}
+
+/*
+ * eng->cur left the engine (stopped): switch it out, or fail it if the
+ * progress check at the slice end that preempted it found it hung.
+ */
+static void sched_leave(struct tessera_engine *eng)
+{
+	if (eng->cur_hung)
+		sched_fail_client(eng, TESSERA_FAULT_HANG);
+	else
+		sched_switch_out(eng);
 }
 
 /*
@@ -349,6 +414,77 @@ static bool sched_check_hang(struct tessera_engine *eng)
 	return ++ring->ent.stall_slices >= READ_ONCE(eng->tdev->hang_slices);
 }
 
+/* @ring runs on the engine since @start, ENG_BUSY_NS was @busy then. */
+static void sched_started(struct tessera_engine *eng, struct tessera_ring *ring,
+			  u64 busy, u64 start)
+{
+	struct tessera_device *tdev = eng->tdev;
+
+	eng->cur_busy = busy;
+	eng->cur = ring;
+	eng->cur_hung = false;
+	eng->cur_start = start;
+	ring->ent.charged_at = start;
+	ring->ent.idle_seen = false;
+	ring->ent.runtime_at_pick = ring->ent.runtime_ns;
+	eng->check_at = eng->rq.timeslice_ns;
+	eng->preempt_at = 0;
+	eng->out_reason = TESSERA_OUT_DRAINED;
+	eng->switches++;
+	trace_tessera_switch_in(tdev->index, eng->idx, ring->ctx->id,
+				eng->rq.now - ring->ent.enqueued_at,
+				ring->ent.weight);
+}
+
+static void sched_start(struct tessera_engine *eng, struct tessera_ring *ring)
+{
+	u64 busy = eng_busy(eng);
+
+	tessera_wr(eng->tdev, ENG_REG(eng, TESSERA_ENG_CTX), ring->ctx->id);
+	eng_ctrl(eng, TESSERA_ENG_CTRL_START);
+	sched_started(eng, ring, busy, ktime_get_ns());
+}
+
+/*
+ * The timer handed the engine eng->hw_next (ENG_NEXT_CTX) with its
+ * preemption of eng->cur. If the engine made the switch (NEXT consumed and
+ * ENG_CTX is the new client: also when the new client faulted at once),
+ * account it: the old client leaves as preempted at ENG_SWITCH_BUSY_NS,
+ * the new one runs from then (taken as the preemption request's time).
+ * With @cancel, withdraw a switch not made yet (before a reset, a fault's
+ * handling or a quiesce).
+ *
+ * Return: true when the switch was made (and accounted).
+ */
+static bool sched_resolve_next(struct tessera_engine *eng, bool cancel)
+{
+	struct tessera_device *tdev = eng->tdev;
+	struct tessera_ring *next = eng->hw_next;
+	u64 busy, at = eng->preempt_at;
+
+	if (!next)
+		return false;
+	if (cancel)
+		tessera_wr(tdev, ENG_REG(eng, TESSERA_ENG_NEXT_CTX), 0);
+	else if (tessera_rd(tdev, ENG_REG(eng, TESSERA_ENG_NEXT_CTX)) &
+		 TESSERA_ENG_NEXT_VALID)
+		return false;	/* preemption still in progress */
+	eng->hw_next = NULL;
+	if (tessera_rd(tdev, ENG_REG(eng, TESSERA_ENG_CTX)) != next->ctx->id)
+		return false;	/* withdrawn, or reset, before the switch */
+	busy = tessera_rd64(tdev, ENG_REG(eng, TESSERA_ENG_SWITCH_BUSY_NS_LO));
+	if (eng->cur) {
+		if (eng->cur_hung)
+			sched_fail_client(eng, TESSERA_FAULT_HANG);
+		else
+			sched_switch_out_at(eng, busy, at ? at : ktime_get_ns());
+	}
+	tessera_rq_clock(&eng->rq, ktime_get_ns());
+	tessera_rq_take(&eng->rq, &next->ent);
+	sched_started(eng, next, busy, at ? at : ktime_get_ns());
+	return true;
+}
+
 /*
  * The engine faulted: record the fault for the context that owns it,
  * discard that ring's pending jobs (their fences report -EIO) and reset
@@ -357,10 +493,12 @@ static bool sched_check_hang(struct tessera_engine *eng)
 static void sched_handle_fault(struct tessera_engine *eng)
 {
 	struct tessera_device *tdev = eng->tdev;
-	struct tessera_ring *ring = eng->cur;
+	struct tessera_ring *ring;
 	u32 code, fctx;
 	u64 addr;
 
+	sched_resolve_next(eng, true);
+	ring = eng->cur;
 	code = tessera_rd(tdev, ENG_REG(eng, TESSERA_ENG_FAULT_CODE));
 	fctx = tessera_rd(tdev, ENG_REG(eng, TESSERA_ENG_FAULT_CTX));
 	addr = tessera_rd64(tdev, ENG_REG(eng, TESSERA_ENG_FAULT_ADDR_LO));
@@ -385,27 +523,6 @@ static void sched_handle_fault(struct tessera_engine *eng)
 	sched_report_client(eng, ring, code, addr);
 }
 
-static void sched_start(struct tessera_engine *eng, struct tessera_ring *ring)
-{
-	struct tessera_device *tdev = eng->tdev;
-
-	eng->cur_busy = tessera_rd64(tdev, ENG_REG(eng, TESSERA_ENG_BUSY_NS_LO));
-	tessera_wr(tdev, ENG_REG(eng, TESSERA_ENG_CTX), ring->ctx->id);
-	eng_ctrl(eng, TESSERA_ENG_CTRL_START);
-	eng->cur = ring;
-	eng->cur_start = ktime_get_ns();
-	ring->ent.charged_at = eng->cur_start;
-	ring->ent.idle_seen = false;
-	ring->ent.runtime_at_pick = ring->ent.runtime_ns;
-	eng->check_at = eng->rq.timeslice_ns;
-	eng->preempt_at = 0;
-	eng->out_reason = TESSERA_OUT_DRAINED;
-	eng->switches++;
-	trace_tessera_switch_in(tdev->index, eng->idx, ring->ctx->id,
-				eng->rq.now - ring->ent.enqueued_at,
-				ring->ent.weight);
-}
-
 /* Engine RUNNING or WAITING with eng->cur loaded. Return: true to loop. */
 static bool sched_running(struct tessera_engine *eng, u32 state, u32 st)
 {
@@ -417,7 +534,9 @@ static bool sched_running(struct tessera_engine *eng, u32 state, u32 st)
 		if (!eng->preempt_at)
 			eng->preempt_at = now;
 		if (cur && now - eng->preempt_at >= tmo) {
-			sched_reset_client(eng, TESSERA_FAULT_PREEMPT_TIMEOUT);
+			if (!sched_resolve_next(eng, true))
+				sched_reset_client(eng,
+						   TESSERA_FAULT_PREEMPT_TIMEOUT);
 			return true;
 		}
 		/* PREEMPTED interrupt follows; or the timeout */
@@ -428,7 +547,7 @@ static bool sched_running(struct tessera_engine *eng, u32 state, u32 st)
 	ran = cur ? now - eng->cur_start : 0;
 	if (cur)
 		tessera_rq_update(&eng->rq, &cur->ent,
-				  sched_account(eng, now,
+				  sched_account(eng, now, eng_busy(eng),
 						state == TESSERA_ENG_STATE_RUNNING));
 	if (cur && !cur->blocked && state == TESSERA_ENG_STATE_WAITING) {
 		cur->ent.stall_slices = 0;
@@ -444,8 +563,10 @@ static bool sched_running(struct tessera_engine *eng, u32 state, u32 st)
 		}
 		if (!tessera_rq_should_preempt(&eng->rq, &cur->ent, ran)) {
 			left = tessera_rq_slice_left(&eng->rq, &cur->ent, ran);
-			if (left && left <= eng->check_at - ran)
-				sched_arm_slice_end(eng, now, left);
+			if (!left)	/* it keeps the engine: a new slice */
+				left = eng->rq.timeslice_ns;
+			if (left <= eng->check_at - ran)
+				sched_arm_slice_end(eng, now + left);
 			else
 				sched_arm(eng, eng->check_at - ran);
 			return false;
@@ -455,8 +576,7 @@ static bool sched_running(struct tessera_engine *eng, u32 state, u32 st)
 	} else if (cur && cur->blocked) {
 		eng->out_reason = TESSERA_OUT_QUIESCE;
 	}
-	eng->preempt_busy = tessera_rd64(eng->tdev,
-					 ENG_REG(eng, TESSERA_ENG_BUSY_NS_LO));
+	eng->preempt_busy = eng_busy(eng);
 	eng_ctrl(eng, TESSERA_ENG_CTRL_PREEMPT);
 	eng->preempts++;
 	eng->preempt_at = now;
@@ -476,11 +596,15 @@ static void sched_run(struct tessera_engine *eng)
 	u32 st, state;
 	u64 next;
 
-	/* the slice boundary's progress check, as in sched_running() */
+	/*
+	 * The slice boundary's progress check, as in sched_running(): a hung
+	 * client is failed once it is off the engine (sched_leave()).
+	 */
 	if (sched_timer_sync(eng) && sched_check_hang(eng))
-		sched_reset_client(eng, TESSERA_FAULT_HANG);
+		eng->cur_hung = true;
 
 	for (loops = 0; loops < 8; loops++) {
+		sched_resolve_next(eng, false);
 		state = eng_state(eng, &st);
 		if (eng->cur)
 			ring_update_completed(eng->cur);
@@ -495,8 +619,10 @@ static void sched_run(struct tessera_engine *eng)
 				continue;
 			return;
 		case TESSERA_ENG_STATE_STOPPED:
+			if (sched_resolve_next(eng, true))
+				continue;
 			if (eng->cur)
-				sched_switch_out(eng);
+				sched_leave(eng);
 			ring = NULL;
 			tessera_rq_clock(&eng->rq, ktime_get_ns());
 			while ((ent = tessera_rq_pick_next(&eng->rq))) {
@@ -518,7 +644,7 @@ static void sched_run(struct tessera_engine *eng)
 			}
 			sched_start(eng, ring);
 			/* slice end, progress check, fixed-share budget */
-			sched_arm_slice_end(eng, eng->cur_start,
+			sched_arm_slice_end(eng, eng->cur_start +
 					    eng->rq.timeslice_ns);
 			return;
 		default:
@@ -602,6 +728,8 @@ void tessera_sched_stop_all(struct tessera_device *tdev)
 		if (eng->cur)
 			ring_update_completed(eng->cur);
 		eng->cur = NULL;
+		eng->cur_hung = false;
+		eng->hw_next = NULL;
 		tessera_rq_clear(&eng->rq);
 		mutex_unlock(&eng->lock);
 		wake_up_all(&eng->fence_wq);
@@ -688,7 +816,9 @@ void tessera_sched_quiesce_ctx(struct tessera_ctx *ctx)
 		struct tessera_ring *ring = &ctx->rings[e];
 
 		mutex_lock(&eng->lock);
-		sched_timer_sync(eng);
+		if (sched_timer_sync(eng) && sched_check_hang(eng))
+			eng->cur_hung = true;
+		sched_resolve_next(eng, true);
 		ring->blocked = true;
 		tessera_rq_dequeue(&eng->rq, &ring->ent);
 		if (eng->cur == ring) {

@@ -355,7 +355,7 @@ void tessera_rq_dequeue(struct tessera_rq *rq, struct tessera_sched_entity *ent)
 }
 
 /**
- * tessera_rq_pick_next() - choose and dequeue the next entity to run
+ * tessera_rq_peek_next() - the entity tessera_rq_pick_next() would choose
  * @rq: run queue (clock up to date)
  *
  * The eligible queued entity with the smallest virtual time, the earliest
@@ -363,32 +363,87 @@ void tessera_rq_dequeue(struct tessera_rq *rq, struct tessera_sched_entity *ent)
  * eligible; see tessera_rq_next_eligible_ns() when NULL is returned with
  * entities queued.
  *
- * Return: the entity (now @rq->curr), or NULL when nothing may run.
+ * Return: the entity, still queued, or NULL when nothing may run.
  */
-struct tessera_sched_entity *tessera_rq_pick_next(struct tessera_rq *rq)
+struct tessera_sched_entity *tessera_rq_peek_next(const struct tessera_rq *rq)
 {
 	struct tessera_sched_entity *best = NULL, *ent;
-	struct tpure_node *n;
-	u64 wait;
+	const struct tpure_node *n;
 
 	for (n = rq->head.next; n != &rq->head; n = n->next) {
-		ent = ent_of(n);
+		ent = ent_of((struct tpure_node *)n);
 		if (!eligible(rq, ent->vruntime))
 			continue;
 		if (!best || vt_before(ent->vruntime, best->vruntime))
 			best = ent;
 	}
-	if (!best)
-		return NULL;
-	tessera_rq_dequeue(rq, best);
-	wait = vt_before(best->enqueued_at, rq->now) ?
-	       rq->now - best->enqueued_at : 0;
-	best->wait_ns += wait;
-	if (wait > best->max_wait_ns)
-		best->max_wait_ns = wait;
-	best->slices++;
-	rq->curr = best;
+	return best;
+}
+
+/**
+ * tessera_rq_take() - @ent starts running: dequeue it and account its wait
+ * @rq: run queue (clock up to date)
+ * @ent: entity (queued, normally the one tessera_rq_peek_next() returned)
+ */
+void tessera_rq_take(struct tessera_rq *rq, struct tessera_sched_entity *ent)
+{
+	u64 wait;
+
+	tessera_rq_dequeue(rq, ent);
+	wait = vt_before(ent->enqueued_at, rq->now) ?
+	       rq->now - ent->enqueued_at : 0;
+	ent->wait_ns += wait;
+	if (wait > ent->max_wait_ns)
+		ent->max_wait_ns = wait;
+	ent->slices++;
+	rq->curr = ent;
 	update_min_vruntime(rq);
+}
+
+/**
+ * tessera_rq_next_after() - who runs once @cur's slice is over, in advance
+ * @rq: run queue (clock up to date)
+ * @cur: the running entity (not queued)
+ * @more_ns: engine time @cur will have been charged by then beyond what
+ *	it was charged so far
+ *
+ * What tessera_rq_pick_next() would choose at that point if @cur were
+ * charged @more_ns and queued again (behind the others: they win ties),
+ * assuming no arrivals meanwhile. Lets the driver hand the engine its next
+ * client before the slice ends.
+ *
+ * Return: the queued entity, or NULL when @cur would be chosen again or
+ * nothing may run.
+ */
+struct tessera_sched_entity *
+tessera_rq_next_after(const struct tessera_rq *rq,
+		      const struct tessera_sched_entity *cur, u64 more_ns)
+{
+	struct tessera_sched_entity *best = tessera_rq_peek_next(rq);
+	u64 v;
+
+	if (!best || !cur)
+		return best;
+	v = cur->vruntime + vt_of(rq, cur, more_ns);
+	if (eligible(rq, v) && vt_before(v, best->vruntime))
+		return NULL;
+	return best;
+}
+
+/**
+ * tessera_rq_pick_next() - choose and dequeue the next entity to run
+ * @rq: run queue (clock up to date)
+ *
+ * tessera_rq_peek_next() followed by tessera_rq_take().
+ *
+ * Return: the entity (now @rq->curr), or NULL when nothing may run.
+ */
+struct tessera_sched_entity *tessera_rq_pick_next(struct tessera_rq *rq)
+{
+	struct tessera_sched_entity *best = tessera_rq_peek_next(rq);
+
+	if (best)
+		tessera_rq_take(rq, best);
 	return best;
 }
 
@@ -400,8 +455,10 @@ struct tessera_sched_entity *tessera_rq_pick_next(struct tessera_rq *rq)
  *
  * The run time of @cur must have been charged with tessera_rq_update().
  *
- * Return: true once @cur used its slice and either an eligible client
- * waits, or (fixed-share) @cur went past its reservation.
+ * Return: true once @cur used its slice and a waiting client would be
+ * picked before it (it has run ahead of them in virtual time), or
+ * (fixed-share) @cur went past its reservation or an eligible client
+ * waits.
  */
 bool tessera_rq_should_preempt(const struct tessera_rq *rq,
 			       const struct tessera_sched_entity *cur,
@@ -412,7 +469,7 @@ bool tessera_rq_should_preempt(const struct tessera_rq *rq,
 	if (ran_ns < rq->timeslice_ns)
 		return false;
 	if (rq->policy != TESSERA_POLICY_FIXED_SHARE)
-		return rq->nr_queued != 0;
+		return !!tessera_rq_next_after(rq, cur, 0);
 	if (!eligible(rq, cur->vruntime))
 		return true;
 	for (n = rq->head.next; n != &rq->head; n = n->next)

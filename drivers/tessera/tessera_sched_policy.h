@@ -148,6 +148,11 @@ void tessera_rq_enqueue(struct tessera_rq *rq,
 			struct tessera_sched_entity *ent);
 void tessera_rq_dequeue(struct tessera_rq *rq,
 			struct tessera_sched_entity *ent);
+struct tessera_sched_entity *tessera_rq_peek_next(const struct tessera_rq *rq);
+void tessera_rq_take(struct tessera_rq *rq, struct tessera_sched_entity *ent);
+struct tessera_sched_entity *
+tessera_rq_next_after(const struct tessera_rq *rq,
+		      const struct tessera_sched_entity *cur, u64 more_ns);
 struct tessera_sched_entity *tessera_rq_pick_next(struct tessera_rq *rq);
 bool tessera_rq_should_preempt(const struct tessera_rq *rq,
 			       const struct tessera_sched_entity *cur,

@@ -148,6 +148,14 @@
 #define TESSERA_ENG_RING_SIZE		0x48
 #define TESSERA_ENG_RING_HEAD		0x4c
 #define TESSERA_ENG_RING_TAIL		0x50
+/* RW: the context the engine switches to when its next preemption
+ * completes, instead of stopping (a second submission port).
+ */
+#define TESSERA_ENG_NEXT_CTX		0x54
+#define  TESSERA_ENG_NEXT_VALID		TESSERA_BIT(31)
+#define  TESSERA_ENG_NEXT_CTX_MASK	0xffffu
+#define TESSERA_ENG_SWITCH_BUSY_NS_LO	0x58	/* RO: ENG_BUSY_NS at the */
+#define TESSERA_ENG_SWITCH_BUSY_NS_HI	0x5c	/* last switch to NEXT_CTX */
 
 /* ------------------------------------ context table (per hw context) */
 #define TESSERA_CTX_VRAM_BASE_LO	0x00	/* RW: VRAM offset, 4K aligned */

@@ -226,8 +226,10 @@ static void test_round_robin_order(void)
 	TAP_CHECK_EQ(rq.nr_queued, 3);
 	TAP_CHECK_EQ(rq.nr_attached, 3);	/* enqueue attaches */
 	for (i = 0; i < 9; i++) {
+		struct tessera_sched_entity *q = tessera_rq_peek_next(&rq);
 		struct tessera_sched_entity *p = tessera_rq_pick_next(&rq);
 
+		TAP_CHECK(q == p);	/* peek is pick without the take */
 		TAP_CHECK(p == &e[i % 3]);
 		TAP_CHECK(!p->queued);
 		tessera_rq_enqueue(&rq, p);	/* equal virtual time: FIFO */
@@ -239,6 +241,36 @@ static void test_round_robin_order(void)
 	TAP_CHECK(tessera_rq_pick_next(&rq) == &e[0]);
 	TAP_CHECK(tessera_rq_pick_next(&rq) == &e[2]);
 	TAP_CHECK(!tessera_rq_pick_next(&rq));
+}
+
+/*
+ * Deciding the next client in advance: a heavier client that is still
+ * behind in virtual time after its slice keeps the engine (no pointless
+ * preemption); once it would be ahead, or tied, the waiting one is next.
+ */
+static void test_next_after(void)
+{
+	struct tessera_rq rq;
+	struct tessera_sched_entity a, b;
+
+	tessera_rq_init(&rq, 2000);
+	tessera_sched_entity_init(&a, 1);
+	tessera_sched_entity_init(&b, 2);
+	a.weight = 300;
+	b.weight = 100;
+	tessera_rq_attach(&rq, &a);
+	tessera_rq_enqueue(&rq, &b);
+	b.vruntime = a.vruntime + 10000;
+	/* 2000 ns at weight 300: +6826 < 10000 */
+	TAP_CHECK(!tessera_rq_next_after(&rq, &a, 2000));
+	TAP_CHECK(tessera_rq_next_after(&rq, &a, 4000) == &b);
+	TAP_CHECK(!tessera_rq_should_preempt(&rq, &a, 2000));
+	a.vruntime = b.vruntime;	/* a tie goes to the waiting one */
+	TAP_CHECK(tessera_rq_next_after(&rq, &a, 0) == &b);
+	TAP_CHECK(tessera_rq_should_preempt(&rq, &a, 2000));
+	TAP_CHECK(!tessera_rq_should_preempt(&rq, &a, 1999));
+	tessera_rq_dequeue(&rq, &b);
+	TAP_CHECK(!tessera_rq_next_after(&rq, &a, 0));
 }
 
 static void test_preempt_decision(void)
@@ -672,6 +704,7 @@ int main(void)
 {
 	TAP_RUN(test_round_robin_order);
 	TAP_RUN(test_preempt_decision);
+	TAP_RUN(test_next_after);
 	TAP_RUN(test_lowest_vruntime_first);
 	TAP_RUN(test_parse_and_validate);
 	TAP_RUN(test_best_effort_weights_1_2_4_8);
