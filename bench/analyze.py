@@ -54,18 +54,26 @@ def pct(v, q):
 
 
 rows = []
+
+
+def retention(prefix):
+    """(N, busy retention, held retention, Jain busy, Jain held, base)
+    for each N-client saturate run, against the smallest N measured."""
+    out, base = [], None
+    for n in (1, 2, 4, 8, 16, 32, 64):
+        d, _ = kv(os.path.join(res, '%s-%d.txt' % (prefix, n)))
+        if 'busy_per_wall' not in d:
+            continue
+        if base is None:
+            base = d
+        out.append((n, d['busy_per_wall'] / base['busy_per_wall'],
+                    d['held_per_wall'] / base['held_per_wall'],
+                    d['jain_busy'], d['jain_held'], base))
+    return out
+
+
 # retention and fairness
-base = None
-ret_rows = []
-for n in (1, 2, 4, 8, 16, 32, 64):
-    d, c = kv(os.path.join(res, 'sat-%d.txt' % n))
-    if not d:
-        continue
-    if base is None:
-        base = d
-    ret_rows.append((n, d['busy_per_wall'] / base['busy_per_wall'],
-                     d['held_per_wall'] / base['held_per_wall'],
-                     d['jain_busy'], d['jain_held']))
+ret_rows = [r[:5] for r in retention('sat')]
 # weights
 d, c = kv(os.path.join(res, 'weights.txt'))
 werr_b = werr_h = float('nan')
@@ -104,17 +112,9 @@ for side in ('native', 'vgpu'):
         if 'jobs_per_s' in d:
             rate[side, w] = d
 # retention and fairness of N vGPUs
-vret = []
-vbase = None
-for n in (1, 2, 4, 8, 16, 32, 64):
-    d, _ = kv(os.path.join(res, 'vgpu-sat-%d.txt' % n))
-    if 'busy_per_wall' not in d:
-        continue
-    if vbase is None:
-        vbase = d
-    vret.append((n, d['busy_per_wall'] / vbase['busy_per_wall'],
-                 d['held_per_wall'] / vbase['held_per_wall'],
-                 d['jain_busy'], d['jain_held']))
+vret = retention('vgpu-sat')
+vbase = vret[0][5] if vret else None
+vret = [r[:5] for r in vret]
 
 
 def row(metric, measured, target='', met=''):

@@ -4,7 +4,6 @@
  * vgpu_bench (vGPU clients), see bench.h.
  */
 #include <errno.h>
-#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +13,10 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "sched-sysfs.h"
 
 unsigned long long bench_heavy_job_ns = 16000000ull;
 
-static char dbg_file[256];
 static int ready_fd = -1;
 static long long lat[BENCH_MAX_LAT];
 
@@ -31,15 +30,10 @@ long long bench_now_ns(void)
 
 int bench_init(void)
 {
-	glob_t g;
-
-	if (glob("/sys/kernel/debug/tessera/*/sched", 0, NULL, &g) ||
-	    !g.gl_pathc) {
-		fprintf(stderr, "no debugfs sched file\n");
+	if (sched_sysfs_init(NULL)) {
+		fprintf(stderr, "no tessera sched sysfs/debugfs\n");
 		return -1;
 	}
-	snprintf(dbg_file, sizeof(dbg_file), "%s", g.gl_pathv[0]);
-	globfree(&g);
 	if (getenv("BENCH_JOB_US"))
 		bench_heavy_job_ns = strtoull(getenv("BENCH_JOB_US"), NULL, 0) *
 				     1000;
@@ -48,47 +42,25 @@ int bench_init(void)
 
 int bench_read_stats(const unsigned int *ctx, int n, struct bench_cstat *s)
 {
-	unsigned long long v[8];
-	unsigned int c, e, w;
-	char line[512];
-	FILE *f;
+	struct sched_stat st;
 	int i;
 
-	f = fopen(dbg_file, "r");
-	if (!f)
-		return -1;
 	memset(s, 0, sizeof(*s) * n);
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%u %u %u %llu %llu %llu %llu %llu %llu %llu %llu",
-			   &c, &e, &w, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-			   &v[6], &v[7]) != 11 || e != 0)
+	for (i = 0; i < n; i++) {
+		if (sched_client_stat(ctx[i], 0, &st))
 			continue;
-		for (i = 0; i < n; i++)
-			if (ctx[i] == c) {
-				s[i].busy = v[0];
-				s[i].charged = v[7];
-			}
+		s[i].busy = st.busy;
+		s[i].charged = st.charged;
 	}
-	fclose(f);
 	return 0;
 }
 
 int bench_set_weight(unsigned int ctx, unsigned int w)
 {
-	glob_t g;
-	FILE *f;
-	int ret = -1;
+	char v[32];
 
-	if (glob("/sys/bus/pci/drivers/tessera/0000:*/sched/weights", 0, NULL,
-		 &g))
-		return -1;
-	f = fopen(g.gl_pathv[0], "w");
-	if (f) {
-		ret = fprintf(f, "%u %u\n", ctx, w) < 0;
-		ret |= fclose(f);
-	}
-	globfree(&g);
-	return ret;
+	snprintf(v, sizeof(v), "%u %u\n", ctx, w);
+	return sched_knob_write("weights", v) ? -1 : 0;
 }
 
 pid_t bench_spawn(int (*client)(void *arg), void *arg, unsigned int *ctx)

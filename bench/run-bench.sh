@@ -18,15 +18,15 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 res=$(readlink -f "${1:-$top/build/bench}")
 mkdir -p "$res" "$top/build/bench"
-cflags=(-std=gnu11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE
-	-I"$top/include/uapi" -I"$top/include")
-cc "${cflags[@]}" -I"$top/tools/lib" -o "$top/build/bench/sched_bench" \
-	"$top/bench/sched_bench.c" "$top/bench/bench.c" \
-	"$top/tools/lib/libtessera.c"
 lib=$top/tests/lib
-cc "${cflags[@]}" -I"$lib" -o "$top/build/bench/vgpu_bench" \
-	"$top/bench/vgpu_bench.c" "$top/bench/bench.c" "$lib/vfio-mdev.c" \
-	"$lib/vfio-dev.c" "$lib/tessera-hw.c"
+cflags=(-std=gnu11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE
+	-I"$top/include/uapi" -I"$top/include" -I"$lib")
+cc "${cflags[@]}" -I"$top/tools/lib" -o "$top/build/bench/sched_bench" \
+	"$top/bench/sched_bench.c" "$top/bench/bench.c" "$lib/sched-sysfs.c" \
+	"$top/tools/lib/libtessera.c"
+cc "${cflags[@]}" -o "$top/build/bench/vgpu_bench" \
+	"$top/bench/vgpu_bench.c" "$top/bench/bench.c" "$lib/sched-sysfs.c" \
+	"$lib/vfio-mdev.c" "$lib/vfio-dev.c" "$lib/tessera-hw.c"
 env="BENCH_CLIENTS='${BENCH_CLIENTS:-1 2 4 8 16 32 64}' BENCH_SECS=${BENCH_SECS:-5}"
 for v in BENCH_VGPU_CLIENTS BENCH_POLL_US BENCH_JOB_US; do
 	if [ -n "${!v:-}" ]; then env+=" $v='${!v}'"; fi

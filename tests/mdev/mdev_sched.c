@@ -17,12 +17,12 @@
  * teardown, also when a test fails.
  */
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "mdev-common.h"
 #include "libtessera.h"
+#include "sched-sysfs.h"
 
 #define MAX_VGPUS	3
 #define WAIT_MS		60000	/* generous: TCG on a loaded host */
@@ -41,10 +41,7 @@
 #define PEER_JOB_NS	4000000ull	/* B's and C's jobs beside the hang */
 #define SAT_JOB_NS	4000000ull	/* BUSY per saturating job: 4 ms */
 
-static char sched_dir[400];
-static char dbg_file[400];
-
-/* The parent's sched/ directory and debugfs sched file; 0 or -1. */
+/* The parent GPU's scheduler (tests/lib/sched-sysfs); 0 or -1. */
 static int find_paths(void)
 {
 	const char *types = mdev_parent();
@@ -57,81 +54,7 @@ static int find_paths(void)
 	if (!p)
 		return -1;
 	*p = '\0';			/* .../0000:bb:dd.f */
-	p = strrchr(dev, '/');
-	if (!p)
-		return -1;
-	snprintf(sched_dir, sizeof(sched_dir), "%s/sched", dev);
-	snprintf(dbg_file, sizeof(dbg_file),
-		 "/sys/kernel/debug/tessera/%s/sched", p + 1);
-	if (access(dbg_file, R_OK))
-		mount("none", "/sys/kernel/debug", "debugfs", 0, NULL);
-	return access(sched_dir, F_OK) || access(dbg_file, R_OK) ? -1 : 0;
-}
-
-/* Write a knob: 0 or -errno. */
-static int knob_write(const char *name, const char *val)
-{
-	char path[480];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", sched_dir, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* Read a knob, trailing newline cut: 0 or -errno. */
-static int knob_read(const char *name, char *buf, size_t len)
-{
-	char path[480];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", sched_dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return 0;
-}
-
-/* One client's statistics on engine 0 (debugfs sched). */
-struct stat0 {
-	unsigned long long busy, slices, preempts, resets, hangs, wait;
-	unsigned long long maxwait, charged;
-};
-
-static int client_stat(unsigned int ctx, struct stat0 *s)
-{
-	FILE *f = fopen(dbg_file, "r");
-	char line[512];
-	unsigned int c, e, w;
-	int found = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line,
-			   "%u %u %u %llu %llu %llu %llu %llu %llu %llu %llu",
-			   &c, &e, &w, &s->busy, &s->slices, &s->preempts,
-			   &s->resets, &s->hangs, &s->wait, &s->maxwait,
-			   &s->charged) == 11 &&
-		    c == ctx && e == 0) {
-			found = 0;
-			break;
-		}
-	fclose(f);
-	return found;
+	return sched_sysfs_init(dev) ? -1 : 0;
 }
 
 /* The knobs the tests may change, saved at setup, restored at teardown. */
@@ -221,7 +144,7 @@ static int vgpu_set_weight(struct vgpus *g, int i, unsigned int w)
 		g->weight_changed[i] = 1;
 	}
 	snprintf(b, sizeof(b), "%u %u\n", g->ctx[i], w);
-	return knob_write("weights", b);
+	return sched_knob_write("weights", b);
 }
 
 FIXTURE_SETUP(vsched)
@@ -233,8 +156,8 @@ FIXTURE_SETUP(vsched)
 	if (find_paths())
 		SKIP(return, "no sched sysfs directory or debugfs sched file");
 	for (k = 0; k < NR_KNOBS; k++)
-		ASSERT_EQ(0, knob_read(saved_knobs[k], self->knob[k],
-				       sizeof(self->knob[k])));
+		ASSERT_EQ(0, sched_knob_read(saved_knobs[k], self->knob[k],
+					     sizeof(self->knob[k])));
 	self->ok = 1;
 }
 
@@ -247,7 +170,7 @@ FIXTURE_TEARDOWN(vsched)
 
 	if (self->ok) {
 		for (k = 0; k < NR_KNOBS; k++)
-			if (knob_write(saved_knobs[k], self->knob[k]))
+			if (sched_knob_write(saved_knobs[k], self->knob[k]))
 				TH_LOG("could not restore sched/%s to %s",
 				       saved_knobs[k], self->knob[k]);
 		for (i = 0; i < g->opened; i++) {
@@ -255,7 +178,7 @@ FIXTURE_TEARDOWN(vsched)
 				continue;
 			snprintf(b, sizeof(b), "%u %u\n", g->ctx[i],
 				 g->old_weight[i]);
-			if (knob_write("weights", b))
+			if (sched_knob_write("weights", b))
 				TH_LOG("could not restore the weight of %u",
 				       g->ctx[i]);
 		}
@@ -308,7 +231,7 @@ TEST_F_TIMEOUT(vsched, endless_loop_in_one_vgpu_is_reset, TEST_TIMEOUT_S)
 	struct vgpus *g = &self->v;
 	struct tess_dev *a = &g->t[0];
 	struct tess_ring *ra = &g->r[0];
-	struct stat0 s0 = { 0 }, s1 = { 0 }, sb;
+	struct sched_stat s0 = { 0 }, s1 = { 0 }, sb;
 	struct tess_fault f;
 	u32 cmd[8], st;
 	unsigned int n;
@@ -317,7 +240,7 @@ TEST_F_TIMEOUT(vsched, endless_loop_in_one_vgpu_is_reset, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, vgpus_up(g, 3)) {
 		TH_LOG("%s", g->err);
 	}
-	ASSERT_EQ(0, knob_write("hang_slices", "25"));	/* 50 ms of slices */
+	ASSERT_EQ(0, sched_knob_write("hang_slices", "25"));	/* 50 ms of slices */
 
 	/* A: the fault interrupt of engine 0 on MSI-X. */
 	ASSERT_EQ(0, vfio_irq_enable(&a->vfio, VFIO_PCI_MSIX_IRQ_INDEX,
@@ -335,7 +258,7 @@ TEST_F_TIMEOUT(vsched, endless_loop_in_one_vgpu_is_reset, TEST_TIMEOUT_S)
 
 	for (i = 1; i < 3; i++)
 		ASSERT_EQ(0, queue_jobs(&g->r[i], JOBS, PEER_JOB_NS));
-	ASSERT_EQ(0, client_stat(g->ctx[0], &s0));
+	ASSERT_EQ(0, sched_client_stat(g->ctx[0], 0, &s0));
 
 	ASSERT_EQ(0, tess_ring_kick(ra));
 	for (i = 1; i < 3; i++)
@@ -363,7 +286,7 @@ TEST_F_TIMEOUT(vsched, endless_loop_in_one_vgpu_is_reset, TEST_TIMEOUT_S)
 	EXPECT_TRUE(tess_rd32(a, TESSERA_REG_INT_STATUS) &
 		    TESSERA_INT_ENGINE(0));
 	EXPECT_LE(1, mdev_attr_u64(g->uuid[0], "tessera/faults"));
-	ASSERT_EQ(0, client_stat(g->ctx[0], &s1));
+	ASSERT_EQ(0, sched_client_stat(g->ctx[0], 0, &s1));
 	EXPECT_EQ(s0.hangs + 1, s1.hangs);
 	EXPECT_EQ(s0.resets + 1, s1.resets);
 	/* The work behind the loop was discarded: its fence never ran. */
@@ -377,7 +300,7 @@ TEST_F_TIMEOUT(vsched, endless_loop_in_one_vgpu_is_reset, TEST_TIMEOUT_S)
 		EXPECT_EQ(0, bad_fences(t, JOBS));
 		EXPECT_NE(TESSERA_ENG_STATE_FAULTED, tess_eng_state(t, 0));
 		EXPECT_EQ(0, mdev_attr_u64(g->uuid[i], "tessera/faults"));
-		ASSERT_EQ(0, client_stat(g->ctx[i], &sb));
+		ASSERT_EQ(0, sched_client_stat(g->ctx[i], 0, &sb));
 		EXPECT_EQ(0, sb.hangs);
 		EXPECT_EQ(0, sb.resets);
 	}
@@ -396,7 +319,7 @@ TEST_F_TIMEOUT(vsched, endless_loop_in_one_vgpu_is_reset, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, tess_ring_wait_fence(ra, 2, WAIT_MS));
 	EXPECT_EQ(-1, tess_vram_check32(a, DATA_VA, 4096, 0x5a5a0001));
 	EXPECT_NE(TESSERA_ENG_STATE_FAULTED, tess_eng_state(a, 0));
-	ASSERT_EQ(0, client_stat(g->ctx[0], &sb));
+	ASSERT_EQ(0, sched_client_stat(g->ctx[0], 0, &sb));
 	EXPECT_EQ(s1.hangs, sb.hangs);
 	ASSERT_EQ(0, vfio_irq_disable(&a->vfio));
 }
@@ -438,7 +361,7 @@ static int saturate(struct vgpus *g, int n, unsigned int ms)
 TEST_F_TIMEOUT(vsched, vgpu_weights_1_3, TEST_TIMEOUT_S)
 {
 	struct vgpus *g = &self->v;
-	struct stat0 s0[2], s1[2];
+	struct sched_stat s0[2], s1[2];
 	double held[2], busy[2], th = 0, tb = 0;
 	u64 vbusy0, vbusy1;
 	int i;
@@ -446,7 +369,7 @@ TEST_F_TIMEOUT(vsched, vgpu_weights_1_3, TEST_TIMEOUT_S)
 	ASSERT_EQ(0, vgpus_up(g, 2)) {
 		TH_LOG("%s", g->err);
 	}
-	ASSERT_EQ(0, knob_write("policy", "best-effort"));
+	ASSERT_EQ(0, sched_knob_write("policy", "best-effort"));
 	ASSERT_EQ(0, vgpu_set_weight(g, 0, 100));
 	ASSERT_EQ(0, vgpu_set_weight(g, 1, 300));
 	EXPECT_EQ(100, mdev_attr_u64(g->uuid[0], "tessera/weight"));
@@ -454,11 +377,11 @@ TEST_F_TIMEOUT(vsched, vgpu_weights_1_3, TEST_TIMEOUT_S)
 
 	ASSERT_EQ(0, saturate(g, 2, 500));		/* warm-up */
 	for (i = 0; i < 2; i++)
-		ASSERT_EQ(0, client_stat(g->ctx[i], &s0[i]));
+		ASSERT_EQ(0, sched_client_stat(g->ctx[i], 0, &s0[i]));
 	vbusy0 = tess_eng_busy_ns(&g->t[1], 0);
 	ASSERT_EQ(0, saturate(g, 2, 4000));
 	for (i = 0; i < 2; i++)
-		ASSERT_EQ(0, client_stat(g->ctx[i], &s1[i]));
+		ASSERT_EQ(0, sched_client_stat(g->ctx[i], 0, &s1[i]));
 	vbusy1 = tess_eng_busy_ns(&g->t[1], 0);
 
 	for (i = 0; i < 2; i++) {
@@ -495,7 +418,7 @@ TEST_F_TIMEOUT(vsched, vgpu_and_native_context_share_engine, TEST_TIMEOUT_S)
 {
 	struct vgpus *g = &self->v;
 	struct tess_dev *a = &g->t[0];
-	struct stat0 sv = { 0 }, sn = { 0 };
+	struct sched_stat sv = { 0 }, sn = { 0 };
 	uint64_t fence[JOBS];
 	struct tsr_dev d;
 	uint32_t cmd[4], k;
@@ -522,8 +445,8 @@ TEST_F_TIMEOUT(vsched, vgpu_and_native_context_share_engine, TEST_TIMEOUT_S)
 	EXPECT_EQ(0, bad_fences(a, JOBS));
 	EXPECT_NE(TESSERA_ENG_STATE_FAULTED, tess_eng_state(a, 0));
 
-	ASSERT_EQ(0, client_stat(g->ctx[0], &sv));
-	ASSERT_EQ(0, client_stat(d.info.ctx_id, &sn));
+	ASSERT_EQ(0, sched_client_stat(g->ctx[0], 0, &sv));
+	ASSERT_EQ(0, sched_client_stat(d.info.ctx_id, 0, &sn));
 	printf("# vGPU ctx %u: %llu slices, busy %llu ns\n", g->ctx[0],
 	       sv.slices, sv.busy);
 	printf("# native ctx %u: %llu slices, busy %llu ns\n", d.info.ctx_id,

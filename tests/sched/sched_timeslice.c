@@ -9,113 +9,27 @@
  * driver's per-client device busy time, so the results do not depend on
  * the emulator's speed; the bounds are generous.
  */
-#include <glob.h>
-#include <sys/mount.h>
 #include <time.h>
 
 #include "native-common.h"
+#include "sched-sysfs.h"
 
 #define BUSY_JOB_NS	4000000ull	/* one saturating job: 4 ms */
 #define MAX_CLIENTS	8
-
-static char sched_dir[256];
-static char dbg_file[256];
-
-static int find_paths(void)
-{
-	glob_t g;
-	int ret = -1;
-
-	if (glob("/sys/bus/pci/drivers/tessera/0000:*/sched", 0, NULL, &g))
-		return -1;
-	if (g.gl_pathc) {
-		snprintf(sched_dir, sizeof(sched_dir), "%s", g.gl_pathv[0]);
-		ret = 0;
-	}
-	globfree(&g);
-	if (glob("/sys/kernel/debug/tessera/*/sched", 0, NULL, &g) == 0) {
-		if (g.gl_pathc)
-			snprintf(dbg_file, sizeof(dbg_file), "%s", g.gl_pathv[0]);
-		globfree(&g);
-	}
-	return ret;
-}
-
-/* Write a knob: 0 or -errno. */
-static int knob_write(const char *name, const char *val)
-{
-	char path[320];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", sched_dir, name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static int knob_read(const char *name, char *buf, size_t len)
-{
-	char path[320];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", sched_dir, name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return 0;
-}
 
 static int set_weight(uint32_t ctx, unsigned int w)
 {
 	char b[64];
 
 	snprintf(b, sizeof(b), "%u %u\n", ctx, w);
-	return knob_write("weights", b);
-}
-
-/* One client's statistics on engine 0 from debugfs. */
-struct stat0 {
-	unsigned long long busy, slices, preempts, resets, hangs, wait, maxwait;
-	unsigned long long charged;	/* engine time held (policy) */
-};
-
-static int client_stat(uint32_t ctx, struct stat0 *s)
-{
-	FILE *f = fopen(dbg_file, "r");
-	char line[512];
-	unsigned int c, e, w;
-	int found = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%u %u %u %llu %llu %llu %llu %llu %llu %llu %llu",
-			   &c, &e, &w, &s->busy, &s->slices, &s->preempts,
-			   &s->resets, &s->hangs, &s->wait, &s->maxwait,
-			   &s->charged) == 11 &&
-		    c == ctx && e == 0) {
-			found = 0;
-			break;
-		}
-	fclose(f);
-	return found;
+	return sched_knob_write("weights", b);
 }
 
 static unsigned long long charged_of(uint32_t ctx)
 {
-	struct stat0 s = { 0 };
+	struct sched_stat s = { 0 };
 
-	client_stat(ctx, &s);
+	sched_client_stat(ctx, 0, &s);
 	return s.charged;
 }
 
@@ -189,16 +103,16 @@ static void saturate_stop(struct client *c)
 static void measure(struct client *c, int n, double secs, double *share,
 		    double *held)
 {
-	struct stat0 s0[MAX_CLIENTS], s1;
+	struct sched_stat s0[MAX_CLIENTS], s1;
 	unsigned long long tb = 0, th = 0;
 	int i;
 
 	usleep(500000);
 	for (i = 0; i < n; i++)
-		client_stat(c[i].ctx, &s0[i]);
+		sched_client_stat(c[i].ctx, 0, &s0[i]);
 	usleep((useconds_t)(secs * 1e6));
 	for (i = 0; i < n; i++) {
-		client_stat(c[i].ctx, &s1);
+		sched_client_stat(c[i].ctx, 0, &s1);
 		share[i] = (double)(s1.busy - s0[i].busy);
 		held[i] = (double)(s1.charged - s0[i].charged);
 		tb += s1.busy - s0[i].busy;
@@ -214,10 +128,10 @@ static void measure(struct client *c, int n, double secs, double *share,
 
 static void defaults(void)
 {
-	knob_write("policy", "best-effort");
-	knob_write("timeslice_us", "2000");
-	knob_write("preempt_timeout_us", "640000");
-	knob_write("hang_slices", "2500");
+	sched_knob_write("policy", "best-effort");
+	sched_knob_write("timeslice_us", "2000");
+	sched_knob_write("preempt_timeout_us", "640000");
+	sched_knob_write("hang_slices", "2500");
 }
 
 FIXTURE(sched) {
@@ -226,8 +140,7 @@ FIXTURE(sched) {
 
 FIXTURE_SETUP(sched)
 {
-	mount("none", "/sys/kernel/debug", "debugfs", 0, NULL);
-	self->ok = !find_paths() && dbg_file[0];
+	self->ok = !sched_sysfs_init(NULL);
 	if (!self->ok)
 		SKIP(return, "no tessera sched sysfs/debugfs");
 	defaults();
@@ -243,30 +156,30 @@ TEST_F(sched, bad_values_einval)
 {
 	char b[64];
 
-	EXPECT_EQ(-EINVAL, knob_write("policy", "round-robin"));
-	EXPECT_EQ(-EINVAL, knob_write("policy", "\n"));
-	EXPECT_EQ(-EINVAL, knob_write("timeslice_us", "0"));
-	EXPECT_EQ(-EINVAL, knob_write("timeslice_us", "99"));
-	EXPECT_EQ(-EINVAL, knob_write("timeslice_us", "1000001"));
-	EXPECT_EQ(-EINVAL, knob_write("timeslice_us", "abc"));
-	EXPECT_EQ(-EINVAL, knob_write("timeslice_us", "-5"));
-	EXPECT_EQ(-EINVAL, knob_write("preempt_timeout_us", "99"));
-	EXPECT_EQ(-EINVAL, knob_write("preempt_timeout_us", "10000001"));
-	EXPECT_EQ(-EINVAL, knob_write("hang_slices", "1"));
-	EXPECT_EQ(-EINVAL, knob_write("weights", "1"));
-	EXPECT_EQ(-EINVAL, knob_write("weights", "1 0"));
-	EXPECT_EQ(-EINVAL, knob_write("weights", "1 100001"));
-	EXPECT_EQ(-EINVAL, knob_write("weights", "1 100 7"));
-	EXPECT_EQ(-EINVAL, knob_write("weights", "100000 100"));
-	EXPECT_EQ(-ENOENT, knob_write("weights", "63 100"));
-	ASSERT_EQ(0, knob_read("timeslice_us", b, sizeof(b)));
-	EXPECT_STREQ("2000\n", b);
-	EXPECT_EQ(0, knob_write("policy", "fixed-share\n"));
-	ASSERT_EQ(0, knob_read("policy", b, sizeof(b)));
-	EXPECT_STREQ("fixed-share\n", b);
-	EXPECT_EQ(0, knob_write("timeslice_us", "1000"));
-	ASSERT_EQ(0, knob_read("timeslice_us", b, sizeof(b)));
-	EXPECT_STREQ("1000\n", b);
+	EXPECT_EQ(-EINVAL, sched_knob_write("policy", "round-robin"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("policy", "\n"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("timeslice_us", "0"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("timeslice_us", "99"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("timeslice_us", "1000001"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("timeslice_us", "abc"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("timeslice_us", "-5"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("preempt_timeout_us", "99"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("preempt_timeout_us", "10000001"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("hang_slices", "1"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("weights", "1"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("weights", "1 0"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("weights", "1 100001"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("weights", "1 100 7"));
+	EXPECT_EQ(-EINVAL, sched_knob_write("weights", "100000 100"));
+	EXPECT_EQ(-ENOENT, sched_knob_write("weights", "63 100"));
+	ASSERT_EQ(0, sched_knob_read("timeslice_us", b, sizeof(b)));
+	EXPECT_STREQ("2000", b);
+	EXPECT_EQ(0, sched_knob_write("policy", "fixed-share\n"));
+	ASSERT_EQ(0, sched_knob_read("policy", b, sizeof(b)));
+	EXPECT_STREQ("fixed-share", b);
+	EXPECT_EQ(0, sched_knob_write("timeslice_us", "1000"));
+	ASSERT_EQ(0, sched_knob_read("timeslice_us", b, sizeof(b)));
+	EXPECT_STREQ("1000", b);
 }
 
 /* Weights 1:3 on two saturating clients: engine shares 25/75 within 5 points. */
@@ -325,7 +238,7 @@ TEST_F(sched, fixed_share_keeps_idle_share)
 	t1 = now_ns();
 	util_be = (double)(b1 - b0) / (double)(t1 - t0);
 
-	ASSERT_EQ(0, knob_write("policy", "fixed-share"));
+	ASSERT_EQ(0, sched_knob_write("policy", "fixed-share"));
 	usleep(300000);
 	b0 = charged_of(c.ctx);
 	t0 = now_ns();
@@ -382,13 +295,13 @@ TEST_F(sched, endless_loop_reset)
 	struct tsr_dev d;
 	struct tsr_bo bo;
 	struct tessera_fault f;
-	struct stat0 s0 = { 0 }, s1 = { 0 };
+	struct sched_stat s0 = { 0 }, s1 = { 0 };
 	uint32_t cmd[8], k, *m;
 	uint64_t fence;
 	pid_t p[2];
 	int i, st, ret;
 
-	ASSERT_EQ(0, knob_write("hang_slices", "25"));	/* 50 ms */
+	ASSERT_EQ(0, sched_knob_write("hang_slices", "25"));	/* 50 ms */
 	ASSERT_EQ(0, native_open(&d));
 	ASSERT_EQ(0, tsr_bo_alloc(&d, 4096, &bo));
 	ASSERT_EQ(0, tsr_bo_map(&d, &bo));
@@ -416,7 +329,7 @@ TEST_F(sched, endless_loop_reset)
 			_exit(0);
 		}
 	}
-	client_stat(d.info.ctx_id, &s0);
+	sched_client_stat(d.info.ctx_id, 0, &s0);
 	k = tsr_cmd_batch_call(cmd, bo.gpu_va, 4 * TESSERA_BATCH_JUMP_LEN);
 	ASSERT_EQ(0, tsr_submit(&d, 0, cmd, k, &fence));
 	ret = tsr_wait(&d, 0, fence, WAIT_NS);
@@ -425,7 +338,7 @@ TEST_F(sched, endless_loop_reset)
 	EXPECT_TRUE(f.flags & TESSERA_FAULT_VALID);
 	EXPECT_EQ(TESSERA_FAULT_HANG, f.code);
 	EXPECT_EQ(0u, f.engine);
-	client_stat(d.info.ctx_id, &s1);
+	sched_client_stat(d.info.ctx_id, 0, &s1);
 	EXPECT_EQ(s0.hangs + 1, s1.hangs);
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(p[i], waitpid(p[i], &st, 0));
@@ -449,16 +362,16 @@ TEST_F(sched, endless_loop_reset)
 TEST_F(sched, preempt_timeout_resets_client)
 {
 	struct tessera_fault f;
-	struct stat0 s0 = { 0 }, s1 = { 0 };
+	struct sched_stat s0 = { 0 }, s1 = { 0 };
 	struct tsr_dev d;
 	uint32_t cmd[4], k;
 	uint64_t fence;
 	pid_t p;
 	int st;
 
-	ASSERT_EQ(0, knob_write("preempt_timeout_us", "100000"));
+	ASSERT_EQ(0, sched_knob_write("preempt_timeout_us", "100000"));
 	ASSERT_EQ(0, native_open(&d));
-	client_stat(d.info.ctx_id, &s0);
+	sched_client_stat(d.info.ctx_id, 0, &s0);
 	cmd[0] = TESSERA_CMD(TESSERA_OP_BUSY, TESSERA_BUSY_ATOMIC,
 			     TESSERA_BUSY_LEN);
 	cmd[1] = (uint32_t)5000000000ull;
@@ -487,7 +400,7 @@ TEST_F(sched, preempt_timeout_resets_client)
 	EXPECT_TRUE(f.flags & TESSERA_FAULT_VALID);
 	EXPECT_EQ(TESSERA_FAULT_PREEMPT_TIMEOUT, f.code);
 	EXPECT_EQ(0u, f.engine);
-	client_stat(d.info.ctx_id, &s1);
+	sched_client_stat(d.info.ctx_id, 0, &s1);
 	EXPECT_EQ(s0.resets + 1, s1.resets);
 	EXPECT_EQ(s0.hangs, s1.hangs);
 	ASSERT_EQ(p, waitpid(p, &st, 0));
@@ -514,16 +427,16 @@ TEST_F(sched, knobs_under_load)
 	ASSERT_EQ(0, native_open(&d));
 	k = tsr_cmd_busy(cmd, 200000);
 	for (i = 0; i < 40; i++) {
-		EXPECT_EQ(0, knob_write("policy", pol[i % 3]));
-		EXPECT_EQ(0, knob_write("timeslice_us", sl[i % 4]));
+		EXPECT_EQ(0, sched_knob_write("policy", pol[i % 3]));
+		EXPECT_EQ(0, sched_knob_write("timeslice_us", sl[i % 4]));
 		EXPECT_EQ(0, set_weight(c[i % 3].ctx, 1 + (i * 37) % 1000));
 		EXPECT_EQ(0, tsr_run(&d, 0, cmd, k, WAIT_NS));
 		usleep(20000);
 	}
 	for (i = 0; i < 3; i++) {
-		struct stat0 s = { 0 };
+		struct sched_stat s = { 0 };
 
-		EXPECT_EQ(0, client_stat(c[i].ctx, &s));
+		EXPECT_EQ(0, sched_client_stat(c[i].ctx, 0, &s));
 		EXPECT_GT(s.slices, 0);
 		EXPECT_EQ(0, s.resets);
 		saturate_stop(&c[i]);

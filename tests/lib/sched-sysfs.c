@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sched-sysfs: the scheduler's knobs and statistics for the in-VM tests
+ * (see sched-sysfs.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "sched-sysfs.h"
+
+static char sched_dir[PATH_MAX + 8];
+static char dbg_file[PATH_MAX + 64];
+
+int sched_sysfs_init(const char *pci_dev)
+{
+	char dev[PATH_MAX];
+	const char *addr;
+	glob_t g;
+
+	if (pci_dev) {
+		if (!realpath(pci_dev, dev))
+			return -errno;
+	} else {
+		if (glob("/sys/bus/pci/drivers/tessera/0000:*", 0, NULL, &g))
+			return -ENOENT;
+		if (!g.gl_pathc || !realpath(g.gl_pathv[0], dev)) {
+			globfree(&g);
+			return -ENOENT;
+		}
+		globfree(&g);
+	}
+	addr = strrchr(dev, '/');
+	addr = addr ? addr + 1 : dev;
+	snprintf(sched_dir, sizeof(sched_dir), "%s/sched", dev);
+	snprintf(dbg_file, sizeof(dbg_file),
+		 "/sys/kernel/debug/tessera/%s/sched", addr);
+	if (access(dbg_file, R_OK))
+		mount("none", "/sys/kernel/debug", "debugfs", 0, NULL);
+	return access(sched_dir, F_OK) || access(dbg_file, R_OK) ? -ENOENT : 0;
+}
+
+int sched_knob_write(const char *name, const char *val)
+{
+	char path[PATH_MAX + 80];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", sched_dir, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int sched_knob_read(const char *name, char *buf, size_t len)
+{
+	char path[PATH_MAX + 80];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", sched_dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+int sched_client_stat(unsigned int ctx, unsigned int engine,
+		      struct sched_stat *s)
+{
+	FILE *f = fopen(dbg_file, "r");
+	unsigned int c, e, w;
+	char line[512];
+	int ret = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line,
+			   "%u %u %u %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &c, &e, &w, &s->busy, &s->slices, &s->preempts,
+			   &s->resets, &s->hangs, &s->wait, &s->maxwait,
+			   &s->charged) == 11 &&
+		    c == ctx && e == engine) {
+			ret = 0;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
