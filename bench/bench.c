@@ -42,15 +42,16 @@ int bench_init(void)
 
 int bench_read_stats(const unsigned int *ctx, int n, struct bench_cstat *s)
 {
-	struct sched_stat st;
+	struct sched_stat st[BENCH_MAXC];
 	int i;
 
-	memset(s, 0, sizeof(*s) * n);
+	if (n > BENCH_MAXC)
+		return -1;
+	memset(st, 0, sizeof(st));
+	sched_client_stats(ctx, n, 0, st);	/* all sampled together */
 	for (i = 0; i < n; i++) {
-		if (sched_client_stat(ctx[i], 0, &st))
-			continue;
-		s[i].busy = st.busy;
-		s[i].charged = st.charged;
+		s[i].busy = st[i].busy;
+		s[i].charged = st[i].charged;
 	}
 	return 0;
 }

@@ -81,26 +81,36 @@ int sched_knob_read(const char *name, char *buf, size_t len)
 	return 0;
 }
 
-int sched_client_stat(unsigned int ctx, unsigned int engine,
-		      struct sched_stat *s)
+int sched_client_stats(const unsigned int *ctx, int n, unsigned int engine,
+		       struct sched_stat *s)
 {
 	FILE *f = fopen(dbg_file, "r");
 	unsigned int c, e, w;
+	struct sched_stat v;
+	int i, found = 0;
 	char line[512];
-	int ret = -ENOENT;
 
 	if (!f)
 		return -errno;
-	while (fgets(line, sizeof(line), f))
+	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line,
 			   "%u %u %u %llu %llu %llu %llu %llu %llu %llu %llu",
-			   &c, &e, &w, &s->busy, &s->slices, &s->preempts,
-			   &s->resets, &s->hangs, &s->wait, &s->maxwait,
-			   &s->charged) == 11 &&
-		    c == ctx && e == engine) {
-			ret = 0;
-			break;
-		}
+			   &c, &e, &w, &v.busy, &v.slices, &v.preempts,
+			   &v.resets, &v.hangs, &v.wait, &v.maxwait,
+			   &v.charged) != 11 || e != engine)
+			continue;
+		for (i = 0; i < n; i++)
+			if (ctx[i] == c) {
+				s[i] = v;
+				found++;
+			}
+	}
 	fclose(f);
-	return ret;
+	return found == n ? 0 : -ENOENT;
+}
+
+int sched_client_stat(unsigned int ctx, unsigned int engine,
+		      struct sched_stat *s)
+{
+	return sched_client_stats(&ctx, 1, engine, s);
 }

@@ -50,4 +50,18 @@ int sched_knob_read(const char *name, char *buf, size_t len);
 int sched_client_stat(unsigned int ctx, unsigned int engine,
 		      struct sched_stat *s);
 
+/**
+ * sched_client_stats() - the statistics of @n contexts, from one read
+ * @ctx: hardware context ids
+ * @n: how many
+ * @engine: engine index
+ * @s: @n entries, filled in (those not listed are left alone)
+ *
+ * One read of the statistics, so that all clients are sampled together.
+ *
+ * Return: 0, or -ENOENT when some client is not listed.
+ */
+int sched_client_stats(const unsigned int *ctx, int n, unsigned int engine,
+		       struct sched_stat *s);
+
 #endif
