@@ -164,11 +164,17 @@ static void sched_arm_slice_end(struct tessera_engine *eng, u64 end)
 	hrtimer_start(&eng->timer, ns_to_ktime(max(end, now + 10000)),
 		      HRTIMER_MODE_ABS);
 	spin_lock_irq(&eng->timer_lock);
-	eng->slice_end = end;
-	eng->timer_may_preempt = next &&
-		eng->rq.policy != TESSERA_POLICY_FIXED_SHARE;
-	eng->timer_next = next;
-	eng->timer_next_ctx = next ? next->ctx->id : TESSERA_NO_CTX;
+	/*
+	 * A preemption the timer made since this work began is the next
+	 * run's (sched_timer_sync()): keep what it handed the engine.
+	 */
+	if (!eng->timer_preempted) {
+		eng->slice_end = end;
+		eng->timer_may_preempt = next &&
+			eng->rq.policy != TESSERA_POLICY_FIXED_SHARE;
+		eng->timer_next = next;
+		eng->timer_next_ctx = next ? next->ctx->id : TESSERA_NO_CTX;
+	}
 	spin_unlock_irq(&eng->timer_lock);
 }
 
@@ -464,6 +470,9 @@ static bool sched_resolve_next(struct tessera_engine *eng, bool cancel)
 
 	if (!next)
 		return false;
+	/* the old client was charged up to then already (a racing work) */
+	if (eng->cur && eng->cur->ent.charged_at > at)
+		at = eng->cur->ent.charged_at;
 	if (cancel)
 		tessera_wr(tdev, ENG_REG(eng, TESSERA_ENG_NEXT_CTX), 0);
 	else if (tessera_rd(tdev, ENG_REG(eng, TESSERA_ENG_NEXT_CTX)) &
@@ -477,11 +486,11 @@ static bool sched_resolve_next(struct tessera_engine *eng, bool cancel)
 		if (eng->cur_hung)
 			sched_fail_client(eng, TESSERA_FAULT_HANG);
 		else
-			sched_switch_out_at(eng, busy, at ? at : ktime_get_ns());
+			sched_switch_out_at(eng, busy, at);
 	}
 	tessera_rq_clock(&eng->rq, ktime_get_ns());
 	tessera_rq_take(&eng->rq, &next->ent);
-	sched_started(eng, next, busy, at ? at : ktime_get_ns());
+	sched_started(eng, next, busy, at);
 	return true;
 }
 
