@@ -23,13 +23,10 @@ T=/sys/kernel/debug/tracing
 for dep in vfio vfio_iommu_type1 mdev; do
 	modprobe "$dep" || echo "# modprobe $dep failed: no vGPU runs"
 done
-for dep in $(modinfo -F depends "$ko" 2>/dev/null | tr , ' '); do
-	modprobe "$dep" 2>/dev/null || true
-done
-lsmod | grep -q '^tessera ' && rmmod tessera
+# shellcheck source-path=SCRIPTDIR source=../tests/lib/ksft-run.sh
+. "$repo/tests/lib/ksft-run.sh"
 # small windows so that 64 clients fit in the default VRAM
-insmod "$ko" ctx_vram_mb=4 ctx_gart_mb=4 || exit 1
-for _ in $(seq 50); do [ -c /dev/tessera0 ] && break; sleep 0.1; done
+tessera_insmod "$ko" ctx_vram_mb=4 ctx_gart_mb=4 || exit 1
 S=$(echo /sys/bus/pci/drivers/tessera/0000:*/sched)
 knob() { echo "$2" >"$S/$1"; }
 

@@ -143,6 +143,27 @@ _ksft_line() {
 	esac
 }
 
+# tessera_insmod KO [PARAM...]: (re)load tessera.ko: unload a loaded one,
+# modprobe the modules it links against (insmod loads no dependencies),
+# insmod KO with PARAMs and wait (5 s at most) for /dev/tessera0.
+# Returns 0 once the device node is there.
+tessera_insmod() {
+	local ko=$1 dep
+	shift
+	if grep -q '^tessera ' /proc/modules; then
+		rmmod tessera || return 1
+	fi
+	for dep in $(modinfo -F depends "$ko" 2>/dev/null | tr , ' '); do
+		modprobe "$dep" 2>/dev/null || true
+	done
+	insmod "$ko" "$@" || return 1
+	for _ in $(seq 50); do
+		[ -c /dev/tessera0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # ksft_run_prog PROG [TIMEOUT]: run the kselftest program PROG (a path)
 # with a timeout of TIMEOUT seconds (default 900), stdout and stderr merged,
 # and copy its TAP into the stream as it comes (see the top of this file).

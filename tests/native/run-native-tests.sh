@@ -52,22 +52,8 @@ accounting_clean() {
 	     END { exit bad }' "$f"
 }
 
-# shellcheck disable=SC2120 # insmod parameters, if any
-load() {
-	local dep
-	# Modules tessera.ko links against (vfio, mdev, ...) come first.
-	for dep in $(modinfo -F depends "$ko" 2>/dev/null | tr , ' '); do
-		modprobe "$dep" 2>/dev/null || true
-	done
-	insmod "$ko" "$@" || return 1
-	for _ in $(seq 50); do
-		[ -c /dev/tessera0 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
+load() { tessera_insmod "$ko"; }
 
-lsmod | grep -q '^tessera ' && rmmod tessera
 if ! load; then
 	tap_not_ok "insmod $ko"
 	tap_plan_and_exit

@@ -36,22 +36,7 @@ tap_start
 
 mount -t debugfs none /sys/kernel/debug 2>/dev/null || true
 
-# shellcheck disable=SC2120 # insmod parameters, if any
-load() {
-	local dep
-	for dep in $(modinfo -F depends "$ko" 2>/dev/null | tr , ' '); do
-		modprobe "$dep" 2>/dev/null || true
-	done
-	insmod "$ko" "$@" || return 1
-	for _ in $(seq 50); do
-		[ -c /dev/tessera0 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-lsmod | grep -q '^tessera ' && rmmod tessera
-if ! load; then
+if ! tessera_insmod "$ko"; then
 	tap_not_ok "insmod $ko"
 	tap_plan_and_exit
 fi
