@@ -126,6 +126,32 @@ static void measure(struct client *c, int n, double secs, double *share,
 	}
 }
 
+/*
+ * A client with a finite amount of work: a child that submits @jobs BUSY
+ * jobs of 1 ms on engine 0 and waits for them all. Exit status 0 when
+ * every job completed, 10-12 for an open, submit or wait failure.
+ */
+static pid_t jobs_spawn(unsigned int jobs)
+{
+	struct tsr_dev o;
+	uint64_t fn[64];
+	uint32_t c[4], n, k;
+	pid_t p = fork();
+
+	if (p)
+		return p;
+	if (native_open(&o) || jobs > 64)
+		_exit(10);
+	n = tsr_cmd_busy(c, 1000000);
+	for (k = 0; k < jobs; k++)
+		if (tsr_submit(&o, 0, c, n, &fn[k]))
+			_exit(11);
+	for (k = 0; k < jobs; k++)
+		if (tsr_wait(&o, 0, fn[k], WAIT_NS))
+			_exit(12);
+	_exit(0);
+}
+
 static void defaults(void)
 {
 	sched_knob_write("policy", "best-effort");
@@ -310,25 +336,8 @@ TEST_F(sched, endless_loop_reset)
 	memcpy(m, cmd, k * 4);
 	__sync_synchronize();
 
-	for (i = 0; i < 2; i++) {
-		p[i] = fork();
-		if (!p[i]) {
-			struct tsr_dev o;
-			uint32_t c2[4], n;
-			uint64_t fn[40];
-
-			if (native_open(&o))
-				_exit(10);
-			n = tsr_cmd_busy(c2, 1000000);
-			for (k = 0; k < 40; k++)
-				if (tsr_submit(&o, 0, c2, n, &fn[k]))
-					_exit(11);
-			for (k = 0; k < 40; k++)
-				if (tsr_wait(&o, 0, fn[k], WAIT_NS))
-					_exit(12);
-			_exit(0);
-		}
-	}
+	for (i = 0; i < 2; i++)
+		p[i] = jobs_spawn(40);
 	sched_client_stat(d.info.ctx_id, 0, &s0);
 	k = tsr_cmd_batch_call(cmd, bo.gpu_va, 4 * TESSERA_BATCH_JUMP_LEN);
 	ASSERT_EQ(0, tsr_submit(&d, 0, cmd, k, &fence));
@@ -378,23 +387,7 @@ TEST_F(sched, preempt_timeout_resets_client)
 	cmd[2] = (uint32_t)(5000000000ull >> 32);
 	ASSERT_EQ(0, tsr_submit(&d, 0, cmd, TESSERA_BUSY_LEN, &fence));
 	usleep(20000);
-	p = fork();
-	if (!p) {
-		struct tsr_dev o;
-		uint64_t fn[20];
-		uint32_t c2[4], n;
-
-		if (native_open(&o))
-			_exit(10);
-		n = tsr_cmd_busy(c2, 1000000);
-		for (k = 0; k < 20; k++)
-			if (tsr_submit(&o, 0, c2, n, &fn[k]))
-				_exit(11);
-		for (k = 0; k < 20; k++)
-			if (tsr_wait(&o, 0, fn[k], WAIT_NS))
-				_exit(12);
-		_exit(0);
-	}
+	p = jobs_spawn(20);
 	EXPECT_EQ(-EIO, tsr_wait(&d, 0, fence, WAIT_NS));
 	ASSERT_EQ(0, tsr_get_fault(&d, &f));
 	EXPECT_TRUE(f.flags & TESSERA_FAULT_VALID);
