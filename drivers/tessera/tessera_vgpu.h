@@ -7,6 +7,19 @@
  * Everything a vGPU's guest can observe lives in struct tessera_vgpu_state
  * (plain integers, no pointers) so that it can be serialised for live
  * migration; the rest of struct tessera_vgpu is host bookkeeping.
+ *
+ * Locking of a vGPU, outermost first:
+ *
+ *   vgpu->lock (mutex)   every emulated access, SET_IRQS, reset, the GART
+ *                        shadow; held around vfio_pin_pages(), which takes
+ *                        the user's mmap_lock, so nothing under mmap_lock
+ *                        (mmap, faults) may take it
+ *   mm->mmap_lock        (the user's; faults of BAR2/BAR4 hold it)
+ *   vgpu->mem_sem (rw)   the BAR mappings: faults read, a reset or a
+ *                        memory-decoding change writes (revokes, then
+ *                        works on VRAM and doorbells with faults held off);
+ *                        never held across vfio_(un)pin_pages()
+ *   tdev/engine/ctx locks of the core
  */
 #ifndef TESSERA_VGPU_H
 #define TESSERA_VGPU_H
@@ -15,6 +28,7 @@
 #include <linux/mdev.h>
 #include <linux/vfio.h>
 #include "tessera_compat.h"
+#include <linux/rwsem.h>
 #include <linux/wait.h>
 
 #include "tessera_drv.h"
@@ -189,7 +203,9 @@ struct tessera_vgpu_gart_ent {
  *	write, 0 if none (tessera_vgpu_gart_settle())
  * @open: the device is open
  * @mem_on: BAR accesses allowed (tessera_vgpu_cfg_mem_enabled(), for the
- *	lock-free mmap fault path)
+ *	mmap fault path; written under @mem_sem and @lock)
+ * @mem_sem: keeps mmap faults out while the mappings are revoked and the
+ *	partition or doorbells are worked on (reset, memory decoding off)
  * @error: a pin failure put the vGPU in its error state (until reset)
  * @resets: resets done
  * @faults: faults reported to the guest
@@ -227,6 +243,7 @@ struct tessera_vgpu {
 	u32 gart_provisional;
 	bool open;
 	bool mem_on;
+	struct rw_semaphore mem_sem;
 	bool error;
 	u64 resets;
 	u64 faults;
