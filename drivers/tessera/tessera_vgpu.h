@@ -199,6 +199,8 @@ struct tessera_vgpu_gart_ent {
  * @gart: shadow entries, @gart_entries of them
  * @gart_pinned: entries currently pinned
  * @gart_errors: entries the guest pointed at memory it does not own
+ * @gart_drains: times a GART change took the running context off the
+ *	engines before releasing pages
  * @gart_provisional: 1 + the entry whose pin failed after a 32-bit half
  *	write, 0 if none (tessera_vgpu_gart_settle())
  * @open: the device is open
@@ -241,6 +243,7 @@ struct tessera_vgpu {
 	u32 gart_pinned;
 	u64 gart_errors;
 	u32 gart_provisional;
+	u64 gart_drains;
 	bool open;
 	bool mem_on;
 	struct rw_semaphore mem_sem;
