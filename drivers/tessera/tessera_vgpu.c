@@ -197,9 +197,10 @@ void tessera_vgpu_init_state(struct tessera_vgpu *vgpu)
 /**
  * tessera_vgpu_reset() - bring the vGPU to its power-on state
  * @vgpu: vGPU (lock held)
- * @flr: function level reset: config space too
+ * @cfg: config space too (close); VFIO_DEVICE_RESET, FLR and REG_RESET
+ *	keep it, as vfio-pci does
  */
-void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool flr)
+void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool cfg)
 {
 	lockdep_assert_held(&vgpu->lock);
 	/*
@@ -213,7 +214,7 @@ void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool flr)
 	tessera_sched_quiesce_ctx(vgpu->ctx);	/* engines stopped */
 	fence_clear(vgpu);
 	hw_power_on(vgpu);
-	regs_power_on(vgpu, flr);
+	regs_power_on(vgpu, cfg);
 	tessera_vram_scrub(vgpu->tdev, vgpu->ctx->vram_base, vgpu->vram_size);
 	vgpu->mem_on = tessera_vgpu_cfg_mem_enabled(vgpu);
 	up_write(&vgpu->mem_sem);

@@ -279,7 +279,7 @@ void tessera_mdev_unregister(struct tessera_device *tdev);
 
 /* tessera_vgpu.c */
 extern const struct vfio_device_ops tessera_vgpu_ops;
-void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool flr);
+void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool cfg);
 void tessera_vgpu_init_state(struct tessera_vgpu *vgpu);
 void tessera_vgpu_revoke_mmaps(struct tessera_vgpu *vgpu);
 
