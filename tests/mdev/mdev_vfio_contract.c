@@ -230,6 +230,35 @@ static int pba_bit(struct tess_dev *t, struct msix_layout *m, unsigned int vec)
 	return (q >> (vec % 64)) & 1;
 }
 
+/* Wait up to @ms for PBA bit @vec to read @want; returns the last value. */
+static int wait_pba(struct tess_dev *t, struct msix_layout *m,
+		    unsigned int vec, int want, int ms)
+{
+	u64 deadline = tess_now_ms() + ms;
+	int v;
+
+	while ((v = pba_bit(t, m, vec)) != want && tess_now_ms() < deadline)
+		tess_sleep_us(1000);
+	return v;
+}
+
+/* Wait up to @ms for Status.Interrupt to read @want (0/1); returns it. */
+static int wait_intx_status(struct tess_dev *t, int want, int ms)
+{
+	u64 deadline = tess_now_ms() + ms;
+	u32 st;
+	int v;
+
+	for (;;) {
+		if (vfio_config_read(&t->vfio, PCI_STATUS, &st, 2))
+			return -1;
+		v = !!(st & PCI_STATUS_INTERRUPT);
+		if (v == want || tess_now_ms() >= deadline)
+			return v;
+		tess_sleep_us(1000);
+	}
+}
+
 /*
  * BAR size from config space sizing (write all-ones, read the mask back,
  * restore), as the PCI core sizes the resource that vfio-pci reports.
@@ -840,13 +869,13 @@ TEST_F_TIMEOUT(vc, intx_mask_holds_level, JOB_TIMEOUT_S)
 	ASSERT_EQ(0, set_none(t, MASK, INTX, 0, 1));
 	JOB_IRQ();
 	EXPECT_EQ(0, efd_wait(fd, QUIET_MS));
-	EXPECT_TRUE(cfg(t, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT);
+	EXPECT_EQ(1, wait_intx_status(t, 1, FIRE_MS));
 	/* unmask with the level still asserted: it fires */
 	ASSERT_EQ(0, set_none(t, UNMASK, INTX, 0, 1));
 	EXPECT_EQ(1, efd_wait(fd, FIRE_MS));
 	/* acknowledged while auto-masked: unmask is quiet */
 	eng0_ack(t);
-	EXPECT_FALSE(cfg(t, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT);
+	EXPECT_EQ(0, wait_intx_status(t, 0, FIRE_MS));
 	ASSERT_EQ(0, set_none(t, UNMASK, INTX, 0, 1));
 	EXPECT_EQ(0, efd_wait(fd, QUIET_MS));
 	EXPECT_EQ(0, set_none(t, TRIG, INTX, 0, 0));
@@ -903,7 +932,7 @@ TEST_F_TIMEOUT(vc, intx_command_disable_bit, JOB_TIMEOUT_S)
 	JOB_IRQ();
 	EXPECT_EQ(0, efd_wait(fd, QUIET_MS));
 	/* Interrupt Status shows the device's line even when disabled */
-	EXPECT_TRUE(cfg(t, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT);
+	EXPECT_EQ(1, wait_intx_status(t, 1, FIRE_MS));
 	/* clearing the bit lets the asserted level through */
 	ASSERT_EQ(0, cfg_wr(t, PCI_COMMAND, cmd & ~PCI_COMMAND_INTX_DISABLE, 2));
 	EXPECT_EQ(1, efd_wait(fd, FIRE_MS));
@@ -1118,7 +1147,7 @@ TEST_F_TIMEOUT(vc, qemu_msix_sequence, JOB_TIMEOUT_S)
 	ASSERT_EQ(0, set_fd(t, TRIG, MSIX, ENG0_VEC, -1));
 	JOB_IRQ();
 	EXPECT_EQ(0, efd_wait(fds[ENG0_VEC], QUIET_MS));
-	EXPECT_EQ(1, pba_bit(t, m, ENG0_VEC));	/* held pending */
+	EXPECT_EQ(1, wait_pba(t, m, ENG0_VEC, 1, FIRE_MS));	/* held pending */
 	/* guest unmasks: eventfd back, the held interrupt arrives */
 	ASSERT_EQ(0, set_fd(t, TRIG, MSIX, ENG0_VEC, fds[ENG0_VEC]));
 	EXPECT_EQ(1, efd_wait(fds[ENG0_VEC], FIRE_MS));
