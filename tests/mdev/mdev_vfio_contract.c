@@ -318,11 +318,30 @@ FIXTURE_SETUP(vc)
 	ASSERT_LE(self->m.size, 64);
 }
 
-FIXTURE_TEARDOWN(vc)
+/*
+ * Torn down in the parent, after the test's process has exited (which
+ * closed the device): the 6.12 harness built with -O2 skips a child-side
+ * FIXTURE_TEARDOWN after a failed ASSERT (its "child" local is clobbered
+ * by the longjmp), which would leave the vGPU behind.
+ */
+FIXTURE_TEARDOWN_PARENT(vc)
 {
-	tess_close(&self->t);
 	if (self->created)
 		mdev_remove(self->uuid);
+}
+
+/*
+ * MSI-X vectors to enable in rows that are about something else (resets,
+ * delivery): what GET_IRQ_INFO offers, so that those rows do not fail on
+ * the count row (irq_info_msix).
+ */
+static unsigned int msix_nvec(struct tess_dev *t)
+{
+	struct vfio_irq_info ii;
+
+	if (irq_info(t, MSIX, &ii) || !ii.count)
+		return 0;
+	return ii.count > 64 ? 64 : ii.count;
 }
 
 /* Engine 0's fence interrupt on (hw spec: ENG_INT_MASK, REG_INT_ENABLE). */
@@ -634,6 +653,15 @@ TEST_F(vc, mmap_rules)
 
 /* =================== MSI-X table and PBA in BAR0 =================== */
 
+static unsigned int not_ones(const u8 *b, size_t n)
+{
+	unsigned int bad = 0;
+
+	while (n--)
+		bad += *b++ != 0xff;
+	return bad;
+}
+
 TEST_F(vc, msix_table_reads_ones_drops_writes)
 {
 	struct tess_dev *t = &self->t;
@@ -646,8 +674,7 @@ TEST_F(vc, msix_table_reads_ones_drops_writes)
 	ASSERT_LE(len, sizeof(buf));
 	memset(buf, 0, sizeof(buf));
 	ASSERT_EQ(len, rd(t, m->tbar, m->toff, buf, len));
-	for (i = 0; i < len; i++)
-		ASSERT_EQ(0xff, buf[i]) TH_LOG("table byte %u", i);
+	EXPECT_EQ(0, not_ones(buf, len)) TH_LOG("table bytes not 0xff");
 	/* Dword and odd accesses inside the table: all-ones too. */
 	EXPECT_EQ(0xffffffffu, bar_rd32(t, m->tbar, m->toff + 12));
 	EXPECT_EQ(3, rd(t, m->tbar, m->toff + 5, buf, 3));
@@ -657,8 +684,7 @@ TEST_F(vc, msix_table_reads_ones_drops_writes)
 	for (i = 0; i < m->size; i++)
 		EXPECT_EQ(16, wr(t, m->tbar, m->toff + i * 16, entry, 16));
 	EXPECT_EQ(len, rd(t, m->tbar, m->toff, buf, len));
-	for (i = 0; i < len; i++)
-		ASSERT_EQ(0xff, buf[i]) TH_LOG("table byte %u after write", i);
+	EXPECT_EQ(0, not_ones(buf, len)) TH_LOG("after writes to the table");
 	/* An access straddling the table's end: the table part is ones. */
 	EXPECT_EQ(8, rd(t, m->tbar, m->toff + len - 4, &q, 8));
 	EXPECT_EQ(0xffffffffu, (u32)q);
@@ -1067,10 +1093,11 @@ TEST_F(vc, msix_bad_eventfd)
 TEST_F_TIMEOUT(vc, msix_delivery_ignores_config_bits, JOB_TIMEOUT_S)
 {
 	struct tess_dev *t = &self->t;
-	unsigned int n = self->m.size, cap = self->m.cap;
+	unsigned int n = msix_nvec(&self->t), cap = self->m.cap;
 	u32 ctrl = cfg(t, cap + PCI_MSIX_FLAGS, 2);
 	int fds[64], i;
 
+	ASSERT_GT(n, ENG0_VEC);
 	for (i = 0; i < (int)n; i++)
 		fds[i] = efd_new();
 	ASSERT_EQ(0, set_fds(t, TRIG, MSIX, 0, n, fds));
@@ -1113,7 +1140,7 @@ TEST_F_TIMEOUT(vc, qemu_msix_sequence, JOB_TIMEOUT_S)
 {
 	struct tess_dev *t = &self->t;
 	struct msix_layout *m = &self->m;
-	unsigned int n = m->size, i;
+	unsigned int n = m->size, i, others;
 	u32 ctrl = cfg(t, m->cap + PCI_MSIX_FLAGS, 2);
 	struct vfio_irq_info ii;
 	int fds[64];
@@ -1138,9 +1165,10 @@ TEST_F_TIMEOUT(vc, qemu_msix_sequence, JOB_TIMEOUT_S)
 		TH_LOG("no MSI-X interrupt on vector %u for a FENCE|IRQ job",
 		       ENG0_VEC);
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0, others = 0; i < n; i++)
 		if (i != ENG0_VEC)
-			EXPECT_EQ(0, efd_wait(fds[i], 0)) TH_LOG("vector %u", i);
+			others += efd_wait(fds[i], 0);
+	EXPECT_EQ(0, others);	/* no other vector fired */
 	eng0_ack(t);
 
 	/* guest masks the vector: QEMU takes its eventfd away */
@@ -1232,10 +1260,11 @@ static void dirty_state(struct tess_dev *t)
 TEST_F_TIMEOUT(vc, reset_device_reset, JOB_TIMEOUT_S)
 {
 	struct tess_dev *t = &self->t;
-	unsigned int n = self->m.size, cap = self->m.cap;
+	unsigned int n = msix_nvec(&self->t), cap = self->m.cap;
 	u32 cmd, bar0, ctrl;
 	int fds[64], i;
 
+	ASSERT_GT(n, ENG0_VEC);
 	for (i = 0; i < (int)n; i++)
 		fds[i] = efd_new();
 	ASSERT_EQ(0, set_fds(t, TRIG, MSIX, 0, n, fds));
@@ -1270,11 +1299,12 @@ TEST_F_TIMEOUT(vc, reset_device_reset, JOB_TIMEOUT_S)
 TEST_F_TIMEOUT(vc, reset_flr_via_config, JOB_TIMEOUT_S)
 {
 	struct tess_dev *t = &self->t;
-	unsigned int n = self->m.size;
+	unsigned int n = msix_nvec(&self->t);
 	int exp = vfio_pci_find_cap(&t->vfio, PCI_CAP_ID_EXP);
 	u32 cmd, bar0, devctl;
 	int fds[64], i;
 
+	ASSERT_GT(n, ENG0_VEC);
 	ASSERT_GT(exp, 0);
 	ASSERT_TRUE(cfg(t, exp + PCI_EXP_DEVCAP, 4) & PCI_EXP_DEVCAP_FLR);
 	for (i = 0; i < (int)n; i++)
@@ -1306,11 +1336,12 @@ TEST_F_TIMEOUT(vc, reset_flr_via_config, JOB_TIMEOUT_S)
 TEST_F_TIMEOUT(vc, reset_on_close, JOB_TIMEOUT_S)
 {
 	struct tess_dev *t = &self->t;
-	unsigned int n = self->m.size, cap = self->m.cap;
+	unsigned int n = msix_nvec(&self->t), cap = self->m.cap;
 	struct tess_dev u;
 	int fds[64], efd = efd_new(), i;
 	u32 v = 0;
 
+	ASSERT_GT(n, ENG0_VEC);
 	for (i = 0; i < (int)n; i++)
 		fds[i] = efd_new();
 	ASSERT_EQ(0, set_fds(t, TRIG, MSIX, 0, n, fds));
