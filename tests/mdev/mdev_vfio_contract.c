@@ -1197,6 +1197,43 @@ TEST_F_TIMEOUT(vc, qemu_msix_sequence, JOB_TIMEOUT_S)
 	close_fds(fds, n);
 }
 
+/*
+ * MASK and UNMASK exist for INTx only: every other index answers ENOTTY
+ * for every data type, enabled or not (vfio_pci_set_irqs_ioctl has no
+ * handler for them).
+ */
+TEST_F(vc, mask_unmask_enotty_matrix)
+{
+	static const u32 idx[] = { MSI, MSIX, ERR, REQ };
+	static const u32 act[] = { MASK, UNMASK };
+	struct tess_dev *t = &self->t;
+	int fd = efd_new(), pass;
+	unsigned int i, a;
+	u8 one = 1;
+
+	ASSERT_GE(fd, 0);
+	for (pass = 0; pass < 2; pass++) {
+		/* pass 1: MSI-X enabled, ERR and REQ eventfds set */
+		if (pass == 1) {
+			ASSERT_EQ(0, set_fd(t, TRIG, MSIX, 0, fd));
+			set_fd(t, TRIG, ERR, 0, fd);
+			ASSERT_EQ(0, set_fd(t, TRIG, REQ, 0, fd));
+		}
+		for (i = 0; i < ARRAY_SIZE(idx); i++) {
+			for (a = 0; a < ARRAY_SIZE(act); a++) {
+				EXPECT_EQ(-ENOTTY, set_none(t, act[a], idx[i], 0, 1))
+					TH_LOG("index %u action %#x NONE", idx[i], act[a]);
+				EXPECT_EQ(-ENOTTY, set_bool(t, act[a], idx[i], 0, 1, &one))
+					TH_LOG("index %u action %#x BOOL", idx[i], act[a]);
+				EXPECT_EQ(-ENOTTY, set_fd(t, act[a], idx[i], 0, fd))
+					TH_LOG("index %u action %#x EVENTFD", idx[i], act[a]);
+			}
+		}
+	}
+	EXPECT_EQ(0, set_none(t, TRIG, MSIX, 0, 0));
+	close(fd);
+}
+
 /* =================== ERR and REQ =================== */
 
 static void single_trigger_rules(struct __test_metadata *_metadata,
