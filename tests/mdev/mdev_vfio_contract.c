@@ -744,7 +744,30 @@ TEST_F(vc, irq_info_msix)
 
 	ASSERT_EQ(0, irq_info(&self->t, MSIX, &ii));
 	EXPECT_EQ(self->m.size, ii.count);
-	EXPECT_EQ(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE, ii.flags);
+	/* vfio-pci with dynamic MSI-X allocation (has_dyn_msix): no NORESIZE */
+	EXPECT_EQ(VFIO_IRQ_INFO_EVENTFD, ii.flags);
+}
+
+/*
+ * Without NORESIZE a user may add vectors to an enabled MSI-X index one at
+ * a time (vfio_msi_set_vector_signal -> vfio_msi_alloc_irq ->
+ * pci_msix_alloc_irq_at; QEMU 8+ vfio_msix_vector_do_use does so).
+ */
+TEST_F(vc, msix_vectors_added_while_enabled)
+{
+	struct tess_dev *t = &self->t;
+	unsigned int last = self->m.size - 1;
+	int a = efd_new(), b = efd_new();
+
+	ASSERT_EQ(0, set_fd(t, TRIG, MSIX, 0, a));
+	EXPECT_EQ(0, set_fd(t, TRIG, MSIX, last, b));
+	EXPECT_EQ(0, set_none(t, TRIG, MSIX, last, 1));
+	EXPECT_EQ(1, efd_wait(b, 1000));
+	EXPECT_EQ(0, set_none(t, TRIG, MSIX, 0, 1));
+	EXPECT_EQ(1, efd_wait(a, 1000));
+	EXPECT_EQ(0, set_none(t, TRIG, MSIX, 0, 0));
+	close(a);
+	close(b);
 }
 
 TEST_F(vc, irq_info_err_req)
@@ -1140,7 +1163,8 @@ TEST_F_TIMEOUT(vc, msix_delivery_ignores_config_bits, JOB_TIMEOUT_S)
  * enables vector 0 without an eventfd (vfio_enable_msix_no_vec), the guest
  * clears Function Mask, request_irq() on the vectors makes
  * vfio_msix_vector_do_use() disable the index and re-enable it with every
- * vector (NORESIZE). QEMU emulates the table and PBA itself: BAR0's table
+ * vector (QEMU 7.2 always does; later ones when NORESIZE is set). QEMU
+ * emulates the table and PBA itself: BAR0's table
  * is never touched. A guest mask of a vector is an eventfd swap.
  */
 TEST_F_TIMEOUT(vc, qemu_msix_sequence, JOB_TIMEOUT_S)
