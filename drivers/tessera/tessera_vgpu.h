@@ -185,6 +185,8 @@ struct tessera_vgpu_gart_ent {
  * @gart: shadow entries, @gart_entries of them
  * @gart_pinned: entries currently pinned
  * @gart_errors: entries the guest pointed at memory it does not own
+ * @gart_provisional: 1 + the entry whose pin failed after a 32-bit half
+ *	write, 0 if none (tessera_vgpu_gart_settle())
  * @open: the device is open
  * @mem_on: BAR accesses allowed (tessera_vgpu_cfg_mem_enabled(), for the
  *	lock-free mmap fault path)
@@ -222,6 +224,7 @@ struct tessera_vgpu {
 	struct tessera_vgpu_gart_ent *gart;
 	u32 gart_pinned;
 	u64 gart_errors;
+	u32 gart_provisional;
 	bool open;
 	bool mem_on;
 	bool error;
@@ -277,7 +280,9 @@ u32 tessera_vgpu_eng_status(struct tessera_vgpu *vgpu, u32 e);
 /* tessera_vgpu_gart.c */
 int tessera_vgpu_gart_init(struct tessera_vgpu *vgpu);
 void tessera_vgpu_gart_fini(struct tessera_vgpu *vgpu);
-void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val);
+void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val,
+			     bool half);
+void tessera_vgpu_gart_settle(struct tessera_vgpu *vgpu, s64 entry);
 void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu);
 void tessera_vgpu_gart_dma_unmap(struct tessera_vgpu *vgpu, u64 iova,
 				 u64 length);
