@@ -27,7 +27,7 @@ set -u
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/../..")
 bindir=${TESSERA_MDEV_TESTS:-$repo/build/tests/mdev}
-ko=$repo/drivers/tessera/tessera.ko
+ko=${TESSERA_KO:-$repo/drivers/tessera/tessera.ko}
 per_prog_timeout=1200
 
 while getopts "d:t:h" opt; do

@@ -23,7 +23,7 @@ set -u
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/../..")
 bindir=${TESSERA_NATIVE_TESTS:-$repo/build/tests/native}
-ko=$repo/drivers/tessera/tessera.ko
+ko=${TESSERA_KO:-$repo/drivers/tessera/tessera.ko}
 cli=${TESSERA_CLI:-$repo/build/tools/tessera}
 reloads=100
 

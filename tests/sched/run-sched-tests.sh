@@ -20,7 +20,7 @@ set -u
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/../..")
 bindir=${TESSERA_SCHED_TESTS:-$repo/build/tests/sched}
-ko=$repo/drivers/tessera/tessera.ko
+ko=${TESSERA_KO:-$repo/drivers/tessera/tessera.ko}
 
 while getopts "d:k:h" opt; do
 	case $opt in
