@@ -84,7 +84,11 @@ suites=$expanded
 for s in $suites; do
 	case $s in
 	debug-native)
-		debug_suite debug-native "$top/tests/native/run-native-tests.sh"
+		# 20 unload/reload cycles, not 100: every cycle boots the
+		# engines and runs a demo job, and under KASAN + lockdep +
+		# kmemleak in TCG each costs several times more; 20 still go
+		# through every load/unload path with kmemleak watching.
+		debug_suite debug-native "$top/tests/native/run-native-tests.sh -r ${DEBUG_NATIVE_RELOADS:-20}"
 		;;
 	debug-sched)
 		debug_suite debug-sched "$top/tests/sched/run-sched-tests.sh"
