@@ -22,6 +22,9 @@
 #
 # From the host:
 #   scripts/vm-run.sh --gpu "" -- mdev=$PWD/tests/mdev/run-mdev-tests.sh
+#
+# TESSERA_KO=PATH loads that tessera.ko instead of drivers/tessera/tessera.ko
+# (the debug suites: build/debug, built against the debug kernel).
 set -u
 
 here=$(dirname "$(readlink -f "$0")")

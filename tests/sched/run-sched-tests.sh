@@ -15,6 +15,9 @@
 #
 # From the host:
 #   scripts/vm-run.sh --gpu "" -- sched=$PWD/tests/sched/run-sched-tests.sh
+#
+# TESSERA_KO=PATH loads that tessera.ko instead of drivers/tessera/tessera.ko
+# (the debug suites: build/debug, built against the debug kernel).
 set -u
 
 here=$(dirname "$(readlink -f "$0")")
