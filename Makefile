@@ -38,6 +38,21 @@ modules-compat:
 	@find $(COMPAT_TREE) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
 	$(MAKE) -C $(KDIR_COMPAT) M=$(COMPAT_TREE) W=1 modules
 
+# The debug kernel (scripts/build-debug-kernel.sh: lockdep, KASAN, UBSAN,
+# kmemleak), and the module built against it in its own copy of the
+# sources: $(DEBUG_TREE)/drivers/tessera/tessera.ko, which the debug stage
+# loads (TESSERA_KO).
+DEBUG_TREE := $(BUILD)/debug
+debug-kernel:
+	scripts/build-debug-kernel.sh
+
+modules-debug:
+	@kdir=$$(scripts/build-debug-kernel.sh --print-dir) && \
+	rm -rf $(DEBUG_TREE) && mkdir -p $(DEBUG_TREE) && \
+	cp -a $(TOP)/Kbuild $(TOP)/drivers $(TOP)/include $(DEBUG_TREE)/ && \
+	find $(DEBUG_TREE) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete && \
+	$(MAKE) -C $$kdir/build M=$(DEBUG_TREE) W=1 modules
+
 sparse:
 	$(call need-kdir,$(KDIR))
 	$(MAKE) -C $(KDIR) M=$(TOP) W=1 C=2 CF="-D__CHECK_ENDIAN__" modules
@@ -84,5 +99,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules modules-compat sparse install modules_install tools \
+.PHONY: all modules modules-compat debug-kernel modules-debug sparse install modules_install tools \
 	unit tests qemu checkpatch vmtest check demo bench clean

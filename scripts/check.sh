@@ -6,6 +6,8 @@
 #
 # Environment:
 #   TESSERA_SKIP_VM=1   skip the stages that boot VMs (for a quick local run)
+#   TESSERA_SKIP_DEBUG=1  skip the debug kernel, its module build and the
+#                       debug suites (they also go with TESSERA_SKIP_VM=1)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/check
@@ -55,6 +57,14 @@ build_stage tools $MAKE tools
 build_stage vm-test-programs $MAKE tests
 tap_stage checkpatch scripts/checkpatch.sh
 build_stage qemu-with-model scripts/build-qemu.sh
+# The debug kernel (cached; a cold build takes ~13 min on 2 cores) and the
+# module built against it, for the debug suites of vm-tests.
+debug=0
+if [ "${TESSERA_SKIP_VM:-0}" != 1 ] && [ "${TESSERA_SKIP_DEBUG:-0}" != 1 ]; then
+	debug=1
+	build_stage debug-kernel scripts/build-debug-kernel.sh
+	build_stage module-debug "$MAKE" modules-debug
+fi
 # vm_stage: every in-VM suite. The console output is shown (and logged)
 # as it goes, but what counts is each suite's own TAP file from its results
 # directory: the console repeats the tests' output.
@@ -63,10 +73,11 @@ vm_stage() {
 	seq=$((seq + 1))
 	log=$out/$(printf '%02d' $seq)-vm-tests.log
 	echo "=== vm-tests: scripts/run-vm-tests.sh"
-	rm -rf "$top"/build/vm-results/{model,native,sched,mdev,e2e}
+	rm -rf "$top"/build/vm-results/{model,native,sched,mdev,e2e,debug-native,debug-sched,debug-mdev}
+	[ $debug = 1 ] || export TESSERA_SKIP_DEBUG=1
 	scripts/run-vm-tests.sh 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	for s in model native sched mdev e2e; do
+	for s in model native sched mdev debug-native debug-sched debug-mdev e2e; do
 		# <suite>.tap, and kernel-log.tap when the guest's log had splats
 		for f in "$top/build/vm-results/$s"/*.tap; do
 			[ -f "$f" ] || continue

@@ -42,12 +42,13 @@ trap 'say "guest-init exited unexpectedly (status $?)"; power_off' EXIT
 
 # Command line: tessera_repo=PATH tessera_mode=job|shell.
 # (Bash built-ins only where cheap: each exec costs ~50 ms under TCG.)
-repo='' mode=job
+repo='' mode=job modroot=''
 read -r -a cmdline_args </proc/cmdline
 for arg in "${cmdline_args[@]}"; do
 	case $arg in
 	tessera_repo=*) repo=${arg#tessera_repo=} ;;
 	tessera_mode=*) mode=${arg#tessera_mode=} ;;
+	tessera_modroot=*) modroot=${arg#tessera_modroot=} ;;
 	esac
 done
 [ -n "$repo" ] || repo=$(dirname "$(dirname "$(readlink -f "$0")")")
@@ -86,7 +87,15 @@ mnt cgroup2 /sys/fs/cgroup || true
 echo tessera-vm >/proc/sys/kernel/hostname
 # The host's /etc/mtab may be a file; keep tools happy.
 [ -L /etc/mtab ] || ln -sf /proc/self/mounts /etc/mtab 2>/dev/null || true
-# modprobe works as is: /lib/modules/$(uname -r) comes from the host root.
+# modprobe works as is: /lib/modules/$(uname -r) comes from the host root,
+# unless the kernel is not one of the host's (the debug kernel: vm-run.sh
+# --kernel-dir), whose modules_install tree is tessera_modroot=DIR.
+if [ -n "$modroot" ]; then
+	kver=$(</proc/sys/kernel/osrelease)
+	mkdir -p "/lib/modules/$kver"
+	mount --bind "$modroot/lib/modules/$kver" "/lib/modules/$kver" ||
+		say "cannot bind $modroot/lib/modules/$kver: modprobe will fail"
+fi
 
 # Results share: writable 9p, uncached so that the host sees each write
 # at once (even if the guest dies later).
@@ -100,6 +109,28 @@ fi
 export TESSERA_REPO=$repo TESSERA_RESULTS=/results TESSERA_IN_VM=1
 say "up (uptime $(uptime)): kernel $(</proc/sys/kernel/osrelease), repo $repo"
 
+# kmemleak_scan FILE: on a kernel with kmemleak, write what a scan finds
+# unreferenced now to FILE (vm-run.sh fails the run if it is not empty).
+# kmemleak reports only objects older than 5 s: wait that long first.
+kmemleak=/sys/kernel/debug/kmemleak
+kmemleak_scan() {
+	[ -w $kmemleak ] || return 0
+	sleep 5
+	echo scan >$kmemleak 2>/dev/null || { say "kmemleak scan failed"; return 0; }
+	cat $kmemleak >"$1" 2>/dev/null || true
+	if [ -s "$1" ]; then
+		say "kmemleak: $(grep -c '^unreferenced object' "$1") unreferenced objects (see $1)"
+		head -n 60 "$1"
+	fi
+	# Report each leak once: the next test's file holds only its own.
+	echo clear >$kmemleak 2>/dev/null || true
+}
+# Leaks from the boot itself are not the tests' (and not ours).
+if [ -w $kmemleak ] && [ "$mode" = job ]; then
+	echo scan >$kmemleak 2>/dev/null || true
+	echo clear >$kmemleak 2>/dev/null || true
+fi
+
 # tessera_test NAME COMMAND: run COMMAND (a shell command line) in the
 # repository directory; its stdout+stderr go to /results/NAME.tap and to
 # the console.
@@ -112,6 +143,7 @@ tessera_test() {
 		tee "/results/$name.tap"
 	rc=${PIPESTATUS[0]}
 	set -e
+	kmemleak_scan "/results/$name.kmemleak"
 	echo "$rc" >"/results/$name.rc"
 	: >/results/current
 	echo "### tessera-test-end $name rc=$rc"

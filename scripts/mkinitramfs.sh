@@ -3,9 +3,11 @@
 #
 # mkinitramfs.sh - build the tiny initramfs of the Tessera VM test rig.
 #
-# Usage: scripts/mkinitramfs.sh [-k KVER] [-o OUTPUT]
+# Usage: scripts/mkinitramfs.sh [-k KVER] [-m MODROOT] [-o OUTPUT]
 #
 #   -k KVER    kernel ABI name (default: $KVER, else scripts/kernel-version.sh)
+#   -m MODROOT the modules are in MODROOT/lib/modules/KVER (default: /, the
+#              host's; the debug kernel's modules_install tree is elsewhere)
 #   -o OUTPUT  output cpio archive (default: build/vm/initramfs-KVER.cpio)
 #
 # Prints the path of the (possibly cached) archive on stdout.
@@ -30,18 +32,20 @@ repo=$(dirname "$here")
 
 kver=${KVER:-}
 out=
-while getopts "k:o:h" opt; do
+modroot=/
+while getopts "k:m:o:h" opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
+	m) modroot=$OPTARG ;;
 	o) out=$OPTARG ;;
-	h) sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) echo "usage: $0 [-k KVER] [-o OUTPUT]" >&2; exit 2 ;;
+	h) sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "usage: $0 [-k KVER] [-m MODROOT] [-o OUTPUT]" >&2; exit 2 ;;
 	esac
 done
 [ -n "$kver" ] || kver=$("$here/kernel-version.sh")
 [ -n "$out" ] || out="$repo/build/vm/initramfs-$kver.cpio"
 
-moddir=/lib/modules/$kver
+moddir=${modroot%/}/lib/modules/$kver
 if [ ! -f "$moddir/modules.dep" ]; then
 	echo "mkinitramfs: no modules for kernel $kver in $moddir" \
 		"(run scripts/setup-host.sh)" >&2
@@ -68,13 +72,13 @@ done
 
 # Modules the /init needs, in load order, resolved through modules.dep.
 wanted="9pnet_virtio 9p overlay"
-deps=$(for m in $wanted; do modprobe -S "$kver" --show-depends "$m"; done)
+deps=$(for m in $wanted; do modprobe -d "$modroot" -S "$kver" --show-depends "$m"; done)
 # "insmod /path/x.ko.xz [params]" lines; "builtin x" lines need nothing.
 modpaths=$(echo "$deps" | awk '$1 == "insmod" {print $2}' | awk '!seen[$0]++')
 
 # Cache check.
 stamp=$( {
-	echo "kver=$kver"
+	echo "kver=$kver modroot=$modroot"
 	sha256sum "$0" "$busybox" "$moddir/modules.dep"
 	for p in $modpaths; do stat -c '%n %s %Y' "$p"; done
 } | sha256sum | cut -d' ' -f1)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install everything a fresh Debian 12 machine needs to build and test
 # Tessera: kernel images/headers/source, the QEMU build dependencies, the
-# VM rig tools. Idempotent; safe to run again.
+# VM rig tools, what scripts/build-debug-kernel.sh needs (libelf, libssl).
+# Idempotent; safe to run again.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 SUDO=
@@ -35,6 +36,7 @@ echo "setup-host: kernels $k612 (primary) and $k61 (compat)"
 $SUDO apt-get install -y -q --no-install-recommends \
 	build-essential bc kmod cpio xz-utils zstd busybox-static file \
 	sparse python3 perl dpkg-dev git ca-certificates pciutils \
+	libelf-dev libssl-dev \
 	"linux-headers-$k612" "linux-image-$k612-unsigned" linux-source-6.12 \
 	"linux-headers-$k61" \
 	ninja-build meson pkg-config flex bison libglib2.0-dev \

@@ -23,6 +23,9 @@
 #   --results DIR    results directory (default build/vm-results/<timestamp>,
 #                    with build/vm-results/latest pointing at it)
 #   --kver KVER      guest kernel ABI (default $KVER or scripts/kernel-version.sh)
+#   --kernel-dir DIR boot a kernel that is not the host's: DIR is an output
+#                    directory of scripts/build-debug-kernel.sh (bzImage,
+#                    kernelrelease, mods/lib/modules/KVER); also $VM_KERNEL_DIR
 #   --append ARGS    extra kernel command line (also $VM_APPEND)
 #   --qemu-arg ARG   extra QEMU argument (repeatable; also $VM_QEMU_ARGS,
 #                    split on white space)
@@ -56,7 +59,9 @@
 # Results directory: console.log (guest serial console), NAME.tap (each
 # test's stdout+stderr, plus a synthetic "not ok" line appended by this
 # script when the test crashed, timed out, did not run or exited non-zero),
-# NAME.rc (exit status), dmesg.txt (the guest's kernel log), job.sh.
+# NAME.rc (exit status), dmesg.txt (the guest's kernel log), job.sh,
+# NAME.kmemleak (on a kmemleak kernel: what a scan after the test found;
+# not empty fails the run).
 #
 # Exit status 0 only if every test ran to completion, exited 0, reported no
 # failing TAP line, and the kernel log shows no splat. The last line of the
@@ -80,6 +85,7 @@ smp=${VM_SMP:-2}
 cpu=${VM_CPU:-max}
 results=
 kver=${KVER:-}
+kernel_dir=${VM_KERNEL_DIR:-}
 append=${VM_APPEND:-}
 qemu_extra=()
 # shellcheck disable=SC2206 # word splitting wanted
@@ -106,6 +112,8 @@ while [ $# -gt 0 ]; do
 	--results=*) results=${1#*=}; shift ;;
 	--kver) need_arg "$@"; kver=$2; shift 2 ;;
 	--kver=*) kver=${1#*=}; shift ;;
+	--kernel-dir) need_arg "$@"; kernel_dir=$2; shift 2 ;;
+	--kernel-dir=*) kernel_dir=${1#*=}; shift ;;
 	--append) need_arg "$@"; append="$append $2"; shift 2 ;;
 	--append=*) append="$append ${1#*=}"; shift ;;
 	--qemu-arg) need_arg "$@"; qemu_extra+=("$2"); shift 2 ;;
@@ -135,6 +143,11 @@ splat_re="$splat_re|suspicious RCU usage|INFO: task .* blocked|Call Trace|RIP: |
 splat_re="$splat_re|soft lockup|hard LOCKUP|rcu: INFO|rcu_.*detected stall|refcount_t: |list_add corruption"
 splat_re="$splat_re|list_del corruption|stack-protector|unreferenced object|Attempted to kill init"
 splat_re="$splat_re|DMAR: DRHD: handling fault|DMAR: \[DMA (Read|Write)|DMAR: \[INTR-REMAP|BUG kmalloc"
+# The debug kernel's checkers (scripts/build-debug-kernel.sh): lockdep,
+# might_sleep, debugobjects, kmemleak (its scans: see *.kmemleak below).
+splat_re="$splat_re|possible irq lock inversion|bad unlock balance|held lock freed|lock held when returning"
+splat_re="$splat_re|DEBUG_LOCKS_WARN_ON|non-static key|sleeping function called|ODEBUG: "
+splat_re="$splat_re|kmemleak: [0-9]+ new suspected memory leak"
 # scan_splats FILE: print the splat lines of a kernel log.
 scan_splats() {
 	[ -s "$1" ] || return 0
@@ -206,15 +219,29 @@ case $repo in
 esac
 
 # ---- kernel --------------------------------------------------------------
-if [ -z "$kver" ]; then
-	kver=$("$here/kernel-version.sh") ||
-		die "cannot determine the guest kernel (run scripts/setup-host.sh)"
+modroot=/
+if [ -n "$kernel_dir" ]; then
+	kernel_dir=$(readlink -f "$kernel_dir")
+	[ -f "$kernel_dir/done" ] ||
+		die "$kernel_dir is no complete scripts/build-debug-kernel.sh output"
+	kver=$(cat "$kernel_dir/kernelrelease")
+	kernel=$kernel_dir/build/arch/x86/boot/bzImage
+	modroot=$kernel_dir/mods
+	case $modroot in
+	*[[:space:]]*) die "the kernel directory '$kernel_dir' contains white space" ;;
+	esac
+	append="$append tessera_modroot=$modroot"
+else
+	if [ -z "$kver" ]; then
+		kver=$("$here/kernel-version.sh") ||
+			die "cannot determine the guest kernel (run scripts/setup-host.sh)"
+	fi
+	kernel=/boot/vmlinuz-$kver
 fi
-kernel=/boot/vmlinuz-$kver
 [ -e "$kernel" ] || die "kernel $kernel is not installed (run scripts/setup-host.sh)"
 [ -r "$kernel" ] || die "cannot read $kernel (run as root)"
-[ -d "/lib/modules/$kver" ] ||
-	die "modules of $kver are not installed in /lib/modules (run scripts/setup-host.sh)"
+[ -d "$modroot/lib/modules/$kver" ] ||
+	die "modules of $kver are not installed in $modroot/lib/modules (run scripts/setup-host.sh)"
 
 # ---- QEMU ----------------------------------------------------------------
 if [ -n "${QEMU:-}" ]; then
@@ -239,7 +266,7 @@ if [ $have_gpu = 1 ] && ! "$qemu" -device help 2>/dev/null | grep -q '"tessera-g
 fi
 
 # ---- initramfs -----------------------------------------------------------
-initrd=$("$here/mkinitramfs.sh" -k "$kver") || die "building the initramfs failed"
+initrd=$("$here/mkinitramfs.sh" -k "$kver" -m "$modroot") || die "building the initramfs failed"
 
 # ---- results directory ---------------------------------------------------
 if [ -z "$results" ]; then
@@ -252,7 +279,7 @@ else
 fi
 results=$(readlink -f "$results")
 # Remove what an earlier run may have left.
-rm -f "$results"/*.tap "$results"/*.rc "$results"/console.log \
+rm -f "$results"/*.tap "$results"/*.rc "$results"/*.kmemleak "$results"/console.log \
 	"$results"/dmesg.txt "$results"/job.sh "$results"/current
 console=$results/console.log
 
@@ -412,10 +439,22 @@ echo "======================================================================"
 # dmesg.txt has the whole kernel log (all levels); console.log has what
 # came out before a panic or a hang.
 report_splats "$results/dmesg.txt" "$console"
+# What kmemleak's scan after each test found (scripts/guest-init.sh).
+leaks=()
+for f in "$results"/*.kmemleak; do
+	[ -s "$f" ] || continue
+	leaks+=("$f")
+	echo "vm-run: KMEMLEAK in $f:"
+	head -n 40 "$f" | sed 's/^/    /'
+done
 kern_tap=$results/kernel-log.tap
-if [ ${#splat_files[@]} -gt 0 ]; then
+if [ ${#splat_files[@]} -gt 0 ] || [ ${#leaks[@]} -gt 0 ]; then
 	fail=1
-	echo "not ok - kernel log has splats (see ${splat_files[*]})" >"$kern_tap"
+	: >"$kern_tap"
+	[ ${#splat_files[@]} = 0 ] ||
+		echo "not ok - kernel log has splats (see ${splat_files[*]})" >>"$kern_tap"
+	[ ${#leaks[@]} = 0 ] ||
+		echo "not ok - kmemleak found unreferenced objects (see ${leaks[*]})" >>"$kern_tap"
 	taps+=("$kern_tap")
 else
 	rm -f "$kern_tap"

@@ -30,6 +30,31 @@ static bool tessera_all_zero(const void *p, size_t n)
 	return !memchr_inv(p, 0, n);
 }
 
+/*
+ * An ioctl holds tdev->hw_sem only around what touches the device, never
+ * across an access to user memory: copy_{from,to}_user and
+ * pin_user_pages can fault on a BO mapping of this very device (an
+ * argument inside one), and tessera_vm_fault takes hw_sem itself, under
+ * mmap_lock. Taking it twice for reading deadlocks as soon as a removal's
+ * down_write is queued in between.
+ */
+static int tessera_hw_enter(struct tessera_ctx *ctx)
+{
+	struct tessera_device *tdev = ctx->tdev;
+
+	down_read(&tdev->hw_sem);
+	if (tdev->dead || READ_ONCE(ctx->dead)) {
+		up_read(&tdev->hw_sem);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static void tessera_hw_exit(struct tessera_ctx *ctx)
+{
+	up_read(&ctx->tdev->hw_sem);
+}
+
 static int tessera_open(struct inode *inode, struct file *file)
 {
 	struct tessera_device *tdev = container_of(file->private_data,
@@ -66,7 +91,11 @@ static long ioctl_info(struct tessera_ctx *ctx, void __user *uarg)
 	struct tessera_device *tdev = ctx->tdev;
 	struct tessera_info info = {};
 	u32 e;
+	int ret;
 
+	ret = tessera_hw_enter(ctx);
+	if (ret)
+		return ret;
 	info.uapi_version = TESSERA_UAPI_VERSION;
 	info.hw_version = tdev->hw_version;
 	info.hw_caps = tdev->caps;
@@ -88,6 +117,7 @@ static long ioctl_info(struct tessera_ctx *ctx, void __user *uarg)
 	for (e = 0; e < tdev->num_engines; e++)
 		info.engine_class[e] = tdev->engines[e].class;
 	info.doorbell_offset = TESSERA_MMAP_DOORBELL;
+	tessera_hw_exit(ctx);
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
@@ -101,15 +131,24 @@ static long ioctl_bo_alloc(struct tessera_ctx *ctx, void __user *uarg)
 		return -EFAULT;
 	if (args.flags || !tessera_all_zero(args.reserved, sizeof(args.reserved)))
 		return -EINVAL;
-	ret = tessera_ctx_bo_alloc(ctx, args.size, &bo);
+	ret = tessera_hw_enter(ctx);
 	if (ret)
 		return ret;
-	args.handle = bo->handle;
-	args.gpu_va = bo->offset;
-	args.mmap_offset = (u64)bo->handle << TESSERA_BO_MMAP_SHIFT;
-	args.alloc_size = bo->alloc_size;
+	ret = tessera_ctx_bo_alloc(ctx, args.size, &bo);
+	if (!ret) {
+		args.handle = bo->handle;
+		args.gpu_va = bo->offset;
+		args.mmap_offset = (u64)bo->handle << TESSERA_BO_MMAP_SHIFT;
+		args.alloc_size = bo->alloc_size;
+	}
+	tessera_hw_exit(ctx);
+	if (ret)
+		return ret;
 	if (copy_to_user(uarg, &args, sizeof(args))) {
-		tessera_ctx_bo_free(ctx, bo->handle);
+		if (!tessera_hw_enter(ctx)) {
+			tessera_ctx_bo_free(ctx, args.handle);
+			tessera_hw_exit(ctx);
+		}
 		return -EFAULT;
 	}
 	return 0;
@@ -118,12 +157,18 @@ static long ioctl_bo_alloc(struct tessera_ctx *ctx, void __user *uarg)
 static long ioctl_bo_free(struct tessera_ctx *ctx, void __user *uarg)
 {
 	struct tessera_handle_arg args;
+	int ret;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
 	if (args.pad)
 		return -EINVAL;
-	return tessera_ctx_bo_free(ctx, args.handle);
+	ret = tessera_hw_enter(ctx);
+	if (ret)
+		return ret;
+	ret = tessera_ctx_bo_free(ctx, args.handle);
+	tessera_hw_exit(ctx);
+	return ret;
 }
 
 static long ioctl_gart_map(struct tessera_ctx *ctx, void __user *uarg)
@@ -145,11 +190,14 @@ static long ioctl_gart_map(struct tessera_ctx *ctx, void __user *uarg)
 	args.handle = m->handle;
 	args.gpu_va = TESSERA_VA_GART + m->offset;
 	if (copy_to_user(uarg, &args, sizeof(args))) {
+		if (tessera_hw_enter(ctx))
+			return -EFAULT;
 		mutex_lock(&ctx->lock);
 		m = xa_erase(&ctx->maps, args.handle);
 		mutex_unlock(&ctx->lock);
 		if (m)
 			tessera_gart_unmap(ctx, m, true);
+		tessera_hw_exit(ctx);
 		return -EFAULT;
 	}
 	return 0;
@@ -159,18 +207,23 @@ static long ioctl_gart_unmap(struct tessera_ctx *ctx, void __user *uarg)
 {
 	struct tessera_gart_mapping *m;
 	struct tessera_handle_arg args;
+	int ret;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
 	if (args.pad)
 		return -EINVAL;
+	ret = tessera_hw_enter(ctx);
+	if (ret)
+		return ret;
 	mutex_lock(&ctx->lock);
 	m = xa_erase(&ctx->maps, args.handle);
 	mutex_unlock(&ctx->lock);
-	if (!m)
-		return -ENOENT;
-	tessera_gart_unmap(ctx, m, true);
-	return 0;
+	ret = m ? 0 : -ENOENT;
+	if (m)
+		tessera_gart_unmap(ctx, m, true);
+	tessera_hw_exit(ctx);
+	return ret;
 }
 
 static long ioctl_submit(struct tessera_ctx *ctx, void __user *uarg)
@@ -215,7 +268,11 @@ static long ioctl_submit(struct tessera_ctx *ctx, void __user *uarg)
 	}
 	for (i = 0; i < ndw; i++)
 		cmds[i] = (__force u32)cpu_to_le32(cmds[i]);
+	ret = tessera_hw_enter(ctx);
+	if (ret)
+		goto out;
 	ret = tessera_sched_submit(&ctx->rings[args.engine], cmds, ndw, &fence);
+	tessera_hw_exit(ctx);
 	if (ret)
 		goto out;
 	args.fence = fence;
@@ -266,7 +323,11 @@ static long ioctl_wait(struct tessera_ctx *ctx, void __user *uarg)
 static long ioctl_get_fault(struct tessera_ctx *ctx, void __user *uarg)
 {
 	struct tessera_fault f = {};
+	int ret;
 
+	ret = tessera_hw_enter(ctx);
+	if (ret)
+		return ret;
 	mutex_lock(&ctx->lock);
 	if (ctx->fault.valid)
 		f.flags |= TESSERA_FAULT_VALID;
@@ -280,6 +341,7 @@ static long ioctl_get_fault(struct tessera_ctx *ctx, void __user *uarg)
 	f.last_fence = ctx->fault.last_fence;
 	ctx->fault.unread = false;
 	mutex_unlock(&ctx->lock);
+	tessera_hw_exit(ctx);
 	return copy_to_user(uarg, &f, sizeof(f)) ? -EFAULT : 0;
 }
 
@@ -291,15 +353,15 @@ static long tessera_ioctl(struct file *file, unsigned int cmd,
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
-	/* Waiting touches no hardware; it must not hold off removal. */
+	/*
+	 * Each command takes hw_sem itself, only around its device part
+	 * (tessera_hw_enter()); waiting touches no hardware and must not
+	 * hold off removal.
+	 */
 	if (cmd == TESSERA_IOCTL_WAIT)
 		return ioctl_wait(ctx, uarg);
-
-	down_read(&tdev->hw_sem);
-	if (tdev->dead || READ_ONCE(ctx->dead)) {
-		up_read(&tdev->hw_sem);
+	if (READ_ONCE(tdev->dead) || READ_ONCE(ctx->dead))
 		return -ENODEV;
-	}
 	switch (cmd) {
 	case TESSERA_IOCTL_INFO:
 		ret = ioctl_info(ctx, uarg);
@@ -326,7 +388,6 @@ static long tessera_ioctl(struct file *file, unsigned int cmd,
 		ret = -ENOTTY;
 		break;
 	}
-	up_read(&tdev->hw_sem);
 	return ret;
 }
 

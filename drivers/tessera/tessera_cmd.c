@@ -50,13 +50,16 @@ static enum tessera_cmd_error check_one(const u32 *dw, u32 len,
 	case TESSERA_OP_NOP:
 		return flags ? TESSERA_CMD_ERR_FLAGS : TESSERA_CMD_OK;
 	case TESSERA_OP_FENCE:
-		/* The kernel owns the interrupting fences of a ring. */
+		/*
+		 * The kernel owns the ring's fence and its interrupts: a
+		 * client's fence only writes memory (FENCE_WRITE, required
+		 * by the UAPI). Without it the command would set the ring
+		 * fence and could claim that jobs completed which never ran.
+		 */
 		if (len != TESSERA_FENCE_LEN)
 			return TESSERA_CMD_ERR_LENGTH;
-		if (flags & ~TESSERA_FENCE_WRITE)
+		if (flags != TESSERA_FENCE_WRITE)
 			return TESSERA_CMD_ERR_FLAGS;
-		if (!(flags & TESSERA_FENCE_WRITE))
-			return TESSERA_CMD_OK;
 		a = qw(dw, 3);
 		if (a & 7)
 			return TESSERA_CMD_ERR_ALIGN;

@@ -26,6 +26,9 @@ static int accounting_show(struct seq_file *m, void *unused)
 		   (long long)atomic64_read(&tdev->pinned_pages));
 	seq_printf(m, "buffers %d\n", atomic_read(&tdev->nr_bos));
 	seq_printf(m, "gart_maps %d\n", atomic_read(&tdev->nr_maps));
+	/* Not a resource: a count of events since the probe. */
+	seq_printf(m, "torn_reads %lld\n",
+		   (long long)atomic64_read(&tdev->torn_reads));
 	mutex_lock(&tdev->lock);
 	seq_printf(m, "vram_free %llu\n",
 		   tessera_buddy_free_bytes(&tdev->vram_alloc));

@@ -19,6 +19,7 @@
 
 #include <tessera/tessera_regs.h>
 #include "tessera_buddy.h"
+#include "tessera_rd64.h"
 #include "tessera_sched_policy.h"
 
 #define TESSERA_DRV_NAME	"tessera"
@@ -302,6 +303,7 @@ struct tessera_engine {
  * @pinned_pages: pages pinned for GART mappings (accounting)
  * @nr_bos: buffers (accounting)
  * @nr_maps: GART mappings (accounting)
+ * @torn_reads: 64-bit register reads that stayed torn (tessera_rd64())
  */
 struct tessera_device {
 	struct pci_dev *pdev;
@@ -350,6 +352,7 @@ struct tessera_device {
 	atomic64_t pinned_pages;
 	atomic_t nr_bos;
 	atomic_t nr_maps;
+	atomic64_t torn_reads;
 };
 
 static inline u32 tessera_rd(struct tessera_device *tdev, u32 reg)
@@ -362,27 +365,32 @@ static inline void tessera_wr(struct tessera_device *tdev, u32 reg, u32 val)
 	writel(val, tdev->csr + reg);
 }
 
+static inline u32 tessera_rd_half(void *tdev, u32 reg)
+{
+	return tessera_rd(tdev, reg);
+}
+
 /*
  * 64-bit registers: the device accepts one aligned 8-byte access at an
  * 8-byte aligned _LO register (atomic); others (RING_FENCE_LO) take two
- * 32-bit accesses, read as hi/lo/hi so that a carry is not torn.
+ * 32-bit accesses, read as hi/lo/hi so that a carry is not torn, with a
+ * bounded number of retries (a client can rewrite its ring fence without
+ * end, and this runs under engine and device locks): a read that stayed
+ * torn is counted in @torn_reads (debugfs accounting).
  */
 static inline u64 tessera_rd64(struct tessera_device *tdev, u32 reg_lo)
 {
-	u32 hi, lo, hi2;
+	bool torn = false;
+	u64 v;
 
 #ifdef CONFIG_64BIT
 	if (!(reg_lo & 7))
 		return readq(tdev->csr + reg_lo);
 #endif
-	hi = readl(tdev->csr + reg_lo + 4);
-	for (;;) {
-		lo = readl(tdev->csr + reg_lo);
-		hi2 = readl(tdev->csr + reg_lo + 4);
-		if (hi == hi2)
-			return ((u64)hi << 32) | lo;
-		hi = hi2;
-	}
+	v = tessera_split_rd64(tessera_rd_half, tdev, reg_lo, &torn);
+	if (unlikely(torn))
+		atomic64_inc(&tdev->torn_reads);
+	return v;
 }
 
 static inline void tessera_wr64(struct tessera_device *tdev, u32 reg_lo,

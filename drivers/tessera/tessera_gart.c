@@ -130,8 +130,13 @@ static void gart_release_pages(struct tessera_ctx *ctx,
  * @writable: engines may write
  * @out: the new mapping (also inserted in @ctx->maps)
  *
+ * Context: process, without tdev->hw_sem: the pages are pinned first
+ * (which takes mmap_lock and may fault), then hw_sem is taken for the
+ * DMA mapping and the GART entries.
+ *
  * Return: 0, -EINVAL on bad arguments, -EFAULT when the memory cannot be
- * pinned, -ENOSPC when the window is full, -ENOMEM.
+ * pinned, -ENOSPC when the window is full, -ENODEV once the device or the
+ * context is gone, -ENOMEM.
  */
 int tessera_gart_map_user(struct tessera_ctx *ctx, u64 uaddr, u64 size,
 			  bool writable, struct tessera_gart_mapping **out)
@@ -182,6 +187,11 @@ int tessera_gart_map_user(struct tessera_ctx *ctx, u64 uaddr, u64 size,
 	}
 	atomic64_add(m->npages, &tdev->pinned_pages);
 
+	down_read(&tdev->hw_sem);
+	if (tdev->dead || READ_ONCE(ctx->dead)) {
+		ret = -ENODEV;
+		goto err_pages;
+	}
 	ret = sg_alloc_table_from_pages(&m->sgt, m->pages, m->npages, 0, size,
 					GFP_KERNEL);
 	if (ret) {
@@ -220,16 +230,19 @@ int tessera_gart_map_user(struct tessera_ctx *ctx, u64 uaddr, u64 size,
 	ctx->pinned_pages += m->npages;
 	mutex_unlock(&ctx->lock);
 	atomic_inc(&tdev->nr_maps);
+	up_read(&tdev->hw_sem);
 	*out = m;
 	return 0;
 
 err_unlock:
 	mutex_unlock(&ctx->lock);
 	gart_release_pages(ctx, m, true);
+	up_read(&tdev->hw_sem);
 	kfree(m);
 	return ret;
 err_pages:
 	gart_release_pages(ctx, m, false);
+	up_read(&tdev->hw_sem);
 	kfree(m);
 	return ret;
 err_free:

@@ -36,12 +36,14 @@ static int vgpu_wake(struct wait_queue_entry *wqe, unsigned int mode,
  */
 void tessera_vgpu_revoke_mmaps(struct tessera_vgpu *vgpu)
 {
-	if (!vgpu->mapping)
+	struct address_space *mapping = READ_ONCE(vgpu->mapping);
+
+	if (!mapping)
 		return;
-	unmap_mapping_range(vgpu->mapping,
+	unmap_mapping_range(mapping,
 			    TESSERA_VGPU_OFFSET(VFIO_PCI_BAR2_REGION_INDEX),
 			    vgpu->vram_size, 1);
-	unmap_mapping_range(vgpu->mapping,
+	unmap_mapping_range(mapping,
 			    TESSERA_VGPU_OFFSET(VFIO_PCI_BAR4_REGION_INDEX),
 			    TESSERA_DOORBELL_PAGE_SIZE, 1);
 }
@@ -267,7 +269,7 @@ static void tessera_vgpu_close(struct vfio_device *vdev)
 	mutex_lock(&vgpu->lock);
 	tessera_vgpu_reset(vgpu, true);
 	vgpu->resets--;	/* not a guest-requested reset */
-	vgpu->mapping = NULL;
+	WRITE_ONCE(vgpu->mapping, NULL);
 	mutex_unlock(&vgpu->lock);
 }
 

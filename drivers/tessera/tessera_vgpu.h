@@ -223,7 +223,10 @@ struct tessera_vgpu_gart_ent {
  *	a vGPU has no AER errors; loopback only)
  * @waits: entries on the engines' fence_wq
  * @event_work: turns physical events into virtual ones
- * @mapping: address space of the user's mmaps (for revocation)
+ * @mapping: address space of the user's mmaps (for revocation); set by
+ *           mmap without @lock (mmap runs under mmap_lock, and @lock is
+ *           held around vfio_pin_pages, which takes mmap_lock), so read
+ *           and written with READ_ONCE/WRITE_ONCE
  */
 struct tessera_vgpu {
 	struct vfio_device vdev;

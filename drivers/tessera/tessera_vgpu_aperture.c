@@ -143,8 +143,13 @@ int tessera_vgpu_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 			     VM_DONTDUMP);
 	vma->vm_private_data = vgpu;
 	vma->vm_ops = &tessera_vgpu_vm_ops;
-	mutex_lock(&vgpu->lock);
-	vgpu->mapping = vma->vm_file->f_mapping;
-	mutex_unlock(&vgpu->lock);
+	/*
+	 * Not under vgpu->lock: mmap runs under mmap_lock (write), and a
+	 * GART write holds vgpu->lock around vfio_pin_pages, which takes
+	 * mmap_lock (read) -- an ABBA deadlock between QEMU's BAR mmaps and
+	 * the guest's GART writes. The address space is the device file's
+	 * and outlives every mapping of it.
+	 */
+	WRITE_ONCE(vgpu->mapping, vma->vm_file->f_mapping);
 	return 0;
 }

@@ -22,12 +22,15 @@
 #
 # From the host:
 #   scripts/vm-run.sh --gpu "" -- mdev=$PWD/tests/mdev/run-mdev-tests.sh
+#
+# TESSERA_KO=PATH loads that tessera.ko instead of drivers/tessera/tessera.ko
+# (the debug suites: build/debug, built against the debug kernel).
 set -u
 
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/../..")
 bindir=${TESSERA_MDEV_TESTS:-$repo/build/tests/mdev}
-ko=$repo/drivers/tessera/tessera.ko
+ko=${TESSERA_KO:-$repo/drivers/tessera/tessera.ko}
 per_prog_timeout=1200
 
 while getopts "d:t:h" opt; do

@@ -243,6 +243,15 @@ TEST_F(bad, submit_commands)
 	REJECT(0, k);
 	c[0] = TESSERA_CMD(TESSERA_OP_FENCE, TESSERA_FENCE_IRQ, 5);
 	REJECT(0, 5);					/* kernel-owned fences */
+	/* FENCE without FENCE_WRITE would set the ring's fence (kernel-owned):
+	 * a job could claim that later jobs completed.
+	 */
+	c[0] = TESSERA_CMD(TESSERA_OP_FENCE, 0, 5);
+	c[1] = 0xffffffff;
+	c[2] = 0xffff;
+	c[3] = 0;
+	c[4] = 0;
+	REJECT(0, 5);
 	k = tsr_cmd_batch_end(c);			/* batch-only */
 	REJECT(0, k);
 	k = tsr_cmd_batch_jump(c, va, 64);

@@ -18,12 +18,15 @@
 #
 # From the host:
 #   scripts/vm-run.sh --gpu "" -- native=$PWD/tests/native/run-native-tests.sh
+#
+# TESSERA_KO=PATH loads that tessera.ko instead of drivers/tessera/tessera.ko
+# (the debug suites: build/debug, built against the debug kernel).
 set -u
 
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/../..")
 bindir=${TESSERA_NATIVE_TESTS:-$repo/build/tests/native}
-ko=$repo/drivers/tessera/tessera.ko
+ko=${TESSERA_KO:-$repo/drivers/tessera/tessera.ko}
 cli=${TESSERA_CLI:-$repo/build/tools/tessera}
 reloads=100
 

@@ -15,12 +15,15 @@
 #
 # From the host:
 #   scripts/vm-run.sh --gpu "" -- sched=$PWD/tests/sched/run-sched-tests.sh
+#
+# TESSERA_KO=PATH loads that tessera.ko instead of drivers/tessera/tessera.ko
+# (the debug suites: build/debug, built against the debug kernel).
 set -u
 
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/../..")
 bindir=${TESSERA_SCHED_TESTS:-$repo/build/tests/sched}
-ko=$repo/drivers/tessera/tessera.ko
+ko=${TESSERA_KO:-$repo/drivers/tessera/tessera.ko}
 
 while getopts "d:k:h" opt; do
 	case $opt in
