@@ -44,9 +44,6 @@
 
 #include "vfio-mdev-adapter.h"
 
-char **vfio_upstream_get_bdfs(int *argc, char *argv[], int *nr_bdfs);
-int vfio_upstream_sysfs_iommu_group_get(const char *bdf);
-
 /* 8-4-4-4-12 hex digits, as mdev names are (uuid_parse() would also
  * take upper case; sysfs names are lower case).
  */
@@ -122,7 +119,8 @@ const char *vfio_selftests_get_bdf(int *argc, char *argv[])
 int sysfs_iommu_group_get(const char *dev)
 {
 	char path[PATH_MAX], link[PATH_MAX];
-	int group;
+	char *end;
+	long group;
 	ssize_t n;
 
 	if (!is_uuid(dev))
@@ -132,9 +130,11 @@ int sysfs_iommu_group_get(const char *dev)
 	n = readlink(path, link, sizeof(link) - 1);
 	VFIO_ASSERT_GT(n, 0, "readlink(%s) failed (no such vGPU?)\n", path);
 	link[n] = '\0';
-	n = sscanf(basename(link), "%d", &group);
-	VFIO_ASSERT_EQ(n, 1, "%s -> %s names no group\n", path, link);
-	return group;
+	errno = 0;
+	group = strtol(basename(link), &end, 10);
+	VFIO_ASSERT_TRUE(!errno && !*end && group >= 0 && group <= INT_MAX,
+			 "%s -> %s names no group\n", path, link);
+	return (int)group;
 }
 
 uint16_t vfio_oracle_pci_id(const char *dev, const char *file)

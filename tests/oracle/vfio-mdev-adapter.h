@@ -12,4 +12,8 @@
 bool vfio_oracle_is_mdev(const char *name);
 uint16_t vfio_oracle_pci_id(const char *dev, const char *file);
 
+/* The selftests' lib functions, renamed at compile time (Makefile). */
+char **vfio_upstream_get_bdfs(int *argc, char *argv[], int *nr_bdfs);
+int vfio_upstream_sysfs_iommu_group_get(const char *bdf);
+
 #endif
