@@ -15,6 +15,13 @@
  *	VFIO_GROUP_GET_DEVICE_FD, which takes an mdev's name.
  *  sysfs_iommu_group_get(): an mdev's group is
  *	/sys/bus/mdev/devices/UUID/iommu_group.
+ *  iommu_iova_ranges(): a type1 container whose groups are all emulated
+ *	(mdevs) has an empty IOVA list, so VFIO_IOMMU_GET_INFO carries no
+ *	VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE, and type1 takes any IOVA
+ *	(vfio_iommu_iova_dma_valid(): "a container with a single mdev
+ *	device will have an empty list"). The lib asserts that the cap is
+ *	there; the adapter answers what type1 means by its absence, one
+ *	range [0, 2^64 - 1], and the lib's answer whenever the cap exists.
  *
  * And one addition, vfio_oracle_pci_id(), which the patch
  * patches/vfio_pci_device_test-mdev-ids.patch makes vfio_pci_device_test
@@ -37,6 +44,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sys/ioctl.h>
+
+#include <linux/vfio.h>
 
 #include <libvfio.h>
 
@@ -135,6 +146,53 @@ int sysfs_iommu_group_get(const char *dev)
 	VFIO_ASSERT_TRUE(!errno && !*end && group >= 0 && group <= INT_MAX,
 			 "%s -> %s names no group\n", path, link);
 	return (int)group;
+}
+
+/* Does the type1 container @fd report its IOVA ranges? */
+static bool type1_has_iova_ranges(int fd)
+{
+	struct vfio_iommu_type1_info *info;
+	struct vfio_info_cap_header *hdr;
+	uint32_t off, hops = 0;
+	bool found = false;
+
+	info = calloc_assert(1, sizeof(*info));
+	info->argsz = sizeof(*info);
+	ioctl_assert(fd, VFIO_IOMMU_GET_INFO, info);
+	if (info->argsz > sizeof(*info)) {
+		uint32_t argsz = info->argsz;
+
+		free(info);
+		info = calloc_assert(1, argsz);
+		info->argsz = argsz;
+		ioctl_assert(fd, VFIO_IOMMU_GET_INFO, info);
+	}
+	off = (info->flags & VFIO_IOMMU_INFO_CAPS) ? info->cap_offset : 0;
+	while (off && off + sizeof(*hdr) <= info->argsz && hops++ < 64) {
+		hdr = (struct vfio_info_cap_header *)((char *)info + off);
+		if (hdr->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) {
+			found = true;
+			break;
+		}
+		off = hdr->next;
+	}
+	free(info);
+	return found;
+}
+
+struct iommu_iova_range *iommu_iova_ranges(struct iommu *iommu, u32 *nranges)
+{
+	struct iommu_iova_range *range;
+
+	if (iommu->iommufd || type1_has_iova_ranges(iommu->container_fd))
+		return vfio_upstream_iommu_iova_ranges(iommu, nranges);
+
+	printf("vfio-mdev-adapter: the type1 container reports no IOVA ranges (emulated IOMMU groups only): any IOVA, [0, 2^64 - 1]\n");
+	range = calloc_assert(1, sizeof(*range));
+	range->start = 0;
+	range->last = UINT64_MAX;
+	*nranges = 1;
+	return range;
 }
 
 uint16_t vfio_oracle_pci_id(const char *dev, const char *file)
