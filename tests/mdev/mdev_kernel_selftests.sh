@@ -116,6 +116,29 @@ if [ ! -f "$bindir/vfio_pci_device_test" ]; then
 fi
 tap_ok "selftests of $(cat "$repo/build/vfio-selftests/VERSION" 2>/dev/null || echo '?')"
 
+# Huge pages for the hugetlb variants of vfio_dma_mapping_test (one 2 MiB
+# and one 1 GiB page each; without them they skip), given back at the end.
+hp=/sys/kernel/mm/hugepages
+hp_old=()
+hp_reserve() {
+	local f n
+	for f in "$hp/hugepages-2048kB/nr_hugepages:2" "$hp/hugepages-1048576kB/nr_hugepages:1"; do
+		n=${f##*:}
+		f=${f%:*}
+		[ -w "$f" ] || continue
+		hp_old+=("$f:$(cat "$f")")
+		echo $(($(cat "$f") + n)) >"$f" 2>/dev/null
+		echo "# $f: $(cat "$f")"
+	done
+}
+hp_restore() {
+	local e
+	for e in "${hp_old[@]}"; do
+		echo "${e##*:}" >"${e%:*}" 2>/dev/null
+	done
+	hp_old=()
+}
+
 uuids=()
 cleanup() {
 	local u
@@ -123,6 +146,7 @@ cleanup() {
 		[ -e "/sys/bus/mdev/devices/$u/remove" ] &&
 			echo 1 >"/sys/bus/mdev/devices/$u/remove"
 	done
+	hp_restore
 }
 trap cleanup EXIT
 for _ in $(seq "$nr_perf"); do
@@ -159,10 +183,12 @@ run_selftest() {
 	rm -rf "$(dirname "$wrap")"
 }
 
+hp_reserve
 start=$SECONDS
 for prog in "$bindir"/*_test; do
 	[ -x "$prog" ] || continue
 	name=$(basename "$prog")
+	pstart=$SECONDS
 	case $name in
 	vfio_iommufd_setup_test)
 		if [ -n "$no_iommufd" ]; then
@@ -203,6 +229,7 @@ for prog in "$bindir"/*_test; do
 			done
 		fi ;;
 	esac
+	echo "# $name took $((SECONDS - pstart)) s"
 done
 echo "# selftests took $((SECONDS - start)) s"
 
