@@ -189,6 +189,12 @@ for prog in "$bindir"/*_test; do
 	[ -x "$prog" ] || continue
 	name=$(basename "$prog")
 	pstart=$SECONDS
+	# The IOMMUFD variants to leave out, as "-V NAME" words.
+	excl=
+	case $name in
+	vfio_iommufd_setup_test|vfio_pci_driver_test) ;;
+	*) [ -z "$no_iommufd" ] || excl=$(iommufd_variants "$prog") ;;
+	esac
 	case $name in
 	vfio_iommufd_setup_test)
 		if [ -n "$no_iommufd" ]; then
@@ -213,22 +219,15 @@ for prog in "$bindir"/*_test; do
 			run_selftest "$prog" "$dev"
 		fi ;;
 	vfio_pci_device_init_perf_test)
-		# shellcheck disable=SC2046 # one word per option
-		run_selftest "$prog" $([ -z "$no_iommufd" ] || iommufd_variants "$prog") \
-			"${uuids[@]}" ;;
+		# shellcheck disable=SC2086 # one word per option
+		run_selftest "$prog" $excl "${uuids[@]}" ;;
 	*)
-		# shellcheck disable=SC2046
-		run_selftest "$prog" $([ -z "$no_iommufd" ] || iommufd_variants "$prog") "$dev" ;;
+		# shellcheck disable=SC2086
+		run_selftest "$prog" $excl "$dev" ;;
 	esac
-	case $name in
-	vfio_iommufd_setup_test|vfio_pci_driver_test) ;;
-	*)
-		if [ -n "$no_iommufd" ]; then
-			for v in $(iommufd_variants "$prog" | sed 's/^-V //'); do
-				tap_ok "$name: variant $v # SKIP $no_iommufd"
-			done
-		fi ;;
-	esac
+	for v in $excl; do
+		[ "$v" = -V ] || tap_ok "$name: variant $v # SKIP $no_iommufd"
+	done
 	echo "# $name took $((SECONDS - pstart)) s"
 done
 echo "# selftests took $((SECONDS - start)) s"
