@@ -47,7 +47,7 @@ case ${1:-} in
 -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 -*) echo "fetch-vfio-selftests: unknown option $1" >&2; exit 2 ;;
 "") ;;
-*) dest=$(readlink -f "$1") ;;
+*) dest=$(readlink -m "$1") ;;
 esac
 
 log() { echo "fetch-vfio-selftests: $*" >&2; }
