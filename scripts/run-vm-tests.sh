@@ -111,7 +111,10 @@ for s in $suites; do
 			"sched=$top/tests/sched/run-sched-tests.sh"
 		;;
 	mdev)
-		run_suite mdev --gpu "" -- "mdev=$top/tests/mdev/run-mdev-tests.sh"
+		# 1200 s: the kernel's VFIO selftests (mdev_kernel_selftests.sh)
+		# add about 300 s under TCG to the mediation tests.
+		run_suite mdev --timeout 1200 --gpu "" -- \
+			"mdev=$top/tests/mdev/run-mdev-tests.sh"
 		;;
 	e2e)
 		echo "# suite e2e"

@@ -41,5 +41,8 @@ $SUDO apt-get install -y -q --no-install-recommends \
 	"linux-headers-$k61" \
 	ninja-build meson pkg-config flex bison libglib2.0-dev \
 	libpixman-1-dev libfdt-dev zlib1g-dev libcap-ng-dev libattr1-dev \
-	libslirp-dev seabios qemu-system-data ipxe-qemu qemu-system-x86 libvirt-daemon libvirt-clients libvirt-daemon-driver-qemu mdevctl
+	libslirp-dev uuid-dev patch seabios qemu-system-data ipxe-qemu qemu-system-x86 libvirt-daemon libvirt-clients libvirt-daemon-driver-qemu mdevctl
+# The kernel's VFIO selftests (the outside oracle, tests/oracle): Debian's
+# newer linux-source from a low-pinned suite, downloaded, not installed.
+$SUDO "$here/fetch-vfio-selftests.sh"
 echo "setup-host: done"

@@ -23,7 +23,8 @@
 #   - timed out (TIMEOUT seconds, SIGTERM, SIGKILL 10 s later),
 #   - printed fewer results than its plan ("1..N"), e.g. it crashed midway,
 #   - printed no result at all (and no "1..0" plan),
-#   - exited non-zero (or was killed by a signal) without a failing line.
+#   - exited non-zero (or was killed by a signal) without a failing line,
+#     except with status 4 (KSFT_SKIP) after a "1..0" plan.
 # A "# SKIP" or "# TODO" result keeps its "ok"/"not ok" but is not a
 # failure (scripts/tap-summary.sh counts it as skipped); a program that
 # skips all its tests ("1..0 # SKIP why") becomes "ok N PROG # SKIP why".
@@ -218,7 +219,9 @@ ksft_run_prog() {
 		why="planned $plan results, got $results; $(_ksft_status $rc)"
 	elif [ $results = 0 ] && [ "$plan" != 0 ]; then
 		why="no TAP results; $(_ksft_status $rc)"
-	elif [ $rc != 0 ] && [ $failed = 0 ]; then
+	elif [ $rc != 0 ] && [ $failed = 0 ] &&
+	     ! { [ $rc = 4 ] && [ "$plan" = 0 ]; }; then
+		# (ksft_exit_skip() after "1..0 # SKIP why" exits KSFT_SKIP, 4.)
 		why=$(_ksft_status $rc)
 	fi
 	if [ -n "$why" ]; then
