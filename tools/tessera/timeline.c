@@ -542,7 +542,8 @@ int cmd_timeline(int argc, char **argv)
 	const char *out = "timeline.svg", *parent = NULL, *root;
 	char inst[256], p[512], policy[32] = "-", slice[32] = "-";
 	char *line = NULL;
-	double seconds = 2, waited;
+	double seconds = 2;
+	uint64_t end_ns;
 	struct rec *r;
 	size_t cap = 0;
 	int c, i, n, ret = 0, g;
@@ -612,8 +613,11 @@ int cmd_timeline(int argc, char **argv)
 	/* vGPUs that exist while recording: their names in the legend. */
 	n = tsr_vgpu_list(NULL, r->vgpus, TSR_MAX_VGPUS);
 	r->nvgpu = n < 0 ? 0 : n;
-	for (waited = 0; waited < seconds && !rec_stop; waited += 0.05) {
-		struct timespec ts = { 0, 50000000 };
+	/* Until the deadline (sleeps overshoot on a loaded machine). */
+	end_ns = tsr_now_ns() + (uint64_t)(seconds * 1e9);
+	while (!rec_stop && tsr_now_ns() < end_ns) {
+		uint64_t left = end_ns - tsr_now_ns();
+		struct timespec ts = { 0, left < 50000000 ? (long)left : 50000000 };
 
 		nanosleep(&ts, NULL);
 	}
