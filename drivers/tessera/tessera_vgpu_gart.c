@@ -14,6 +14,12 @@
  * invalid in the physical GART, so a job using it faults with
  * FAULT_GART_INVALID in the vGPU's own context; the vGPU is flagged as in
  * error (sysfs state "error") until its next reset.
+ *
+ * A 32-bit client writes an entry in two halves, and between them the
+ * entry holds a mix of the old and the new value (new low | old high). A
+ * pin failure of such an intermediate value is provisional: it becomes an
+ * error only once the guest goes on to another BAR0 access without
+ * writing the entry again (tessera_vgpu_gart_settle()).
  */
 #include <linux/dma-mapping.h>
 #include <linux/iommu.h>
@@ -101,6 +107,42 @@ void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu)
 		vgpu->gart[i].gentry = 0;
 		vgpu->gart[i].failed = false;
 	}
+	vgpu->gart_provisional = 0;
+}
+
+/* An entry the guest left pointing at memory it does not own. */
+static void gart_error(struct tessera_vgpu *vgpu, u32 idx, u64 iova, int err)
+{
+	vgpu->gart_errors++;
+	vgpu->error = true;
+	dev_warn_ratelimited(&vgpu->mdev->dev,
+			     "GART entry %u: guest address 0x%llx is not mapped for this vGPU (%d); entry left invalid\n",
+			     idx, iova, err);
+}
+
+/**
+ * tessera_vgpu_gart_settle() - decide a provisional pin failure
+ * @vgpu: vGPU (lock held)
+ * @entry: GART entry the current BAR0 access touches, or -1
+ *
+ * Called before every BAR0 access. A provisional failure (from a 32-bit
+ * half write) of an entry other than @entry becomes an error now.
+ */
+void tessera_vgpu_gart_settle(struct tessera_vgpu *vgpu, s64 entry)
+{
+	struct tessera_vgpu_gart_ent *g;
+	u32 i;
+
+	lockdep_assert_held(&vgpu->lock);
+	if (!vgpu->gart_provisional)
+		return;
+	i = vgpu->gart_provisional - 1;
+	if (i == entry)
+		return;
+	vgpu->gart_provisional = 0;
+	g = &vgpu->gart[i];
+	if (g->failed)
+		gart_error(vgpu, i, g->gentry & TESSERA_GART_ADDR_MASK, -EFAULT);
 }
 
 /**
@@ -108,8 +150,11 @@ void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu)
  * @vgpu: vGPU (lock held)
  * @idx: entry in the slice (checked by the caller)
  * @val: the new entry
+ * @half: only one 32-bit half of it was written (the value may be an
+ *	intermediate one)
  */
-void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val)
+void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val,
+			     bool half)
 {
 	struct tessera_vgpu_gart_ent *g = &vgpu->gart[idx];
 	struct device *dev = &vgpu->tdev->pdev->dev;
@@ -132,6 +177,8 @@ void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val)
 	ent_release(vgpu, idx);
 	g->gentry = val;
 	g->failed = false;
+	if (vgpu->gart_provisional == idx + 1)
+		vgpu->gart_provisional = 0;
 	if (!(val & TESSERA_GART_VALID) || !vgpu->open)
 		return;
 
@@ -139,11 +186,10 @@ void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val)
 			     IOMMU_READ | (writable ? IOMMU_WRITE : 0), &page);
 	if (ret != 1) {
 		g->failed = true;
-		vgpu->gart_errors++;
-		vgpu->error = true;
-		dev_warn_ratelimited(&vgpu->mdev->dev,
-				     "GART entry %u: guest address 0x%llx is not mapped for this vGPU (%d); entry left invalid\n",
-				     idx, iova, ret);
+		if (half)
+			vgpu->gart_provisional = idx + 1;
+		else
+			gart_error(vgpu, idx, iova, ret);
 		return;
 	}
 	dma = dma_map_page(dev, page, 0, PAGE_SIZE,
