@@ -137,10 +137,12 @@ static void status_text(const struct view *w)
 		for (e = 0; e < p->num_engines; e++)
 			printf("  %-7u %-8s %6.1f\n", e, p->engine_class[e],
 			       eng_util(w, g, e));
-		printf("  %-9s used %7.1f MiB  free %7.1f MiB  of %7.1f MiB  (largest free block %.1f MiB)\n",
+		fprintf(stdout,
+			"  %-9s used %7.1f MiB  free %7.1f MiB  of %7.1f MiB  (largest free block %.1f MiB)\n",
 		       "VRAM", p->vram_used / MIB, p->vram_free / MIB,
 		       p->vram_size / MIB, p->vram_largest_free / MIB);
-		printf("  %-9s used %7llu       free %7llu       of %7llu entries (largest free run %llu)\n",
+		fprintf(stdout,
+			"  %-9s used %7llu       free %7llu       of %7llu entries (largest free run %llu)\n",
 		       "GART", (unsigned long long)p->gart_used,
 		       (unsigned long long)(p->gart_entries - p->gart_used),
 		       (unsigned long long)p->gart_entries,
@@ -295,16 +297,18 @@ static void status_prometheus(const struct view *w, FILE *f)
 		  "Engine busy time since the GPU was reset (s).");
 	for (g = 0; g < w->ngpu; g++)
 		for (e = 0; e < w->g1[g].num_engines; e++)
-			fprintf(f, "tessera_engine_busy_seconds_total{%s,engine=\"%u\",class=\"%s\"} %.6f\n",
+			fprintf(f,
+				"tessera_engine_busy_seconds_total{%s,engine=\"%u\",class=\"%s\"} %.6f\n",
 				lbl[g], e, w->g1[g].engine_class[e],
 				w->g1[g].busy_ns[e] / 1e9);
 #define GPU_METRIC(name, help, expr) do {				\
-		prom_head(f, name, "gauge", help);			\
+		const char *n_ = (name);				\
+		prom_head(f, n_, "gauge", help);			\
 		for (g = 0; g < w->ngpu; g++) {				\
 			const struct tsr_gpu *p = &w->g1[g];		\
 									\
 			(void)p;					\
-			fprintf(f, "%s{%s} %.2f\n", name, lbl[g],	\
+			fprintf(f, "%s{%s} %.2f\n", n_, lbl[g],	\
 				(double)(expr));			\
 		}							\
 	} while (0)
@@ -325,7 +329,8 @@ static void status_prometheus(const struct view *w, FILE *f)
 	prom_head(f, "tessera_vgpu_info", "gauge",
 		  "One per vGPU; its type and state are labels.");
 	for (i = 0; i < w->nvgpu; i++)
-		fprintf(f, "tessera_vgpu_info{pci_bus_id=\"%s\",vgpu=\"%s\",type=\"%s\",state=\"%s\",hw_context=\"%u\"} 1\n",
+		fprintf(f,
+			"tessera_vgpu_info{pci_bus_id=\"%s\",vgpu=\"%s\",type=\"%s\",state=\"%s\",hw_context=\"%u\"} 1\n",
 			w->v1[i].parent, w->v1[i].uuid, w->v1[i].type,
 			w->alive[i] ? w->v1[i].state : "gone",
 			w->v1[i].hw_context);
@@ -333,16 +338,18 @@ static void status_prometheus(const struct view *w, FILE *f)
 		  "The vGPU's share of an engine over the sample interval (%).");
 	for (i = 0; i < w->nvgpu; i++)
 		for (e = 0; e < w->v1[i].num_engines; e++)
-			fprintf(f, "tessera_vgpu_utilization{pci_bus_id=\"%s\",vgpu=\"%s\",engine=\"%u\"} %.2f\n",
+			fprintf(f,
+				"tessera_vgpu_utilization{pci_bus_id=\"%s\",vgpu=\"%s\",engine=\"%u\"} %.2f\n",
 				w->v1[i].parent, w->v1[i].uuid, e,
 				vgpu_share(w, i, e));
 #define VGPU_METRIC(name, type, help, fmt, expr) do {			\
-		prom_head(f, name, type, help);				\
+		const char *n_ = (name);				\
+		prom_head(f, n_, type, help);				\
 		for (i = 0; i < w->nvgpu; i++) {			\
 			const struct tsr_vgpu *v = &w->v1[i];		\
 									\
 			fprintf(f, "%s{pci_bus_id=\"%s\",vgpu=\"%s\"} " fmt "\n", \
-				name, v->parent, v->uuid, expr);	\
+				n_, v->parent, v->uuid, expr);		\
 		}							\
 	} while (0)
 	VGPU_METRIC("tessera_vgpu_fb_total", "gauge", "The vGPU's VRAM (MiB).",
@@ -519,7 +526,8 @@ int cmd_types(int argc, char **argv)
 	if (!shown)
 		return parent ? fail("%s is not a Tessera GPU offering vGPUs",
 				     parent) :
-		       fail("no Tessera GPU offers vGPUs (tessera.ko not loaded, or no physical GPU bound)");
+		       fail("no Tessera GPU offers vGPUs%s",
+			    " (tessera.ko not loaded, or no physical GPU bound)");
 	return 0;
 }
 
@@ -656,8 +664,8 @@ int cmd_remove(int argc, char **argv)
 	if (ret)
 		return fail("%s is not a Tessera vGPU", argv[optind]);
 	if (!strcmp(v.state, "open") && !force)
-		return fail("vGPU %s is open (a VM or a VFIO program uses it); stop that user first, or --force to ask it to release the device and wait",
-			    v.uuid);
+		return fail("vGPU %s is open%s", v.uuid,
+			    " (a VM or a VFIO program uses it); stop that user first, or --force to ask it to release the device and wait");
 	ret = tsr_vgpu_remove(v.uuid);
 	if (ret)
 		return fail("removing vGPU %s: %s", v.uuid, strerror(-ret));
@@ -717,7 +725,7 @@ static int sched_show(const char *parent)
 			printf("%sGPU %s  %s\n", shown > 1 ? "\n" : "",
 			       gpus[g].bdf, gpus[g].name);
 		}
-		for (k = 0; k < sizeof(knobs) / sizeof(knobs[0]); k++) {
+		for (k = 0; k < ARRAY_SIZE(knobs); k++) {
 			if (tsr_sched_read(&gpus[g], knobs[k], val, sizeof(val)))
 				continue;
 			if (opt_json && k >= 2)	/* the numbers */
@@ -814,12 +822,12 @@ static int sched_set(const char *parent, int argc, char **argv)
 			return fail("setting the weight: %s", strerror(-ret));
 		return 0;
 	}
-	for (k = 0; k < sizeof(sched_knobs) / sizeof(sched_knobs[0]); k++)
+	for (k = 0; k < ARRAY_SIZE(sched_knobs); k++)
 		if (!strcmp(argv[0], sched_knobs[k].name))
 			break;
-	if (k == sizeof(sched_knobs) / sizeof(sched_knobs[0]) || argc != 2)
-		return fail("sched set: unknown knob '%s' (policy, slice, preempt-timeout, hang-slices, weight)",
-			    argv[0]);
+	if (k == ARRAY_SIZE(sched_knobs) || argc != 2)
+		return fail("sched set: unknown knob '%s'%s", argv[0],
+			    " (policy, slice, preempt-timeout, hang-slices, weight)");
 	ret = tsr_sched_write(&g, sched_knobs[k].knob, argv[1]);
 	if (ret == -EINVAL && !sched_knobs[k].range) {
 		if (tsr_sched_read(&g, "policies", policies, sizeof(policies)))
@@ -890,7 +898,8 @@ static void top_frame(const struct view *w, int frame)
 
 		if (tsr_sched_read(p, "policy", policy, sizeof(policy)))
 			snprintf(policy, sizeof(policy), "-");
-		printf("\n\033[1mGPU %s %s\033[0m  %s  VRAM %.0f/%.0f MiB  GART %llu/%llu  contexts %u/%u\n",
+		fprintf(stdout,
+			"\n\033[1mGPU %s %s\033[0m  %s  VRAM %.0f/%.0f MiB  GART %llu/%llu  contexts %u/%u\n",
 		       p->bdf, p->name, policy, p->vram_used / MIB,
 		       p->vram_size / MIB, (unsigned long long)p->gart_used,
 		       (unsigned long long)p->gart_entries, p->contexts_in_use,

@@ -383,7 +383,7 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc)
 		usage();
-	for (c = 0; c < sizeof(admin_cmds) / sizeof(admin_cmds[0]); c++)
+	for (c = 0; c < ARRAY_SIZE(admin_cmds); c++)
 		if (!strcmp(argv[i], admin_cmds[c].name))
 			return admin_cmds[c].fn(argc - i, argv + i);
 	if (strcmp(argv[i], "info") && strcmp(argv[i], "alloc") &&

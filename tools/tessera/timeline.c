@@ -108,7 +108,7 @@ static void events_enable(const char *inst, const char *on)
 	char f[128];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(events); i++) {
 		snprintf(f, sizeof(f), "events/tessera/%s/enable", events[i]);
 		tf_write(inst, f, on);
 	}
@@ -181,7 +181,7 @@ static void add_span(struct rec *r, int lane, unsigned int ctx, double a,
 static void add_mark(struct rec *r, int lane, unsigned int ctx, double t,
 		     const char *what)
 {
-	if (r->nmarks < sizeof(r->marks) / sizeof(r->marks[0]))
+	if (r->nmarks < ARRAY_SIZE(r->marks))
 		r->marks[r->nmarks++] = (struct mark){ lane, ctx, t, what };
 }
 
@@ -215,13 +215,14 @@ static void parse_line(struct rec *r, const char *line)
 	if (lane < 0)
 		return;
 	ctx = field(ev, "ctx=");
-	if (!strncmp(ev, ": tessera_switch_in:", 20))
+	if (!strncmp(ev, ": tessera_switch_in:", 20)) {
 		in = 1;
-	else if (!strncmp(ev, ": tessera_client_reset:", 23)) {
+	} else if (!strncmp(ev, ": tessera_client_reset:", 23)) {
 		add_mark(r, lane, ctx, t, "reset");
 		return;
-	} else if (strncmp(ev, ": tessera_switch_out:", 21))
+	} else if (strncmp(ev, ": tessera_switch_out:", 21)) {
 		return;
+	}
 	if (in) {
 		if (r->open_ctx[lane] >= 0)	/* a lost switch_out */
 			add_span(r, lane, r->open_ctx[lane],
@@ -354,7 +355,7 @@ static double held(const struct rec *r, int lane, int c, unsigned int *slices)
 static double tick_step(double T)
 {
 	static const double m[] = { 1, 2, 5 };
-	double p = 1e-6;
+	double p = 0.000001;
 	int i;
 
 	for (;; p *= 10)
@@ -387,9 +388,11 @@ static int write_svg(struct rec *r, const char *out, const char *policy,
 		X0 + W + 90, Y0 + nl * (LH + GAP) + 40 + legend_rows * 22 + 20);
 	fprintf(f, "<title>Tessera engine timeline</title>\n");
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	fprintf(f, "<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">Which client held each engine: %.3f s recorded at %s</text>\n",
+	fprintf(f,
+		"<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">Which client held each engine: %.3f s recorded at %s</text>\n",
 		T, tbuf);
-	fprintf(f, "<text x=\"10\" y=\"38\" fill=\"#555\">policy %s, slice %s us; one lane per engine; red ticks: client resets, faults, hangs, preemption timeouts; right: engine time held</text>\n",
+	fprintf(f,
+		"<text x=\"10\" y=\"38\" fill=\"#555\">policy %s, slice %s us; one lane per engine; red ticks: client resets, faults, hangs, preemption timeouts; right: engine time held</text>\n",
 		policy, slice);
 	y = Y0;
 	for (g = 0; g < r->ngpu; g++) {
@@ -399,10 +402,12 @@ static int write_svg(struct rec *r, const char *out, const char *policy,
 				r->gpus[g].bdf, e);
 			fprintf(f, "<text x=\"10\" y=\"%.0f\">%s engine %u</text>\n",
 				y + LH / 2 - 2, r->gpus[g].name, e);
-			fprintf(f, "<text x=\"10\" y=\"%.0f\" fill=\"#777\" font-size=\"10\">%s %s</text>\n",
+			fprintf(f,
+				"<text x=\"10\" y=\"%.0f\" fill=\"#777\" font-size=\"10\">%s %s</text>\n",
 				y + LH / 2 + 11, r->gpus[g].bdf,
 				r->gpus[g].engine_class[e]);
-			fprintf(f, "<rect class=\"idle\" x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"#f2f2f2\"/>\n",
+			fprintf(f,
+				"<rect class=\"idle\" x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"#f2f2f2\"/>\n",
 				X0, y, W, LH);
 			for (i = 0; i < r->nspans; i++) {
 				const struct span *s = &r->spans[i];
@@ -412,9 +417,10 @@ static int write_svg(struct rec *r, const char *out, const char *policy,
 				c = client_idx(r, g, s->ctx);
 				x = X0 + (s->a - r->t0) / T * W;
 				w = (s->b - s->a) / T * W;
-				fprintf(f, "<rect class=\"held\" x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\"><title>",
+				fprintf(f,
+					"<rect class=\"held\" x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\"><title>",
 					x, y, w < 0.3 ? 0.3 : w, LH,
-					palette[c % (sizeof(palette) / sizeof(palette[0]))]);
+					palette[c % ARRAY_SIZE(palette)]);
 				xml_text(f, r->clients[c].label);
 				fprintf(f, " %.3f-%.3f ms</title></rect>\n",
 					(s->a - r->t0) * 1e3,
@@ -424,7 +430,8 @@ static int write_svg(struct rec *r, const char *out, const char *policy,
 				if (r->marks[i].lane != lane)
 					continue;
 				x = X0 + (r->marks[i].t - r->t0) / T * W;
-				fprintf(f, "<rect class=\"event\" x=\"%.2f\" y=\"%.0f\" width=\"2\" height=\"%.0f\" fill=\"#d62728\"><title>%s ctx %u at %.3f ms</title></rect>\n",
+				fprintf(f,
+					"<rect class=\"event\" x=\"%.2f\" y=\"%.0f\" width=\"2\" height=\"%.0f\" fill=\"#d62728\"><title>%s ctx %u at %.3f ms</title></rect>\n",
 					x - 1, y - 3, LH + 6, r->marks[i].what,
 					r->marks[i].ctx,
 					(r->marks[i].t - r->t0) * 1e3);
@@ -437,20 +444,23 @@ static int write_svg(struct rec *r, const char *out, const char *policy,
 	}
 	/* Time axis. */
 	step = tick_step(T);
-	fprintf(f, "<g class=\"axis\">\n<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#333\"/>\n",
+	fprintf(f,
+		"<g class=\"axis\">\n<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#333\"/>\n",
 		X0, y, X0 + W, y);
-	for (t = 0; t <= T + 1e-9; t += step) {
+	for (t = 0; t <= T * 1.000001; t += step) {
 		x = X0 + t / T * W;
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#333\"/><text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" font-size=\"10\">%g ms</text>\n",
+		fprintf(f,
+			"<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#333\"/><text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" font-size=\"10\">%g ms</text>\n",
 			x, y, x, y + 5, x, y + 17, t * 1e3);
 	}
 	fprintf(f, "</g>\n<g class=\"legend\">\n");
 	y += 32;
 	for (c = 0; c < r->nclients; c++) {
 		x = 10 + (c % 4) * 300;
-		fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"14\" fill=\"%s\"/><text x=\"%.0f\" y=\"%.0f\">",
+		fprintf(f,
+			"<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"14\" fill=\"%s\"/><text x=\"%.0f\" y=\"%.0f\">",
 			x, y + (c / 4) * 22,
-			palette[c % (sizeof(palette) / sizeof(palette[0]))],
+			palette[c % ARRAY_SIZE(palette)],
 			x + 20, y + (c / 4) * 22 + 12);
 		xml_text(f, r->clients[c].label);
 		fprintf(f, "</text>\n");
@@ -591,7 +601,8 @@ int cmd_timeline(int argc, char **argv)
 	snprintf(p, sizeof(p), "%s/events/tessera/tessera_switch_in", root ? root : "");
 	if (!root || access(p, F_OK)) {
 		free(r);
-		return fail("no tracefs with the tessera tracepoints (need root, CONFIG_TRACING and tessera.ko)");
+		return fail("%s",
+			"no tracefs with the tessera tracepoints (need root, CONFIG_TRACING and tessera.ko)");
 	}
 	snprintf(inst, sizeof(inst), "%s/instances/tessera-timeline-%d", root,
 		 getpid());

@@ -11,10 +11,14 @@
 
 #include "libtessera.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 extern int opt_json;		/* --json: machine-readable output */
 
 /* Print "tessera: <msg>" to stderr; returns 1 (the failure status). */
-int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int fail(const char *fmt, ...);
 
 /*
  * A minimal JSON writer to stdout: objects and arrays nest, commas and
