@@ -8,7 +8,9 @@
 #   make check        everything: unit tests, builds, lint, VM test suites
 #   make demo         boot a VM with a Tessera GPU and show it at work
 #   make bench        time-slice scheduler benchmark (VM, not in check)
-#   make install      install the module for $(KVER)
+#   make install      install the module for $(KVER) (depmod: modprobe
+#                     tessera works) and the tessera tool (PREFIX=/usr/local)
+#   make deb          the tessera-dkms Debian package, in build/deb/
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -57,9 +59,18 @@ sparse:
 	$(call need-kdir,$(KDIR))
 	$(MAKE) -C $(KDIR) M=$(TOP) W=1 C=2 CF="-D__CHECK_ENDIAN__" modules
 
-install modules_install: modules
-	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+# Every module of the tree goes to /lib/modules/$(KVER)/updates (found
+# before the kernel's own), then depmod so that modprobe finds them.
+install: modules_install
+	$(MAKE) -C tools O=$(BUILD)/tools install
+
+modules_install: modules
+	$(MAKE) -C $(KDIR) M=$(TOP) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
+
+# The tessera-dkms package: the module's sources and dkms.conf for DKMS.
+deb:
+	scripts/mkdeb.sh
 
 tools:
 	$(MAKE) -C tools O=$(BUILD)/tools
@@ -84,10 +95,17 @@ checkpatch:
 vmtest: modules tools tests qemu
 	scripts/run-vm-tests.sh
 
-check:
+# make demo and make check do their own set-up: scripts/ensure-host.sh runs
+# scripts/setup-host.sh when a package is missing, then a fresh make (so
+# that KVER & co are resolved with the kernels installed) builds the rest.
+setup-host:
+	scripts/ensure-host.sh
+
+check: setup-host
 	scripts/check.sh
 
-demo: modules tools tests qemu
+demo: setup-host
+	$(MAKE) modules tools tests qemu
 	scripts/demo.sh
 
 # Time-slice scheduler benchmark in the VM (not part of make check); see
@@ -99,5 +117,6 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules modules-compat debug-kernel modules-debug sparse install modules_install tools \
+.PHONY: all modules modules-compat debug-kernel modules-debug sparse install modules_install deb tools \
+	setup-host \
 	unit tests qemu checkpatch vmtest check demo bench clean

@@ -12,6 +12,11 @@
 #                       its first clean run and its time is measured (see
 #                       Documentation/dev/test-rig.rst); TESSERA_SKIP_VM=1
 #                       skips it too.
+#   TESSERA_COMPAT_VM=1 also boot the 6.1 kernel and run the native and
+#                       mdev suites on it (off by default until the mdev
+#                       suite has passed there; see test-rig.rst)
+#   TESSERA_PKG=1       also run the pkg suite (the tessera-dkms package
+#                       built by DKMS in the guest; not yet run to the end)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/check
@@ -54,11 +59,13 @@ tap_stage() {
 	fi
 }
 
-tap_stage unit-tests $MAKE -s unit
-build_stage module-$(scripts/kernel-version.sh 6.12) $MAKE modules
-build_stage module-$(scripts/kernel-version.sh 6.1) $MAKE modules-compat
-build_stage tools $MAKE tools
-build_stage vm-test-programs $MAKE tests
+k612=$(scripts/kernel-version.sh 6.12)
+k61=$(scripts/kernel-version.sh 6.1)
+tap_stage unit-tests "$MAKE" -s unit
+build_stage "module-$k612" "$MAKE" modules
+build_stage "module-$k61" "$MAKE" modules-compat
+build_stage tools "$MAKE" tools
+build_stage vm-test-programs "$MAKE" tests
 tap_stage checkpatch scripts/checkpatch.sh
 build_stage qemu-with-model scripts/build-qemu.sh
 # The debug kernel (cached; a cold build takes ~13 min on 2 cores) and the
@@ -69,38 +76,55 @@ if [ "${TESSERA_SKIP_VM:-0}" != 1 ] && [ "${TESSERA_DEBUG:-0}" = 1 ]; then
 	build_stage debug-kernel scripts/build-debug-kernel.sh
 	build_stage module-debug "$MAKE" modules-debug
 fi
-# vm_stage: every in-VM suite. The console output is shown (and logged)
-# as it goes, but what counts is each suite's own TAP file from its results
-# directory: the console repeats the tests' output.
+# vm_stage NAME [--kver KVER SUITE...]: in-VM suites (default: all of the
+# default kernel's). The console output is shown (and logged) as it goes,
+# but what counts is each suite's own TAP file from its results directory:
+# the console repeats the tests' output.
 vm_stage() {
-	local log rc s f copied=0
+	local name=$1 log rc s f copied=0 suffix='' suites
+	shift
+	[ "${1:-}" = --kver ] && suffix=-$2
 	seq=$((seq + 1))
-	log=$out/$(printf '%02d' $seq)-vm-tests.log
-	echo "=== vm-tests: scripts/run-vm-tests.sh"
-	rm -rf "$top"/build/vm-results/{model,native,sched,mdev,e2e,debug-native,debug-sched,debug-mdev}
-	[ $debug = 1 ] || export TESSERA_SKIP_DEBUG=1
-	scripts/run-vm-tests.sh 2>&1 | tee "$log"
+	log=$out/$(printf '%02d' $seq)-$name.log
+	echo "=== $name: scripts/run-vm-tests.sh $*"
+	if [ -n "$suffix" ]; then
+		suites="${*:3}"
+	else
+		suites="model native sched mdev pkg debug-native debug-sched debug-mdev e2e"
+	fi
+	for s in $suites; do rm -rf "$top/build/vm-results/$s$suffix"; done
+	[ $debug = 1 ] && export TESSERA_DEBUG=1
+	scripts/run-vm-tests.sh "$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	for s in model native sched mdev debug-native debug-sched debug-mdev e2e; do
+	for s in $suites; do
 		# <suite>.tap, and kernel-log.tap when the guest's log had splats
-		for f in "$top/build/vm-results/$s"/*.tap; do
+		for f in "$top/build/vm-results/$s$suffix"/*.tap; do
 			[ -f "$f" ] || continue
-			cp "$f" "$out/$(printf '%02d' $seq)-vm-$s-$(basename "$f")"
+			cp "$f" "$out/$(printf '%02d' $seq)-vm-$s$suffix-$(basename "$f")"
 			copied=1
 		done
 	done
-	if [ "$rc" != 0 ] && ! grep -qs '^not ok' "$out"/*-vm-*.tap; then
-		echo "not ok 1 vm-tests exited with status $rc (log: $log)" \
-			>"$out/$(printf '%02d' $seq)-vm-tests.tap"
+	if [ "$rc" != 0 ] && ! grep -qs '^not ok' "$out/$(printf '%02d' $seq)"-vm-*.tap; then
+		echo "not ok 1 $name exited with status $rc (log: $log)" \
+			>"$out/$(printf '%02d' $seq)-$name.tap"
 	elif [ $copied = 0 ]; then
-		echo "not ok 1 vm-tests left no TAP (log: $log)" \
-			>"$out/$(printf '%02d' $seq)-vm-tests.tap"
+		echo "not ok 1 $name left no TAP (log: $log)" \
+			>"$out/$(printf '%02d' $seq)-$name.tap"
 	fi
 }
 
 if [ "${TESSERA_SKIP_VM:-0}" != 1 ]; then
-	vm_stage
+	vm_stage vm-tests
+	# The second supported kernel, booted: the native and mdev suites on
+	# Debian bookworm's 6.1 with the module of make modules-compat.
+	if [ "${TESSERA_COMPAT_VM:-0}" = 1 ]; then
+		vm_stage "vm-tests-$k61" --kver "$k61" native mdev
+	fi
 fi
 
+# Which kernels the module was built for, and which the VMs booted.
+booted=$(cat "$top"/build/vm-results/{model,native,sched,mdev,pkg,e2e}*/console.log 2>/dev/null |
+	sed -n 's/.*tessera-guest: up .*: kernel \([^,]*\),.*/\1/p' | sort -u | tr '\n' ' ')
+echo "=== kernels: module built for $k612 (make modules) and $k61 (make modules-compat); VMs booted: ${booted:-none}"
 echo "=== summary (TAP in $out)"
 scripts/tap-summary.sh "$out"/*.tap

@@ -71,7 +71,8 @@ for tool in modprobe cpio xz; do
 done
 
 # Modules the /init needs, in load order, resolved through modules.dep.
-wanted="9pnet_virtio 9p overlay"
+# virtio_pci is built in on 6.12 and a module on 6.1.
+wanted="virtio_pci 9pnet_virtio 9p overlay"
 deps=$(for m in $wanted; do modprobe -d "$modroot" -S "$kver" --show-depends "$m"; done)
 # "insmod /path/x.ko.xz [params]" lines; "builtin x" lines need nothing.
 modpaths=$(echo "$deps" | awk '$1 == "insmod" {print $2}' | awk '!seen[$0]++')

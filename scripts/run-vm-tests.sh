@@ -5,8 +5,14 @@
 # bind the GPU to different drivers (vfio-pci for the model tests, tessera
 # for the native tests) never meet. Exit status: 0 if every suite passed.
 #
-#   scripts/run-vm-tests.sh [SUITE...]     suites: model native sched mdev
-#                                          debug e2e
+#   scripts/run-vm-tests.sh [--kver KVER] [SUITE...]
+#                                     suites: model native sched mdev pkg
+#                                            debug e2e
+#
+# --kver KVER boots that guest kernel (default: the 6.12 one; e.g. the 6.1
+# one, scripts/kernel-version.sh 6.1, whose module make modules-compat
+# builds under build/compat-KVER) and keeps the results in
+# build/vm-results/SUITE-KVER instead of build/vm-results/SUITE.
 #
 # model   the GPU model through vfio-pci (tests/vm)
 # native  the driver's native interface (tests/native)
@@ -17,13 +23,24 @@
 #         first finding) on the debug kernel (scripts/build-debug-kernel.sh:
 #         lockdep, KASAN, UBSAN, kmemleak, list/object debugging) with the
 #         module built against it (make modules-debug). A kmemleak scan
-#         follows each suite; any report fails it. Skip: TESSERA_SKIP_DEBUG=1.
+#         follows each suite; any report fails it. Only with TESSERA_DEBUG=1 (or named).
+# pkg     the tessera-dkms package (built here by scripts/mkdeb.sh) built
+#         by DKMS in the guest, modprobe, removal; make install (tests/pkg).
+#         Only with TESSERA_PKG=1 (or named).
 # e2e     libvirt + an L2 guest on a vGPU (scripts/run-e2e.sh; slow:
 #         TCG in TCG). Skip it locally with TESSERA_SKIP_E2E=1.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+kver_args=()
+suffix=
+if [ "${1:-}" = --kver ] && [ $# -ge 2 ]; then
+	kver_args=(--kver "$2")
+	suffix=-$2
+	shift 2
+fi
 default="model native sched mdev"
-[ "${TESSERA_SKIP_DEBUG:-0}" = 1 ] || default="$default debug"
+[ "${TESSERA_PKG:-0}" != 1 ] || default="$default pkg"
+[ "${TESSERA_DEBUG:-0}" != 1 ] || default="$default debug"
 [ "${TESSERA_SKIP_E2E:-0}" = 1 ] || default="$default e2e"
 suites=${*:-$default}
 rc=0
@@ -37,7 +54,8 @@ run_suite() {
 	local name=$1
 	shift
 	echo "# suite $name"
-	"$top/scripts/vm-run.sh" --results "$top/build/vm-results/$name" "$@" || rc=1
+	"$top/scripts/vm-run.sh" "${kver_args[@]}" \
+		--results "$top/build/vm-results/$name$suffix" "$@" || rc=1
 }
 
 # The debug kernel and the module built against it (make modules-debug),
@@ -116,12 +134,18 @@ for s in $suites; do
 		run_suite mdev --timeout 1200 --gpu "" -- \
 			"mdev=$top/tests/mdev/run-mdev-tests.sh"
 		;;
+	pkg)
+		# DKMS compiles the module inside the guest (TCG): minutes.
+		"$top/scripts/mkdeb.sh" >/dev/null || rc=1
+		run_suite pkg --gpu "" --timeout 2400 -- \
+			"pkg=$top/tests/pkg/run-pkg-tests.sh"
+		;;
 	e2e)
 		echo "# suite e2e"
 		"$top/scripts/run-e2e.sh" || rc=1
 		;;
 	*)
-		echo "run-vm-tests: unknown suite '$s' (model, native, sched, mdev, debug, e2e)" >&2
+		echo "run-vm-tests: unknown suite '$s' (model, native, sched, mdev, pkg, debug, e2e)" >&2
 		rc=2
 		;;
 	esac

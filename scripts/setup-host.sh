@@ -33,15 +33,10 @@ k612=$("$here/kernel-version.sh" 6.12)
 k61=$("$here/kernel-version.sh" 6.1)
 echo "setup-host: kernels $k612 (primary) and $k61 (compat)"
 
-$SUDO apt-get install -y -q --no-install-recommends \
-	build-essential bc kmod cpio xz-utils zstd busybox-static file \
-	sparse python3 perl dpkg-dev git ca-certificates pciutils \
-	libelf-dev libssl-dev \
-	"linux-headers-$k612" "linux-image-$k612-unsigned" linux-source-6.12 \
-	"linux-headers-$k61" \
-	ninja-build meson pkg-config flex bison libglib2.0-dev \
-	libpixman-1-dev libfdt-dev zlib1g-dev libcap-ng-dev libattr1-dev \
-	libslirp-dev uuid-dev patch seabios qemu-system-data ipxe-qemu qemu-system-x86 libvirt-daemon libvirt-clients libvirt-daemon-driver-qemu mdevctl
+# The list is scripts/host-packages.sh's (make demo and make check run
+# this script when one of them is missing: scripts/ensure-host.sh).
+# shellcheck disable=SC2046
+$SUDO apt-get install -y -q --no-install-recommends $("$here/host-packages.sh")
 # The kernel's VFIO selftests (the outside oracle, tests/oracle): Debian's
 # newer linux-source from a low-pinned suite, downloaded, not installed.
 $SUDO "$here/fetch-vfio-selftests.sh"

@@ -256,6 +256,24 @@ VGPU_ATTR(csr_traps, "%llu", READ_ONCE(vgpu->csr_traps));
 VGPU_ATTR(submits_runtime_ns, "%llu",
 	  READ_ONCE(vgpu->ctx->rings[0].ent.runtime_ns));
 
+/* Device busy time of the vGPU's context on each engine, space separated. */
+static ssize_t engine_runtime_ns_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct tessera_vgpu *vgpu = dev_get_drvdata(dev);
+	int len = 0;
+	u32 e;
+
+	if (!vgpu)
+		return -ENODEV;
+	for (e = 0; e < vgpu->tdev->num_engines; e++)
+		len += sysfs_emit_at(buf, len, "%s%llu", e ? " " : "",
+				     READ_ONCE(vgpu->ctx->rings[e].ent.runtime_ns));
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+static DEVICE_ATTR_RO(engine_runtime_ns);
+
 static struct attribute *tessera_vgpu_attrs[] = {
 	&dev_attr_vgpu_type.attr,
 	&dev_attr_hw_context.attr,
@@ -273,6 +291,7 @@ static struct attribute *tessera_vgpu_attrs[] = {
 	&dev_attr_irqs.attr,
 	&dev_attr_csr_traps.attr,
 	&dev_attr_submits_runtime_ns.attr,
+	&dev_attr_engine_runtime_ns.attr,
 	NULL,
 };
 

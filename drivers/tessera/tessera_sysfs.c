@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysfs attributes of the PCI device (/sys/bus/pci/devices/<addr>/):
- * identity, configuration and resource accounting, one value per file.
+ * identity, configuration and resource accounting, one value per file
+ * (per-engine values: one per engine, space separated, in index order).
  */
 #include <linux/device.h>
 #include <linux/sysfs.h>
@@ -40,6 +41,92 @@ TESSERA_ATTR(gart_used, "%lld", (long long)atomic64_read(&tdev->gart_used));
 TESSERA_ATTR(pinned_pages, "%lld",
 	     (long long)atomic64_read(&tdev->pinned_pages));
 
+/* Free VRAM, and the largest block of it one allocation can get. */
+static ssize_t vram_free_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct tessera_device *tdev = to_tdev(dev);
+	u64 v;
+
+	mutex_lock(&tdev->lock);
+	v = tessera_buddy_free_bytes(&tdev->vram_alloc);
+	mutex_unlock(&tdev->lock);
+	return sysfs_emit(buf, "%llu\n", v);
+}
+static DEVICE_ATTR_RO(vram_free);
+
+static ssize_t vram_largest_free_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct tessera_device *tdev = to_tdev(dev);
+	u64 v;
+
+	mutex_lock(&tdev->lock);
+	v = tessera_buddy_largest_free(&tdev->vram_alloc);
+	mutex_unlock(&tdev->lock);
+	return sysfs_emit(buf, "%llu\n", v);
+}
+static DEVICE_ATTR_RO(vram_largest_free);
+
+/* The largest run of free GART entries one allocation can get. */
+static ssize_t gart_largest_free_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct tessera_device *tdev = to_tdev(dev);
+	u64 v;
+
+	mutex_lock(&tdev->lock);
+	v = tessera_buddy_largest_free(&tdev->gart_alloc) >> TESSERA_PAGE_SHIFT;
+	mutex_unlock(&tdev->lock);
+	return sysfs_emit(buf, "%llu\n", v);
+}
+static DEVICE_ATTR_RO(gart_largest_free);
+
+/* "compute copy ...": the class of each engine, in index order. */
+static ssize_t engine_classes_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct tessera_device *tdev = to_tdev(dev);
+	int len = 0;
+	u32 e;
+
+	for (e = 0; e < tdev->num_engines; e++)
+		len += sysfs_emit_at(buf, len, "%s%s", e ? " " : "",
+				     tdev->engines[e].class ==
+				     TESSERA_ENG_CLASS_COMPUTE ?
+				     "compute" : "copy");
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+static DEVICE_ATTR_RO(engine_classes);
+
+/*
+ * Each engine's busy-time counter (ENG_BUSY_NS), space separated in index
+ * order: utilisation is its increase over an interval. -ENODEV once the
+ * device is gone.
+ */
+static ssize_t engine_busy_ns_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct tessera_device *tdev = to_tdev(dev);
+	int len = 0;
+	u32 e;
+
+	down_read(&tdev->hw_sem);
+	if (tdev->dead) {
+		up_read(&tdev->hw_sem);
+		return -ENODEV;
+	}
+	for (e = 0; e < tdev->num_engines; e++)
+		len += sysfs_emit_at(buf, len, "%s%llu", e ? " " : "",
+				     tessera_rd64(tdev,
+						  TESSERA_ENG_REG(e, TESSERA_ENG_BUSY_NS_LO)));
+	up_read(&tdev->hw_sem);
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+static DEVICE_ATTR_RO(engine_busy_ns);
+
 static struct attribute *tessera_attrs[] = {
 	&dev_attr_tessera_name.attr,
 	&dev_attr_hw_version.attr,
@@ -55,6 +142,11 @@ static struct attribute *tessera_attrs[] = {
 	&dev_attr_vram_used.attr,
 	&dev_attr_gart_used.attr,
 	&dev_attr_pinned_pages.attr,
+	&dev_attr_vram_free.attr,
+	&dev_attr_vram_largest_free.attr,
+	&dev_attr_gart_largest_free.attr,
+	&dev_attr_engine_classes.attr,
+	&dev_attr_engine_busy_ns.attr,
 	NULL
 };
 

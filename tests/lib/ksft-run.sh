@@ -144,6 +144,24 @@ _ksft_line() {
 	esac
 }
 
+# tessera_ko REPO: the path of the tessera.ko of REPO built for the
+# running kernel: drivers/tessera/tessera.ko (make modules), or, when the
+# guest booted another kernel (the 6.1 one), build/compat-KVER/
+# drivers/tessera/tessera.ko (make modules-compat). $TESSERA_KO overrides.
+tessera_ko() {
+	local repo=$1 kver compat
+	kver=$(uname -r)
+	compat=$repo/build/compat-$kver/drivers/tessera/tessera.ko
+	if [ -n "${TESSERA_KO:-}" ]; then
+		echo "$TESSERA_KO"
+	elif [ -f "$compat" ] &&
+	     ! modinfo -F vermagic "$repo/drivers/tessera/tessera.ko" 2>/dev/null | grep -q "^$kver "; then
+		echo "$compat"
+	else
+		echo "$repo/drivers/tessera/tessera.ko"
+	fi
+}
+
 # tessera_insmod KO [PARAM...]: (re)load tessera.ko: unload a loaded one,
 # modprobe the modules it links against (insmod loads no dependencies),
 # insmod KO with PARAMs and wait (5 s at most) for /dev/tessera0.

@@ -7,8 +7,10 @@
 #   tests/mdev/run-mdev-tests.sh [-d BINDIR] [-t SECONDS] [TEST...]
 #
 # Loads vfio, vfio_iommu_type1 and mdev, then tessera.ko from this
-# repository's build (drivers/tessera/tessera.ko; the Tessera GPU binds to
-# it and registers its mdev parent), runs every test program of BINDIR
+# repository's build for the running kernel (drivers/tessera/tessera.ko, or
+# build/compat-KVER/drivers/tessera/tessera.ko on the 6.1 kernel:
+# tests/lib/ksft-run.sh tessera_ko; the Tessera GPU binds to it and
+# registers its mdev parent), runs every test program of BINDIR
 # (default build/tests/mdev, or $TESSERA_MDEV_TESTS) and the mdev_*.sh
 # scripts next to this one, or only the named ones, each with a timeout of
 # SECONDS (default 1200), merging their TAP into one stream
@@ -30,7 +32,6 @@ set -u
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/../..")
 bindir=${TESSERA_MDEV_TESTS:-$repo/build/tests/mdev}
-ko=${TESSERA_KO:-$repo/drivers/tessera/tessera.ko}
 per_prog_timeout=1200
 
 while getopts "d:t:h" opt; do
@@ -45,6 +46,7 @@ shift $((OPTIND - 1))
 # shellcheck source-path=SCRIPTDIR source=../lib/ksft-run.sh
 . "$here/../lib/ksft-run.sh"
 tap_start
+ko=${TESSERA_KO:-$(tessera_ko "$repo")}
 
 cleanup() {
 	local d

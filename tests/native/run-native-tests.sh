@@ -7,9 +7,10 @@
 # Usage:
 #   tests/native/run-native-tests.sh [-d BINDIR] [-k MODULE] [-r RELOADS]
 #
-# Loads the driver built in the repository (drivers/tessera/tessera.ko, or
-# MODULE), runs every native_* kselftest in BINDIR (default
-# build/tests/native, or $TESSERA_NATIVE_TESTS; 900 s each), then checks
+# Loads the driver built in the repository for the running kernel
+# (drivers/tessera/tessera.ko, build/compat-KVER/... on the 6.1 kernel;
+# tests/lib/ksft-run.sh: tessera_ko), or MODULE, runs every native_*
+# kselftest in BINDIR (default build/tests/native, or $TESSERA_NATIVE_TESTS; 900 s each), then checks
 # that unloading with an open file is refused and that unload/reload
 # RELOADS times (default 100) with work in between (tessera run-demo;
 # $TESSERA_CLI, default build/tools/tessera) leaks nothing according to the
@@ -26,7 +27,7 @@ set -u
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/../..")
 bindir=${TESSERA_NATIVE_TESTS:-$repo/build/tests/native}
-ko=${TESSERA_KO:-$repo/drivers/tessera/tessera.ko}
+ko=${TESSERA_KO:-}
 cli=${TESSERA_CLI:-$repo/build/tools/tessera}
 reloads=100
 
@@ -42,6 +43,7 @@ done
 # shellcheck source-path=SCRIPTDIR source=../lib/ksft-run.sh
 . "$here/../lib/ksft-run.sh"
 tap_start
+[ -n "$ko" ] || ko=$(tessera_ko "$repo")
 
 dbg() { echo /sys/kernel/debug/tessera/*/accounting; }
 mount -t debugfs none /sys/kernel/debug 2>/dev/null || true

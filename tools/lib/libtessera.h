@@ -58,4 +58,77 @@ uint32_t tsr_cmd_busy(uint32_t *p, uint64_t ns);
 uint32_t tsr_fnv1a(const void *buf, size_t len);
 const char *tsr_fault_name(uint32_t code);
 
+/*
+ * Administration through sysfs (libtessera-sysfs.c): the GPUs bound to
+ * tessera.ko (/sys/bus/pci/drivers/tessera/), their vGPUs
+ * (/sys/bus/mdev/devices/UUID/tessera/) and their scheduler knobs
+ * (<PCI device>/sched/). Nothing here needs a /dev/tesseraN.
+ */
+#define TSR_SYSFS_PCI_DRV	"/sys/bus/pci/drivers/tessera"
+#define TSR_SYSFS_MDEV		"/sys/bus/mdev/devices"
+#define TSR_MAX_GPUS		16
+#define TSR_MAX_VGPUS		256
+
+struct tsr_gpu {
+	char bdf[32];			/* 0000:00:03.0 */
+	char path[320];			/* /sys/bus/pci/devices/<bdf> */
+	char name[32];			/* tessera0 */
+	int index;			/* the N of tesseraN, -1 if unknown */
+	char mode[16];			/* physical | virtual */
+	char hw_version[16];
+	int has_mdev;			/* offers vGPU types */
+	unsigned int num_engines, num_compute, num_copy;
+	char engine_class[TESSERA_MAX_ENGINES][12];
+	unsigned int num_contexts, contexts_in_use;
+	uint64_t vram_size, vram_used, vram_free, vram_largest_free;
+	uint64_t gart_entries, gart_used, gart_largest_free;	/* entries */
+	uint64_t busy_ns[TESSERA_MAX_ENGINES];	/* ENG_BUSY_NS counters */
+	uint64_t t_ns;			/* CLOCK_MONOTONIC of the sample */
+};
+
+struct tsr_vgpu {
+	char uuid[40];
+	char path[320];			/* /sys/bus/mdev/devices/<uuid> */
+	char parent[32];		/* the GPU's PCI address */
+	char type[32];			/* tessera-8m */
+	char state[16];			/* closed | open | error */
+	unsigned int hw_context, weight, num_engines;
+	uint64_t vram_size, gart_entries, faults, resets, irqs, csr_traps;
+	uint64_t gart_errors;
+	uint64_t runtime_ns[TESSERA_MAX_ENGINES];	/* busy per engine */
+	uint64_t t_ns;
+};
+
+struct tsr_vgpu_type {
+	char id[40];			/* tessera-8m */
+	char name[64];			/* Tessera vGPU 8M */
+	char description[160];
+	unsigned int available;
+	unsigned int vram_mb, gart_entries, weight;
+};
+
+int tsr_sysfs_read(const char *path, char *buf, size_t len);	/* chomps */
+int tsr_sysfs_read_u64(const char *path, uint64_t *v);
+int tsr_sysfs_write(const char *path, const char *val);
+uint64_t tsr_now_ns(void);			/* CLOCK_MONOTONIC */
+
+int tsr_gpu_list(struct tsr_gpu *gpus, int max);	/* count or -errno */
+int tsr_gpu_find(const char *bdf, struct tsr_gpu *gpu);	/* NULL: first */
+int tsr_gpu_sample(struct tsr_gpu *gpu);		/* re-read counters */
+int tsr_vgpu_list(const char *parent, struct tsr_vgpu *vgpus, int max);
+int tsr_vgpu_find(const char *uuid, struct tsr_vgpu *vgpu);
+int tsr_vgpu_sample(struct tsr_vgpu *vgpu);
+int tsr_type_list(const struct tsr_gpu *gpu, struct tsr_vgpu_type *types,
+		  int max);
+int tsr_type_get(const struct tsr_gpu *gpu, const char *type,
+		 struct tsr_vgpu_type *t);	/* "8m" or "tessera-8m" */
+int tsr_vgpu_create(const struct tsr_gpu *gpu, const char *type,
+		    const char *uuid);
+int tsr_vgpu_remove(const char *uuid);
+int tsr_uuid_gen(char *uuid, size_t len);
+int tsr_sched_read(const struct tsr_gpu *gpu, const char *knob, char *buf,
+		   size_t len);
+int tsr_sched_write(const struct tsr_gpu *gpu, const char *knob,
+		    const char *val);
+
 #endif /* LIBTESSERA_H */

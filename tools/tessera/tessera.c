@@ -1,24 +1,184 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tessera: command line tool for the Tessera native interface.
+ * tessera: the administrator's tool for Tessera GPUs and vGPUs, and a
+ * client of the native interface. See usage() and
+ * Documentation/admin-guide/vgpu.rst ("The tessera tool").
  *
+ * Administration (sysfs, tracefs; admin.c, timeline.c):
+ *   tessera status | types | create | remove | sched | top | timeline
+ * Native interface (/dev/tesseraN):
  *   tessera [-d /dev/tesseraN] info
  *   tessera [-d DEV] alloc SIZE          allocate, map, write, read back
  *   tessera [-d DEV] run-demo            run every command type and check
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "libtessera.h"
+#include "tool.h"
+
+int opt_json;
+
+int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tessera: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+double pct(uint64_t d, uint64_t dt)
+{
+	double v = dt ? 100.0 * (double)d / (double)dt : 0;
+
+	return v < 0 ? 0 : v > 100 ? 100 : v;
+}
+
+/* ------------------------------------------------------- JSON writer */
+
+#define J_DEPTH 16
+static int j_depth, j_first[J_DEPTH] = { 1 };
+
+static void j_esc(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void j_key(const char *key)
+{
+	if (!j_first[j_depth])
+		putchar(',');
+	j_first[j_depth] = 0;
+	if (key) {
+		j_esc(key);
+		putchar(':');
+	}
+}
+
+static void j_open(const char *key, char c)
+{
+	j_key(key);
+	putchar(c);
+	if (j_depth < J_DEPTH - 1)
+		j_first[++j_depth] = 1;
+}
+
+void j_obj(const char *key)
+{
+	j_open(key, '{');
+}
+
+void j_arr(const char *key)
+{
+	j_open(key, '[');
+}
+
+void j_end_obj(void)
+{
+	putchar('}');
+	if (j_depth)
+		j_depth--;
+}
+
+void j_end_arr(void)
+{
+	putchar(']');
+	if (j_depth)
+		j_depth--;
+}
+
+void j_str(const char *key, const char *val)
+{
+	j_key(key);
+	j_esc(val);
+}
+
+void j_u64(const char *key, uint64_t val)
+{
+	j_key(key);
+	printf("%llu", (unsigned long long)val);
+}
+
+void j_int(const char *key, long long val)
+{
+	j_key(key);
+	printf("%lld", val);
+}
+
+void j_dbl(const char *key, double val)
+{
+	j_key(key);
+	if (isfinite(val))
+		printf("%.2f", val);
+	else
+		fputs("null", stdout);
+}
+
+void j_null(const char *key)
+{
+	j_key(key);
+	fputs("null", stdout);
+}
+
+void j_done(void)
+{
+	putchar('\n');
+	j_depth = 0;
+	j_first[0] = 1;
+}
+
+/* ------------------------------------------------- native interface */
 
 static int info(struct tsr_dev *d)
 {
 	const struct tessera_info *i = &d->info;
 	unsigned int e;
+
+	if (opt_json) {
+		j_obj(NULL);
+		j_u64("uapi_version", i->uapi_version);
+		j_u64("hw_version", i->hw_version);
+		j_u64("hw_caps", i->hw_caps);
+		j_str("mode", i->flags & TESSERA_INFO_VIRTUAL ? "virtual" :
+		      "physical");
+		j_arr("engines");
+		for (e = 0; e < i->num_engines; e++)
+			j_str(NULL, i->engine_class[e] ==
+			      TESSERA_ENG_CLASS_COMPUTE ? "compute" : "copy");
+		j_end_arr();
+		j_u64("contexts", i->num_contexts);
+		j_u64("ctx_id", i->ctx_id);
+		j_u64("vram_size", i->vram_size);
+		j_u64("vram_window", i->vram_window);
+		j_u64("vram_free", i->vram_free);
+		j_u64("gart_entries", i->gart_entries);
+		j_u64("gart_window", i->gart_window);
+		j_u64("gart_va", i->gart_va);
+		j_u64("ring_size", i->ring_size);
+		j_u64("max_submit", i->max_submit);
+		j_end_obj();
+		j_done();
+		return 0;
+	}
 
 	printf("uapi version     %u\n", i->uapi_version);
 	printf("hardware         %u.%u, caps 0x%08x%s\n", i->hw_version >> 16,
@@ -152,24 +312,85 @@ static int run_demo(struct tsr_dev *d)
 	return 0;
 }
 
+static const char usage_text[] =
+"Usage: tessera [--json] COMMAND [ARGS]\n"
+"\n"
+"Administration (root; sysfs and tracefs):\n"
+"  status [-i SECS] [--parent BDF] [--prometheus [-o FILE]]\n"
+"                      GPUs: engine utilisation, VRAM, GART, contexts;\n"
+"                      vGPUs: UUID, type, state, engine share, VRAM, faults,\n"
+"                      resets (utilisation over an interval of SECS, 0.5)\n"
+"  types [--parent BDF]            vGPU types and how many more fit\n"
+"  create TYPE [--uuid U] [--parent BDF]   create a vGPU, print its UUID\n"
+"  remove [--force] UUID           remove a vGPU (--force: also if open)\n"
+"  sched [show] [--parent BDF]     scheduler policy, slice, weights\n"
+"  sched set policy NAME | slice US | preempt-timeout US |\n"
+"            hang-slices N | weight UUID|CTX W\n"
+"  top [-n N] [-d SECS] [--parent BDF]   refreshing view, one bar per\n"
+"                      engine and per vGPU (N frames; default: until ^C)\n"
+"  timeline [-o FILE.svg] [--seconds N] [--parent BDF]\n"
+"                      record the scheduler's tracepoints for N s (2) and\n"
+"                      draw which client held each engine (timeline.svg)\n"
+"Native interface (/dev/tesseraN, default /dev/tessera0):\n"
+"  [-d DEVICE] info | alloc SIZE | run-demo\n"
+"\n"
+"--json (anywhere) prints JSON instead of tables for status, types, sched,\n"
+"timeline and info.\n";
+
 static void usage(void)
 {
-	fprintf(stderr, "Usage: tessera [-d DEVICE] info | alloc SIZE | run-demo\n");
+	fputs(usage_text, stderr);
 	exit(2);
 }
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} admin_cmds[] = {
+	{ "status", cmd_status },
+	{ "types", cmd_types },
+	{ "create", cmd_create },
+	{ "remove", cmd_remove },
+	{ "sched", cmd_sched },
+	{ "top", cmd_top },
+	{ "timeline", cmd_timeline },
+};
 
 int main(int argc, char **argv)
 {
 	const char *path = NULL;
 	struct tsr_dev d;
-	int ret, i = 1;
+	int ret, i = 1, j, k;
+	unsigned int c;
 
+	/* --json may come anywhere: drop it from argv. */
+	for (j = 1, k = 1; j < argc; j++) {
+		if (!strcmp(argv[j], "--json"))
+			opt_json = 1;
+		else
+			argv[k++] = argv[j];
+	}
+	argc = k;
+	argv[argc] = NULL;
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+			 !strcmp(argv[1], "help"))) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
 	if (argc > 2 && !strcmp(argv[1], "-d")) {
 		path = argv[2];
 		i = 3;
 	}
 	if (i >= argc)
 		usage();
+	for (c = 0; c < ARRAY_SIZE(admin_cmds); c++)
+		if (!strcmp(argv[i], admin_cmds[c].name))
+			return admin_cmds[c].fn(argc - i, argv + i);
+	if (strcmp(argv[i], "info") && strcmp(argv[i], "alloc") &&
+	    strcmp(argv[i], "run-demo")) {
+		fprintf(stderr, "tessera: unknown command '%s'\n\n", argv[i]);
+		usage();
+	}
 	ret = tsr_open(&d, path);
 	if (ret) {
 		fprintf(stderr, "tessera: %s: %s\n",
