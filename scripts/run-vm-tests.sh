@@ -12,7 +12,7 @@
 # sched   the time-slice scheduler (tests/sched)
 # mdev    vGPUs through VFIO, acting as the guest (tests/mdev)
 # e2e     libvirt + an L2 guest on a vGPU (scripts/run-e2e.sh; slow:
-#         TCG in TCG). Skip it locally with TESSERA_SKIP_E2E=1.
+#         KVM inside a TCG L1). Skip it locally with TESSERA_SKIP_E2E=1.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 default="model native sched mdev"

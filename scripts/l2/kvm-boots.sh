@@ -11,17 +11,18 @@
 #       -- kvm-boots="$PWD/scripts/l2/kvm-boots.sh 5"
 #
 # Loads kvm_amd (or kvm_intel), checks /dev/kvm, then boots
-# "qemu-system-x86_64 -accel kvm -cpu host" (Debian's QEMU, as libvirt
-# does in the e2e stage) with the L2 initramfs (E2E_L2_INITRD, default
-# build/l2/initramfs.cpio). A boot passes when L2's /init reports, L2
-# powers itself off within E2E_WAIT seconds (default 300) and its console
-# has no kernel splat. Consoles: $TESSERA_RESULTS/kvm-boots/boot-N.log.
+# "qemu-system-x86_64 -accel kvm -cpu host,xsave=off" (Debian's QEMU, the
+# CPU libvirt gives L2 in the e2e stage; XSAVE off: see e2e-libvirt.sh)
+# with the L2 initramfs (E2E_L2_INITRD, default build/l2/initramfs.cpio).
+# A boot passes when L2's /init reports, L2 powers itself off within
+# E2E_WAIT seconds (default 600) and its console has no kernel splat.
+# Consoles: $TESSERA_RESULTS/kvm-boots/boot-N.log.
 set -eu
 
 here=$(dirname "$(readlink -f "$0")")
 repo=$(dirname "$(dirname "$here")")
 boots=${1:-5}
-wait_s=${E2E_WAIT:-300}
+wait_s=${E2E_WAIT:-600}
 initrd=${E2E_L2_INITRD:-$repo/build/l2/initramfs.cpio}
 art=${TESSERA_RESULTS:-/tmp}/kvm-boots
 kver=$(uname -r)
@@ -54,7 +55,7 @@ boot() {
 	: >"$con"
 	: >"$rep"
 	t0=$EPOCHREALTIME
-	qemu-system-x86_64 -machine q35 -accel kvm -cpu host -smp 1 -m 512 \
+	qemu-system-x86_64 -machine q35 -accel kvm -cpu host,xsave=off -smp 1 -m 512 \
 		-nodefaults -display none -no-reboot \
 		-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 		-append "console=ttyS0,115200 loglevel=5 printk.time=1 panic=-1 e2e_suite=probe e2e_hotplug=0" \
