@@ -51,7 +51,7 @@ static void regs_power_on(struct tessera_vgpu *vgpu, bool cfg)
 {
 	struct tessera_vgpu_state *s = &vgpu->s;
 	struct tessera_device *tdev = vgpu->tdev;
-	u32 e, v;
+	u32 e;
 
 	if (cfg)
 		tessera_vgpu_cfg_init(vgpu);
@@ -63,12 +63,8 @@ static void regs_power_on(struct tessera_vgpu *vgpu, bool cfg)
 	s->ctx_gart_base = 0;
 	s->ctx_gart_size = 0;
 	s->ctx_ctrl = 0;
-	memset(s->msix, 0, sizeof(s->msix));
-	for (v = 0; v < TESSERA_MSIX_VECTORS; v++)
-		s->msix[v][3] = PCI_MSIX_ENTRY_CTRL_MASKBIT;
 	s->msix_pba = 0;
 	s->line_level = 0;
-	s->intx_masked = 0;
 	s->fence_moved = 0;
 	mutex_lock(&vgpu->ctx->lock);
 	s->fault_seen = vgpu->ctx->fault.count;
@@ -223,6 +219,7 @@ static int tessera_vgpu_open(struct vfio_device *vdev)
 
 	mutex_lock(&vgpu->lock);
 	regs_power_on(vgpu, true);
+	tessera_vgpu_cfg_open(vgpu);
 	WRITE_ONCE(vgpu->open, true);
 	mutex_unlock(&vgpu->lock);
 	for (e = 0; e < vgpu->tdev->num_engines; e++) {
@@ -243,9 +240,15 @@ static void tessera_vgpu_close(struct vfio_device *vdev)
 	for (e = 0; e < vgpu->tdev->num_engines; e++)
 		remove_wait_queue(&vgpu->tdev->engines[e].fence_wq,
 				  &vgpu->waits[e]);
-	cancel_work_sync(&vgpu->event_work);
+	/* Eventfds (and the unmask virqfd, which queues the event work)
+	 * first, then no event work can be queued any more.
+	 */
 	mutex_lock(&vgpu->lock);
 	tessera_vgpu_irq_release(vgpu);
+	mutex_unlock(&vgpu->lock);
+	cancel_work_sync(&vgpu->event_work);
+	vgpu->ev_flags = 0;
+	mutex_lock(&vgpu->lock);
 	tessera_vgpu_reset(vgpu, true);
 	vgpu->resets--;	/* not a guest-requested reset */
 	vgpu->mapping = NULL;
@@ -269,6 +272,34 @@ static ssize_t region_rw(struct tessera_vgpu *vgpu, char *kbuf, size_t n,
 	}
 }
 
+/*
+ * Bound an access the way vfio-pci does: config space fails with EFAULT
+ * past its end; a BAR fails with EINVAL at or past its end and is
+ * shortened when it crosses it (vfio_pci_bar_rw), and fails with EIO while
+ * memory decoding is off or the function is in D3hot
+ * (__vfio_pci_memory_enabled); ROM, VGA and absent BARs fail with EINVAL.
+ */
+static ssize_t region_bound(struct tessera_vgpu *vgpu, u32 index, u64 pos,
+			    size_t count)
+{
+	u64 size;
+
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
+		if (pos >= TESSERA_VGPU_CFG_SIZE ||
+		    count > TESSERA_VGPU_CFG_SIZE - pos)
+			return -EFAULT;
+		return count;
+	}
+	if (index > VFIO_PCI_BAR5_REGION_INDEX)
+		return -EINVAL;
+	size = tessera_vgpu_bar_size(vgpu, index);
+	if (pos >= size)
+		return -EINVAL;
+	if (!tessera_vgpu_cfg_mem_enabled(vgpu))
+		return -EIO;
+	return min_t(u64, count, size - pos);
+}
+
 static ssize_t tessera_vgpu_rw(struct tessera_vgpu *vgpu, char __user *ubuf,
 			       size_t count, loff_t *ppos, bool write)
 {
@@ -280,11 +311,13 @@ static ssize_t tessera_vgpu_rw(struct tessera_vgpu *vgpu, char __user *ubuf,
 
 	if (*ppos < 0 || index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
-	if (!count)
-		return 0;
-	/* Only BAR2 takes bulk accesses; the others at most a page. */
-	if (index != VFIO_PCI_BAR2_REGION_INDEX && count > PAGE_SIZE)
-		return -EINVAL;
+	mutex_lock(&vgpu->lock);
+	ret = region_bound(vgpu, index, pos, count);
+	mutex_unlock(&vgpu->lock);
+	if (ret <= 0)
+		return ret;
+	count = ret;
+	ret = 0;
 	kbuf = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!kbuf)
 		return -ENOMEM;
@@ -326,18 +359,23 @@ static ssize_t tessera_vgpu_write(struct vfio_device *vdev,
 			       ppos, true);
 }
 
+/*
+ * VFIO_DEVICE_GET_REGION_INFO as vfio-pci answers it: absent BARs and the
+ * ROM have size 0 and no flags; there is no VGA region (EINVAL). BAR0 is
+ * trapped (never mmap); BAR2 and BAR4 map whole, so like vfio-pci's BARs
+ * without an MSI-X table they carry no sparse-mmap capability.
+ */
 static int region_info(struct tessera_vgpu *vgpu, unsigned long arg)
 {
 	size_t minsz = offsetofend(struct vfio_region_info, offset);
-	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
 	struct vfio_region_info info;
-	int ret = 0;
 
 	if (copy_from_user(&info, (void __user *)arg, minsz))
 		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
-	if (info.index >= VFIO_PCI_NUM_REGIONS)
+	if (info.index >= VFIO_PCI_NUM_REGIONS ||
+	    info.index == VFIO_PCI_VGA_REGION_INDEX)
 		return -EINVAL;
 	info.offset = TESSERA_VGPU_OFFSET(info.index);
 	info.flags = 0;
@@ -355,47 +393,14 @@ static int region_info(struct tessera_vgpu *vgpu, unsigned long arg)
 			     VFIO_REGION_INFO_FLAG_WRITE;
 		break;
 	case VFIO_PCI_BAR2_REGION_INDEX:
-	case VFIO_PCI_BAR4_REGION_INDEX: {
-		struct vfio_region_info_cap_sparse_mmap *sparse;
-		size_t sz = struct_size(sparse, areas, 1);
-
+	case VFIO_PCI_BAR4_REGION_INDEX:
 		info.size = tessera_vgpu_bar_size(vgpu, info.index);
 		info.flags = VFIO_REGION_INFO_FLAG_READ |
 			     VFIO_REGION_INFO_FLAG_WRITE |
 			     VFIO_REGION_INFO_FLAG_MMAP;
-		sparse = kzalloc(sz, GFP_KERNEL);
-		if (!sparse)
-			return -ENOMEM;
-		sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
-		sparse->header.version = 1;
-		sparse->nr_areas = 1;
-		sparse->areas[0].offset = 0;
-		sparse->areas[0].size = info.size;
-		ret = vfio_info_add_capability(&caps, &sparse->header, sz);
-		kfree(sparse);
-		if (ret)
-			return ret;
 		break;
-	}
 	default:
 		break;
-	}
-
-	if (caps.size) {
-		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
-		if (info.argsz < sizeof(info) + caps.size) {
-			info.argsz = sizeof(info) + caps.size;
-			info.cap_offset = 0;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			if (copy_to_user((void __user *)arg + sizeof(info),
-					 caps.buf, caps.size))
-				ret = -EFAULT;
-			info.cap_offset = sizeof(info);
-		}
-		kfree(caps.buf);
-		if (ret)
-			return ret;
 	}
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
 }

@@ -42,6 +42,9 @@ enum tessera_vgpu_eng_state {
 	TESSERA_VENG_FAULTED,
 };
 
+/* Bits of tessera_vgpu.ev_flags. */
+#define TESSERA_VGPU_EV_UNMASK		0	/* INTx unmask eventfd fired */
+
 enum tessera_vgpu_irq_type {
 	TESSERA_VIRQ_NONE = 0,
 	TESSERA_VIRQ_INTX,
@@ -120,10 +123,10 @@ struct tessera_vgpu_eng {
  * @ctx_gart_base: context 0 GART window base (in the slice)
  * @ctx_gart_size: context 0 GART window entries
  * @ctx_ctrl: context 0 CTX_CTRL
- * @msix: MSI-X table, 4 dwords per vector
- * @msix_pba: pending bits of masked vectors
+ * @msix_pba: pending bits of MSI-X vectors that have no eventfd
  * @intx_level: INTx asserted (as last signalled)
- * @intx_masked: INTx masked by VFIO (auto-mask or MASK action)
+ * @intx_masked: INTx masked by VFIO (auto-mask or MASK action; VFIO
+ *	interrupt state, not device state: a device reset keeps it)
  * @fault_seen: ctx->fault.count already reported
  * @phys_fence: last RING_FENCE read per engine (event detection)
  * @reset_fence: RING_FENCE at the last reset (reads 0 until it moves)
@@ -140,7 +143,6 @@ struct tessera_vgpu_state {
 	u32 ctx_gart_base;
 	u32 ctx_gart_size;
 	u32 ctx_ctrl;
-	u32 msix[TESSERA_MSIX_VECTORS][4];
 	u32 msix_pba;
 	u32 intx_level;
 	u32 intx_masked;
@@ -184,6 +186,8 @@ struct tessera_vgpu_gart_ent {
  * @gart_pinned: entries currently pinned
  * @gart_errors: entries the guest pointed at memory it does not own
  * @open: the device is open
+ * @mem_on: BAR accesses allowed (tessera_vgpu_cfg_mem_enabled(), for the
+ *	lock-free mmap fault path)
  * @error: a pin failure put the vGPU in its error state (until reset)
  * @resets: resets done
  * @faults: faults reported to the guest
@@ -191,8 +195,12 @@ struct tessera_vgpu_gart_ent {
  * @csr_traps: guest accesses to BAR0 the mediator emulated (trapped MMIO)
  * @irq_type: enum tessera_vgpu_irq_type in use
  * @trigger: eventfds, one per vector of @irq_type
- * @intx_unmask: unused (INTx unmask is done through SET_IRQS)
+ * @intx_unmask: virqfd of the INTx unmask eventfd (KVM resampling)
+ * @ev_flags: TESSERA_VGPU_EV_* work for @event_work from atomic or
+ *	lock-free contexts
  * @req_trigger: eventfd of the request IRQ
+ * @err_trigger: eventfd of the error IRQ (never signalled by the device:
+ *	a vGPU has no AER errors; loopback only)
  * @waits: entries on the engines' fence_wq
  * @event_work: turns physical events into virtual ones
  * @mapping: address space of the user's mmaps (for revocation)
@@ -215,6 +223,7 @@ struct tessera_vgpu {
 	u32 gart_pinned;
 	u64 gart_errors;
 	bool open;
+	bool mem_on;
 	bool error;
 	u64 resets;
 	u64 faults;
@@ -222,7 +231,10 @@ struct tessera_vgpu {
 	u64 csr_traps;
 	u32 irq_type;
 	struct eventfd_ctx *trigger[TESSERA_MSIX_VECTORS];
+	struct virqfd *intx_unmask;
+	unsigned long ev_flags;
 	struct eventfd_ctx *req_trigger;
+	struct eventfd_ctx *err_trigger;
 	struct wait_queue_entry waits[TESSERA_MAX_ENGINES];
 	struct work_struct event_work;
 	struct address_space *mapping;
@@ -252,6 +264,8 @@ void tessera_vgpu_revoke_mmaps(struct tessera_vgpu *vgpu);
 void tessera_vgpu_cfg_init(struct tessera_vgpu *vgpu);
 ssize_t tessera_vgpu_cfg_rw(struct tessera_vgpu *vgpu, char *buf,
 			    size_t count, loff_t pos, bool write);
+bool tessera_vgpu_cfg_mem_enabled(struct tessera_vgpu *vgpu);
+void tessera_vgpu_cfg_open(struct tessera_vgpu *vgpu);
 
 /* tessera_vgpu_csr.c */
 ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,

@@ -44,7 +44,8 @@ u64 tessera_vgpu_bar_size(struct tessera_vgpu *vgpu, u32 bar)
  * @pos: offset in the BAR
  * @write: direction
  *
- * Return: @count or -EINVAL when the access leaves the BAR.
+ * Return: @count or -EINVAL when the access leaves the BAR (the caller
+ * has shortened accesses that cross the end).
  */
 ssize_t tessera_vgpu_aperture_rw(struct tessera_vgpu *vgpu, u32 bar,
 				 char *buf, size_t count, loff_t pos,
@@ -88,7 +89,8 @@ static vm_fault_t tessera_vgpu_fault(struct vm_fault *vmf)
 	u64 pos = off & TESSERA_VGPU_OFF_MASK;
 	unsigned long pfn;
 
-	if (pos >= tessera_vgpu_bar_size(vgpu, bar) || !READ_ONCE(vgpu->ctx))
+	if (pos >= tessera_vgpu_bar_size(vgpu, bar) || !READ_ONCE(vgpu->ctx) ||
+	    !READ_ONCE(vgpu->mem_on))
 		return VM_FAULT_SIGBUS;
 	if (bar == TESSERA_BAR_VRAM)
 		pfn = (vgpu->tdev->vram_phys + vgpu->ctx->vram_base + pos) >>

@@ -171,6 +171,40 @@ void tessera_vgpu_cfg_init(struct tessera_vgpu *vgpu)
 	put32(c, p + PCI_EXP_DEVCAP2, PCI_EXP_DEVCAP2_COMP_TMOUT_DIS);
 }
 
+/**
+ * tessera_vgpu_cfg_mem_enabled() - may the BARs be accessed?
+ * @vgpu: vGPU (lock held)
+ *
+ * As vfio-pci's __vfio_pci_memory_enabled(): memory decoding on in the
+ * virtual command register, and the function not in D3hot.
+ *
+ * Return: true when BAR accesses and BAR mmap faults are allowed.
+ */
+bool tessera_vgpu_cfg_mem_enabled(struct tessera_vgpu *vgpu)
+{
+	const u8 *c = vgpu->s.cfg;
+
+	return (get16(c, PCI_COMMAND) & PCI_COMMAND_MEMORY) &&
+	       !(get16(c, TESSERA_VGPU_CAP_PM + PCI_PM_CTRL) &
+		 PCI_PM_CTRL_STATE_MASK);
+}
+
+/**
+ * tessera_vgpu_cfg_open() - config space as a VFIO user finds it at open
+ * @vgpu: vGPU (lock held)
+ *
+ * vfio-pci enables the device (pci_enable_device()) before the user sees
+ * it, so memory decoding is on at open; so it is here.
+ */
+void tessera_vgpu_cfg_open(struct tessera_vgpu *vgpu)
+{
+	u8 *c = vgpu->s.cfg;
+
+	lockdep_assert_held(&vgpu->lock);
+	put16(c, PCI_COMMAND, get16(c, PCI_COMMAND) | PCI_COMMAND_MEMORY);
+	WRITE_ONCE(vgpu->mem_on, tessera_vgpu_cfg_mem_enabled(vgpu));
+}
+
 /* Apply one byte written by the guest. */
 static void cfg_write_byte(struct tessera_vgpu *vgpu, u32 off, u8 val)
 {
@@ -188,6 +222,7 @@ static void cfg_after_write(struct tessera_vgpu *vgpu, u32 start, u32 end,
 	u8 *c = vgpu->s.cfg;
 	u32 pm = TESSERA_VGPU_CAP_PM + PCI_PM_CTRL;
 	u32 devctl = TESSERA_VGPU_CAP_EXP + PCI_EXP_DEVCTL;
+	bool mem;
 	u16 v;
 
 	if (start < PCI_BASE_ADDRESS_5 + 4 && end > PCI_BASE_ADDRESS_0)
@@ -205,7 +240,14 @@ static void cfg_after_write(struct tessera_vgpu *vgpu, u32 start, u32 end,
 		put16(c, devctl, get16(c, devctl) & ~PCI_EXP_DEVCTL_BCR_FLR);
 		tessera_vgpu_reset(vgpu, true);
 	}
-	/* MSI and MSI-X enables change delivery: re-evaluate. */
+	/* Memory decoding or D0 lost: the mmaps fault with SIGBUS until
+	 * they come back (vfio-pci zaps them on the same writes).
+	 */
+	mem = tessera_vgpu_cfg_mem_enabled(vgpu);
+	if (READ_ONCE(vgpu->mem_on) && !mem)
+		tessera_vgpu_revoke_mmaps(vgpu);
+	WRITE_ONCE(vgpu->mem_on, mem);
+	/* INTx Disable changes delivery: re-evaluate. */
 	tessera_vgpu_irq_update(vgpu);
 }
 
@@ -217,7 +259,8 @@ static void cfg_after_write(struct tessera_vgpu *vgpu, u32 start, u32 end,
  * @pos: offset in the region
  * @write: direction
  *
- * Return: @count or -EINVAL when the access leaves the region.
+ * Return: @count, or -EFAULT when the access leaves the region (as
+ * vfio-pci).
  */
 ssize_t tessera_vgpu_cfg_rw(struct tessera_vgpu *vgpu, char *buf,
 			    size_t count, loff_t pos, bool write)
@@ -227,7 +270,7 @@ ssize_t tessera_vgpu_cfg_rw(struct tessera_vgpu *vgpu, char *buf,
 
 	if (pos < 0 || pos >= TESSERA_VGPU_CFG_SIZE ||
 	    count > TESSERA_VGPU_CFG_SIZE - pos)
-		return -EINVAL;
+		return -EFAULT;
 	if (!write) {
 		memcpy(buf, vgpu->s.cfg + pos, count);
 		return count;

@@ -536,32 +536,15 @@ static const struct vcsr *find_reg(struct tessera_vgpu *vgpu, u32 off,
 	return NULL;
 }
 
-static u32 msix_rd(struct tessera_vgpu *vgpu, u32 off)
-{
-	if (off >= TESSERA_CSR_MSIX_PBA)
-		return off == TESSERA_CSR_MSIX_PBA ? vgpu->s.msix_pba : 0;
-	off -= TESSERA_CSR_MSIX_TABLE;
-	if (off / 16 >= TESSERA_MSIX_VECTORS)
-		return 0;
-	return vgpu->s.msix[off / 16][(off % 16) / 4];
-}
+/* MSI-X table of BAR0 (the VMM's, as under vfio-pci) and the PBA. */
+#define MSIX_TABLE_END	(TESSERA_CSR_MSIX_TABLE + \
+			 TESSERA_MSIX_VECTORS * PCI_MSIX_ENTRY_SIZE)
+#define MSIX_PBA_END	(TESSERA_CSR_MSIX_PBA + 0x800)
 
-static void msix_wr(struct tessera_vgpu *vgpu, u32 off, u32 val)
+/* PBA: read-only; bit v pending while vector v has no eventfd. */
+static u32 pba_rd(struct tessera_vgpu *vgpu, u32 off)
 {
-	u32 v, d;
-
-	if (off >= TESSERA_CSR_MSIX_PBA)
-		return;
-	off -= TESSERA_CSR_MSIX_TABLE;
-	v = off / 16;
-	d = (off % 16) / 4;
-	if (v >= TESSERA_MSIX_VECTORS)
-		return;
-	if (d == PCI_MSIX_ENTRY_VECTOR_CTRL / 4)
-		val &= PCI_MSIX_ENTRY_CTRL_MASKBIT;
-	vgpu->s.msix[v][d] = val;
-	if (d == PCI_MSIX_ENTRY_VECTOR_CTRL / 4)
-		tessera_vgpu_irq_update(vgpu);
+	return off == TESSERA_CSR_MSIX_PBA ? vgpu->s.msix_pba : 0;
 }
 
 static u32 csr_rd32(struct tessera_vgpu *vgpu, u32 off)
@@ -569,8 +552,8 @@ static u32 csr_rd32(struct tessera_vgpu *vgpu, u32 off)
 	const struct vcsr *r;
 	u32 idx, roff;
 
-	if (off >= TESSERA_CSR_MSIX_TABLE && off < TESSERA_CSR_MSIX_PBA + 0x800)
-		return msix_rd(vgpu, off);
+	if (off >= TESSERA_CSR_MSIX_PBA && off < MSIX_PBA_END)
+		return pba_rd(vgpu, off);
 	r = find_reg(vgpu, off, &idx, &roff);
 	return r && r->rd ? r->rd(vgpu, idx, roff) : 0;
 }
@@ -580,10 +563,8 @@ static void csr_wr32(struct tessera_vgpu *vgpu, u32 off, u32 val)
 	const struct vcsr *r;
 	u32 idx, roff;
 
-	if (off >= TESSERA_CSR_MSIX_TABLE && off < TESSERA_CSR_MSIX_PBA + 0x800) {
-		msix_wr(vgpu, off, val);
+	if (off >= TESSERA_CSR_MSIX_PBA && off < MSIX_PBA_END)
 		return;
-	}
 	r = find_reg(vgpu, off, &idx, &roff);
 	if (!r || !r->wr || r->ro == RO_ALL)
 		return;
@@ -595,31 +576,18 @@ static void csr_wr32(struct tessera_vgpu *vgpu, u32 off, u32 val)
 	r->wr(vgpu, idx, roff, val);
 }
 
-/**
- * tessera_vgpu_csr_rw() - access the virtual BAR0
- * @vgpu: vGPU (lock held)
- * @buf: kernel buffer
- * @count: bytes
- * @pos: offset in BAR0
- * @write: direction
- *
- * Return: @count, or -EINVAL when the access leaves BAR0.
- */
-ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,
-			    size_t count, loff_t pos, bool write)
+/* One hardware access: aligned 4 or 8 bytes; anything else reads 0. */
+static void csr_access(struct tessera_vgpu *vgpu, char *buf, u32 count,
+		       u32 off, bool write)
 {
-	u32 off = pos, gi;
+	u32 gi;
 	u64 v;
 
-	if (pos < 0 || pos >= TESSERA_CSR_BAR_SIZE ||
-	    count > TESSERA_CSR_BAR_SIZE - pos)
-		return -EINVAL;
-	vgpu->csr_traps++;
 	if (!((count == 4 && !(off & 3)) || (count == 8 && !(off & 7)))) {
 		/* Not an access the hardware takes: reads 0, writes ignored. */
 		if (!write)
 			memset(buf, 0, count);
-		return count;
+		return;
 	}
 
 	if (off >= TESSERA_CSR_GART_BASE) {
@@ -627,7 +595,7 @@ ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,
 		if (gi >= vgpu->gart_entries) {
 			if (!write)
 				memset(buf, 0, count);
-			return count;
+			return;
 		}
 		v = vgpu->gart[gi].gentry;
 		if (!write) {
@@ -636,7 +604,7 @@ ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,
 			else
 				put_unaligned_le32(off & 4 ? upper_32_bits(v) :
 						   lower_32_bits(v), buf);
-			return count;
+			return;
 		}
 		if (count == 8)
 			v = get_unaligned_le64(buf);
@@ -645,13 +613,13 @@ ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,
 		else
 			set_lo(&v, get_unaligned_le32(buf));
 		tessera_vgpu_gart_write(vgpu, gi, v);
-		return count;
+		return;
 	}
 
 	if (count == 8 && !write && off == TESSERA_REG_TIMESTAMP_LO) {
 		v = tessera_rd64(vgpu->tdev, TESSERA_REG_TIMESTAMP_LO);
 		put_unaligned_le64(v, buf);
-		return count;
+		return;
 	}
 	if (write) {
 		csr_wr32(vgpu, off, get_unaligned_le32(buf));
@@ -661,6 +629,57 @@ ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,
 		put_unaligned_le32(csr_rd32(vgpu, off), buf);
 		if (count == 8)
 			put_unaligned_le32(csr_rd32(vgpu, off + 4), buf + 4);
+	}
+}
+
+/**
+ * tessera_vgpu_csr_rw() - access the virtual BAR0
+ * @vgpu: vGPU (lock held)
+ * @buf: kernel buffer
+ * @count: bytes (the caller keeps the access inside BAR0)
+ * @pos: offset in BAR0
+ * @write: direction
+ *
+ * Split as vfio_pci_core_do_io_rw() splits an access to a physical BAR:
+ * naturally aligned pieces of 8, 4, 2 or 1 bytes, each one hardware
+ * access; the MSI-X table reads as all-ones bytes and drops writes.
+ *
+ * Return: @count, or -EINVAL when the access leaves BAR0.
+ */
+ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,
+			    size_t count, loff_t pos, bool write)
+{
+	size_t done, fill, n;
+	u32 off;
+
+	if (pos < 0 || pos >= TESSERA_CSR_BAR_SIZE ||
+	    count > TESSERA_CSR_BAR_SIZE - pos)
+		return -EINVAL;
+	vgpu->csr_traps++;
+	for (done = 0; done < count; done += n) {
+		off = pos + done;
+		if (off < TESSERA_CSR_MSIX_TABLE)
+			fill = min_t(size_t, count - done,
+				     TESSERA_CSR_MSIX_TABLE - off);
+		else if (off >= MSIX_TABLE_END)
+			fill = count - done;
+		else
+			fill = 0;
+		if (!fill) {
+			n = min_t(size_t, count - done, MSIX_TABLE_END - off);
+			if (!write)
+				memset(buf + done, 0xff, n);
+			continue;
+		}
+		if (fill >= 8 && !(off % 8))
+			n = 8;
+		else if (fill >= 4 && !(off % 4))
+			n = 4;
+		else if (fill >= 2 && !(off % 2))
+			n = 2;
+		else
+			n = 1;
+		csr_access(vgpu, buf + done, n, off, write);
 	}
 	return count;
 }

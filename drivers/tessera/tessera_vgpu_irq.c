@@ -10,7 +10,13 @@
  * virtual lines follow the hardware rules: engine e's MSI-X vector
  * 1 + e fires when a masked-in status bit goes 0 -> 1 while INT_ENGINE(e)
  * is enabled; MSI is one vector for all; INTx is level-triggered and, as
- * VFIO requires, auto-masked when signalled until the user unmasks it.
+ * VFIO requires, auto-masked when signalled until the user unmasks it
+ * (SET_IRQS UNMASK, or a write to the unmask eventfd: KVM's resampler).
+ *
+ * What reaches the user follows VFIO_DEVICE_SET_IRQS exactly as with
+ * vfio-pci; the MSI-X table and the enable bits of the virtual config
+ * space belong to the VMM's emulation (Documentation/dev/mediation.rst,
+ * "The vfio-pci contract").
  */
 #include <linux/eventfd.h>
 #include <linux/file.h>
@@ -22,15 +28,26 @@
 
 #define LINE_ANY	BIT(31)
 
+/* Vectors of an IRQ index, as vfio-pci derives them from config space. */
 static u32 vgpu_irq_count(struct tessera_vgpu *vgpu, u32 index)
 {
+	const u8 *c = vgpu->s.cfg;
+	u16 flags;
+
 	switch (index) {
 	case VFIO_PCI_INTX_IRQ_INDEX:
+		return c[PCI_INTERRUPT_PIN] ? 1 : 0;
 	case VFIO_PCI_MSI_IRQ_INDEX:
+		flags = get_unaligned_le16(c + TESSERA_VGPU_CAP_MSI +
+					   PCI_MSI_FLAGS);
+		return 1 << ((flags & PCI_MSI_FLAGS_QMASK) >> 1);
+	case VFIO_PCI_MSIX_IRQ_INDEX:
+		flags = get_unaligned_le16(c + TESSERA_VGPU_CAP_MSIX +
+					   PCI_MSIX_FLAGS);
+		return (flags & PCI_MSIX_FLAGS_QSIZE) + 1;
+	case VFIO_PCI_ERR_IRQ_INDEX:	/* the vGPU is PCI Express */
 	case VFIO_PCI_REQ_IRQ_INDEX:
 		return 1;
-	case VFIO_PCI_MSIX_IRQ_INDEX:
-		return 1 + vgpu->tdev->num_engines;
 	default:
 		return 0;
 	}
@@ -41,6 +58,11 @@ static u32 vgpu_irq_count(struct tessera_vgpu *vgpu, u32 index)
  * @vgpu: vGPU
  * @info: in: index; out: flags and count
  *
+ * As vfio-pci: every index has an eventfd; INTx is maskable and
+ * auto-masked; MSI-X vectors can be added while MSI-X is enabled (no
+ * NORESIZE, like vfio-pci with dynamic MSI-X), every other index is
+ * NORESIZE.
+ *
  * Return: 0 or -EINVAL.
  */
 int tessera_vgpu_get_irq_info(struct tessera_vgpu *vgpu,
@@ -49,10 +71,10 @@ int tessera_vgpu_get_irq_info(struct tessera_vgpu *vgpu,
 	if (info->index >= VFIO_PCI_NUM_IRQS)
 		return -EINVAL;
 	info->count = vgpu_irq_count(vgpu, info->index);
-	info->flags = info->count ? VFIO_IRQ_INFO_EVENTFD : 0;
+	info->flags = VFIO_IRQ_INFO_EVENTFD;
 	if (info->index == VFIO_PCI_INTX_IRQ_INDEX)
 		info->flags |= VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED;
-	else if (info->count)
+	else if (info->index != VFIO_PCI_MSIX_IRQ_INDEX)
 		info->flags |= VFIO_IRQ_INFO_NORESIZE;
 	return 0;
 }
@@ -69,26 +91,22 @@ static bool cfg_flag16(struct tessera_vgpu *vgpu, u32 off, u16 bit)
  */
 void tessera_vgpu_irq_fire_vector(struct tessera_vgpu *vgpu, u32 vector)
 {
+	lockdep_assert_held(&vgpu->lock);
 	if (vector < TESSERA_MSIX_VECTORS && vgpu->trigger[vector]) {
 		tessera_eventfd_signal(vgpu->trigger[vector]);
 		vgpu->irqs++;
 	}
 }
 
-static bool msix_masked(struct tessera_vgpu *vgpu, u32 v)
-{
-	u32 cap = TESSERA_VGPU_CAP_MSIX + PCI_MSIX_FLAGS;
-
-	/* Masks count once the user drives MSI-X through config space. */
-	if (!cfg_flag16(vgpu, cap, PCI_MSIX_FLAGS_ENABLE))
-		return false;
-	return cfg_flag16(vgpu, cap, PCI_MSIX_FLAGS_MASKALL) ||
-	       vgpu->s.msix[v][3] & PCI_MSIX_ENTRY_CTRL_MASKBIT;
-}
-
 /**
  * tessera_vgpu_irq_update() - recompute the virtual lines and deliver edges
  * @vgpu: vGPU (lock held)
+ *
+ * Delivery follows VFIO_DEVICE_SET_IRQS only, as with vfio-pci: the MSI
+ * and MSI-X enable and function-mask bits of the virtual config space are
+ * the VMM's to emulate and do not gate anything. An MSI-X vector without
+ * an eventfd holds its edge pending (PBA bit) until one is assigned, as
+ * the masked vector of a physical device under vfio-pci does.
  */
 void tessera_vgpu_irq_update(struct tessera_vgpu *vgpu)
 {
@@ -96,6 +114,7 @@ void tessera_vgpu_irq_update(struct tessera_vgpu *vgpu)
 	u32 levels = 0, rising, v, e;
 	u16 status;
 
+	lockdep_assert_held(&vgpu->lock);
 	for (e = 0; e < vgpu->tdev->num_engines; e++)
 		if ((s->eng[e].int_status & s->eng[e].int_mask) &&
 		    (s->int_enable & TESSERA_INT_ENGINE(e)))
@@ -116,7 +135,7 @@ void tessera_vgpu_irq_update(struct tessera_vgpu *vgpu)
 		for (v = 0; v < TESSERA_MSIX_VECTORS; v++) {
 			if (rising & BIT(v))
 				s->msix_pba |= BIT(v);
-			if ((s->msix_pba & BIT(v)) && !msix_masked(vgpu, v)) {
+			if ((s->msix_pba & BIT(v)) && vgpu->trigger[v]) {
 				s->msix_pba &= ~BIT(v);
 				tessera_vgpu_irq_fire_vector(vgpu, v);
 			}
@@ -127,6 +146,9 @@ void tessera_vgpu_irq_update(struct tessera_vgpu *vgpu)
 			tessera_vgpu_irq_fire_vector(vgpu, 0);
 		break;
 	case TESSERA_VIRQ_INTX:
+		/* Level-triggered: auto-masked when signalled (even with no
+		 * eventfd), as vfio-pci's INTx handler does.
+		 */
 		if ((levels & LINE_ANY) && !s->intx_masked &&
 		    !cfg_flag16(vgpu, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE)) {
 			s->intx_masked = 1;
@@ -139,10 +161,33 @@ void tessera_vgpu_irq_update(struct tessera_vgpu *vgpu)
 	}
 }
 
+/* Runs in process context (the virqfd's inject work): only hand the
+ * unmask to the event work, so that disabling the virqfd under
+ * vgpu->lock (which flushes this work) cannot deadlock.
+ */
+static void intx_unmask_thread(void *opaque, void *data)
+{
+	struct tessera_vgpu *vgpu = opaque;
+
+	set_bit(TESSERA_VGPU_EV_UNMASK, &vgpu->ev_flags);
+	queue_work(system_wq, &vgpu->event_work);
+}
+
+static void intx_unmask(struct tessera_vgpu *vgpu)
+{
+	lockdep_assert_held(&vgpu->lock);
+	if (vgpu->irq_type != TESSERA_VIRQ_INTX)
+		return;
+	vgpu->s.intx_masked = 0;
+	tessera_vgpu_irq_update(vgpu);
+}
+
 static void release_triggers(struct tessera_vgpu *vgpu)
 {
 	u32 v;
 
+	if (vgpu->intx_unmask)
+		vfio_virqfd_disable(&vgpu->intx_unmask);
 	for (v = 0; v < TESSERA_MSIX_VECTORS; v++) {
 		if (vgpu->trigger[v])
 			eventfd_ctx_put(vgpu->trigger[v]);
@@ -150,6 +195,14 @@ static void release_triggers(struct tessera_vgpu *vgpu)
 	}
 	vgpu->irq_type = TESSERA_VIRQ_NONE;
 	vgpu->s.msix_pba = 0;
+	vgpu->s.intx_masked = 0;
+}
+
+static void put_ctx(struct eventfd_ctx **slot)
+{
+	if (*slot)
+		eventfd_ctx_put(*slot);
+	*slot = NULL;
 }
 
 /**
@@ -158,108 +211,199 @@ static void release_triggers(struct tessera_vgpu *vgpu)
  */
 void tessera_vgpu_irq_release(struct tessera_vgpu *vgpu)
 {
+	lockdep_assert_held(&vgpu->lock);
 	release_triggers(vgpu);
-	if (vgpu->req_trigger)
-		eventfd_ctx_put(vgpu->req_trigger);
-	vgpu->req_trigger = NULL;
+	put_ctx(&vgpu->req_trigger);
+	put_ctx(&vgpu->err_trigger);
 }
 
-static int set_trigger(struct tessera_vgpu *vgpu, u32 type,
-		       struct vfio_irq_set *hdr, const s32 *fds,
-		       const u8 *bools)
+/*
+ * Assign the eventfds of vectors start..start+count-1 (fd -1: none). All
+ * or nothing: on an error no vector of the call changes.
+ */
+static int set_block(struct tessera_vgpu *vgpu, u32 start, u32 count,
+		     const s32 *fds)
+{
+	struct eventfd_ctx *ctx[TESSERA_MSIX_VECTORS] = { };
+	u32 i;
+
+	for (i = 0; i < count; i++) {
+		if (fds[i] < 0)
+			continue;
+		ctx[i] = eventfd_ctx_fdget(fds[i]);
+		if (IS_ERR(ctx[i])) {
+			int ret = PTR_ERR(ctx[i]);
+
+			while (i--)
+				if (ctx[i])
+					eventfd_ctx_put(ctx[i]);
+			return ret;
+		}
+	}
+	for (i = 0; i < count; i++) {
+		put_ctx(&vgpu->trigger[start + i]);
+		vgpu->trigger[start + i] = ctx[i];
+	}
+	return 0;
+}
+
+/* Loopback: DATA_NONE signals every vector, DATA_BOOL those set. */
+static void loopback(struct tessera_vgpu *vgpu, u32 start, u32 count,
+		     const u8 *bools)
 {
 	u32 i;
 
-	if (hdr->flags & VFIO_IRQ_SET_DATA_NONE && !hdr->count) {
-		if (vgpu->irq_type == type)
-			release_triggers(vgpu);
-		return 0;
-	}
-	if (hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD) {
-		struct eventfd_ctx *ctx[TESSERA_MSIX_VECTORS] = { };
-
-		if (vgpu->irq_type != TESSERA_VIRQ_NONE &&
-		    vgpu->irq_type != type)
-			return -EINVAL;	/* disable the other type first */
-		for (i = 0; i < hdr->count; i++) {
-			if (fds[i] < 0)
-				continue;
-			ctx[i] = eventfd_ctx_fdget(fds[i]);
-			if (IS_ERR(ctx[i])) {
-				int ret = PTR_ERR(ctx[i]);
-
-				while (i--)
-					if (ctx[i])
-						eventfd_ctx_put(ctx[i]);
-				return ret;
-			}
-		}
-		for (i = 0; i < hdr->count; i++) {
-			u32 v = hdr->start + i;
-
-			if (vgpu->trigger[v])
-				eventfd_ctx_put(vgpu->trigger[v]);
-			vgpu->trigger[v] = ctx[i];
-		}
-		vgpu->irq_type = type;
-		for (i = 0; i < TESSERA_MSIX_VECTORS; i++)
-			if (vgpu->trigger[i])
-				break;
-		if (i == TESSERA_MSIX_VECTORS)
-			vgpu->irq_type = TESSERA_VIRQ_NONE;
-		vgpu->s.line_level = 0;	/* deliver what is pending now */
-		tessera_vgpu_irq_update(vgpu);
-		return 0;
-	}
-	if (vgpu->irq_type != type)
-		return -EINVAL;
-	/* Loopback: DATA_NONE fires, DATA_BOOL fires where true. */
-	for (i = 0; i < hdr->count; i++)
+	for (i = 0; i < count; i++)
 		if (!bools || bools[i])
-			tessera_vgpu_irq_fire_vector(vgpu, hdr->start + i);
-	return 0;
+			tessera_vgpu_irq_fire_vector(vgpu, start + i);
 }
 
-static int set_intx_mask(struct tessera_vgpu *vgpu, struct vfio_irq_set *hdr,
-			 const u8 *bools, bool mask)
+/* TRIGGER on INTx, MSI or MSI-X (vfio_pci_set_{intx,msi}_trigger). */
+static int set_trigger(struct tessera_vgpu *vgpu, u32 type,
+		       struct vfio_irq_set *hdr, const void *data)
 {
-	if (hdr->start != 0 || hdr->count != 1)
-		return hdr->count ? -EINVAL : 0;
-	if (bools && !bools[0])
-		return 0;
-	vgpu->s.intx_masked = mask;
-	if (!mask)
-		tessera_vgpu_irq_update(vgpu);
-	return 0;
-}
+	const u8 *bools = hdr->flags & VFIO_IRQ_SET_DATA_BOOL ? data : NULL;
+	bool enabled = vgpu->irq_type == type;
+	int ret;
 
-static int set_req(struct tessera_vgpu *vgpu, struct vfio_irq_set *hdr,
-		   const s32 *fds)
-{
-	struct eventfd_ctx *ctx = NULL;
-
-	if (hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD) {
-		/* count 0 (no data): release the eventfd */
-		if (hdr->count && fds[0] >= 0) {
-			ctx = eventfd_ctx_fdget(fds[0]);
-			if (IS_ERR(ctx))
-				return PTR_ERR(ctx);
-		}
-	} else if (hdr->count) {
-		if (vgpu->req_trigger)
-			tessera_eventfd_signal(vgpu->req_trigger);
+	if (enabled && !hdr->count && hdr->flags & VFIO_IRQ_SET_DATA_NONE) {
+		release_triggers(vgpu);
 		return 0;
 	}
-	if (vgpu->req_trigger)
-		eventfd_ctx_put(vgpu->req_trigger);
-	vgpu->req_trigger = ctx;
+	if (!enabled && vgpu->irq_type != TESSERA_VIRQ_NONE)
+		return -EINVAL;	/* another index is enabled */
+	if (type == TESSERA_VIRQ_INTX && (hdr->start || hdr->count != 1))
+		return -EINVAL;
+	if (!(hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
+		if (!enabled)
+			return -EINVAL;
+		/* INTx loopback honours the virtual DisINTx, as vfio-pci. */
+		if (type != TESSERA_VIRQ_INTX ||
+		    !cfg_flag16(vgpu, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE))
+			loopback(vgpu, hdr->start, hdr->count, bools);
+		return 0;
+	}
+	ret = set_block(vgpu, hdr->start, hdr->count, data);
+	if (ret)
+		return ret;
+	if (!enabled) {
+		vgpu->irq_type = type;
+		vgpu->s.msix_pba = 0;
+		vgpu->s.intx_masked = 0;
+	}
+	vgpu->s.line_level = 0;	/* deliver what is asserted now */
+	tessera_vgpu_irq_update(vgpu);
 	return 0;
+}
+
+/* MASK and UNMASK of INTx (vfio_pci_set_intx_{mask,unmask}). */
+static int set_intx_mask(struct tessera_vgpu *vgpu, struct vfio_irq_set *hdr,
+			 const void *data, bool mask)
+{
+	if (vgpu->irq_type != TESSERA_VIRQ_INTX || hdr->start ||
+	    hdr->count != 1)
+		return -EINVAL;
+	if (hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD) {
+		s32 fd = *(const s32 *)data;
+
+		if (mask)
+			return -ENOTTY;	/* as vfio-pci: no mask eventfd */
+		if (fd >= 0)
+			return vfio_virqfd_enable(vgpu, NULL,
+						  intx_unmask_thread, NULL,
+						  &vgpu->intx_unmask, fd);
+		if (vgpu->intx_unmask)
+			vfio_virqfd_disable(&vgpu->intx_unmask);
+		return 0;
+	}
+	if (hdr->flags & VFIO_IRQ_SET_DATA_BOOL && !*(const u8 *)data)
+		return 0;
+	if (mask)
+		vgpu->s.intx_masked = 1;
+	else
+		intx_unmask(vgpu);
+	return 0;
+}
+
+/* TRIGGER of ERR or REQ (vfio_pci_set_ctx_trigger_single). */
+static int set_single(struct tessera_vgpu *vgpu, struct eventfd_ctx **slot,
+		      struct vfio_irq_set *hdr, const void *data)
+{
+	struct eventfd_ctx *ctx;
+	s32 fd;
+
+	if (hdr->start || hdr->count > 1)
+		return -EINVAL;
+	if (hdr->flags & VFIO_IRQ_SET_DATA_NONE) {
+		if (!*slot)
+			return -EINVAL;
+		if (hdr->count)
+			tessera_eventfd_signal(*slot);
+		else
+			put_ctx(slot);
+		return 0;
+	}
+	if (!hdr->count)
+		return -EINVAL;
+	if (hdr->flags & VFIO_IRQ_SET_DATA_BOOL) {
+		if (*(const u8 *)data && *slot)
+			tessera_eventfd_signal(*slot);
+		return 0;
+	}
+	fd = *(const s32 *)data;
+	if (fd == -1) {
+		put_ctx(slot);
+		return 0;
+	}
+	if (fd < 0)
+		return -EINVAL;
+	ctx = eventfd_ctx_fdget(fd);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	put_ctx(slot);
+	*slot = ctx;
+	return 0;
+}
+
+static int set_irqs_locked(struct tessera_vgpu *vgpu, struct vfio_irq_set *hdr,
+			   const void *data)
+{
+	u32 action = hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
+
+	switch (hdr->index) {
+	case VFIO_PCI_INTX_IRQ_INDEX:
+		if (action == VFIO_IRQ_SET_ACTION_MASK ||
+		    action == VFIO_IRQ_SET_ACTION_UNMASK)
+			return set_intx_mask(vgpu, hdr, data,
+					     action == VFIO_IRQ_SET_ACTION_MASK);
+		return set_trigger(vgpu, TESSERA_VIRQ_INTX, hdr, data);
+	case VFIO_PCI_MSI_IRQ_INDEX:
+	case VFIO_PCI_MSIX_IRQ_INDEX:
+		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
+			return -ENOTTY;	/* as vfio-pci: no MSI masking */
+		return set_trigger(vgpu, hdr->index == VFIO_PCI_MSI_IRQ_INDEX ?
+				   TESSERA_VIRQ_MSI : TESSERA_VIRQ_MSIX,
+				   hdr, data);
+	case VFIO_PCI_ERR_IRQ_INDEX:
+		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
+			return -ENOTTY;
+		return set_single(vgpu, &vgpu->err_trigger, hdr, data);
+	case VFIO_PCI_REQ_IRQ_INDEX:
+		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
+			return -ENOTTY;
+		return set_single(vgpu, &vgpu->req_trigger, hdr, data);
+	default:
+		return -ENOTTY;
+	}
 }
 
 /**
  * tessera_vgpu_set_irqs() - VFIO_DEVICE_SET_IRQS
  * @vgpu: vGPU
  * @arg: user pointer to struct vfio_irq_set and its data
+ *
+ * The semantics of vfio-pci (drivers/vfio/pci/vfio_pci_intrs.c), row by
+ * row in Documentation/dev/mediation.rst, "The vfio-pci contract".
  *
  * Return: 0 or a negative errno.
  */
@@ -269,13 +413,10 @@ int tessera_vgpu_set_irqs(struct tessera_vgpu *vgpu, unsigned long arg)
 	struct vfio_irq_set hdr;
 	size_t data_size = 0;
 	u8 *data = NULL;
-	u32 action, type;
 	int ret;
 
 	if (copy_from_user(&hdr, (void __user *)arg, minsz))
 		return -EFAULT;
-	if (hdr.index >= VFIO_PCI_NUM_IRQS)
-		return -EINVAL;
 	ret = vfio_set_irqs_validate_and_prepare(&hdr,
 						 vgpu_irq_count(vgpu, hdr.index),
 						 VFIO_PCI_NUM_IRQS, &data_size);
@@ -286,46 +427,8 @@ int tessera_vgpu_set_irqs(struct tessera_vgpu *vgpu, unsigned long arg)
 		if (IS_ERR(data))
 			return PTR_ERR(data);
 	}
-	action = hdr.flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
-
 	mutex_lock(&vgpu->lock);
-	switch (hdr.index) {
-	case VFIO_PCI_INTX_IRQ_INDEX:
-		if (action == VFIO_IRQ_SET_ACTION_MASK ||
-		    action == VFIO_IRQ_SET_ACTION_UNMASK) {
-			if (hdr.flags & VFIO_IRQ_SET_DATA_EVENTFD) {
-				ret = -EINVAL;	/* no irqfd unmask */
-				break;
-			}
-			ret = set_intx_mask(vgpu, &hdr,
-					    hdr.flags & VFIO_IRQ_SET_DATA_BOOL ?
-					    data : NULL,
-					    action == VFIO_IRQ_SET_ACTION_MASK);
-			break;
-		}
-		fallthrough;
-	case VFIO_PCI_MSI_IRQ_INDEX:
-	case VFIO_PCI_MSIX_IRQ_INDEX:
-		if (action != VFIO_IRQ_SET_ACTION_TRIGGER) {
-			ret = -EINVAL;
-			break;
-		}
-		type = hdr.index == VFIO_PCI_INTX_IRQ_INDEX ? TESSERA_VIRQ_INTX :
-		       hdr.index == VFIO_PCI_MSI_IRQ_INDEX ? TESSERA_VIRQ_MSI :
-		       TESSERA_VIRQ_MSIX;
-		ret = set_trigger(vgpu, type, &hdr, (const s32 *)data,
-				  hdr.flags & VFIO_IRQ_SET_DATA_BOOL ? data :
-				  NULL);
-		if (!ret && type == TESSERA_VIRQ_INTX && vgpu->irq_type == type)
-			vgpu->s.intx_masked = 0;
-		break;
-	case VFIO_PCI_REQ_IRQ_INDEX:
-		ret = action == VFIO_IRQ_SET_ACTION_TRIGGER ?
-		      set_req(vgpu, &hdr, (const s32 *)data) : -EINVAL;
-		break;
-	default:
-		ret = -EINVAL;
-	}
+	ret = set_irqs_locked(vgpu, &hdr, data);
 	mutex_unlock(&vgpu->lock);
 	kfree(data);
 	return ret;
@@ -352,6 +455,8 @@ void tessera_vgpu_events(struct work_struct *work)
 		mutex_unlock(&vgpu->lock);
 		return;
 	}
+	if (test_and_clear_bit(TESSERA_VGPU_EV_UNMASK, &vgpu->ev_flags))
+		intx_unmask(vgpu);
 
 	mutex_lock(&ctx->lock);
 	count = ctx->fault.count;

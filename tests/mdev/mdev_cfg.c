@@ -191,13 +191,13 @@ TEST_F(cfg, access_sizes_and_bounds)
 	EXPECT_EQ(0, memcmp(buf, all + 1, 3));
 	ASSERT_EQ(1, pread(t->vfio.device_fd, buf, 1, r->offset + 3));
 	EXPECT_EQ(all[3], buf[0]);
-	/* Out of range: EINVAL, nothing partial. */
+	/* Out of range: EFAULT, nothing partial (vfio_pci_config_rw). */
 	EXPECT_EQ(-1, pread(t->vfio.device_fd, buf, 4, r->offset + 4094));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, pread(t->vfio.device_fd, buf, 4, r->offset + 4096));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, pwrite(t->vfio.device_fd, buf, 8, r->offset + 4092));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(EFAULT, errno);
 	/* Bad user pointer: EFAULT. */
 	bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, bad);
@@ -207,14 +207,48 @@ TEST_F(cfg, access_sizes_and_bounds)
 	/* Regions beyond the last: EINVAL. */
 	EXPECT_EQ(-1, pread(t->vfio.device_fd, buf, 4, 20ull << 40));
 	EXPECT_EQ(EINVAL, errno);
-	/* BAR0 beyond its end. */
+	/* BAR0 beyond its end: EINVAL; across it: shortened
+	 * (vfio_pci_bar_rw).
+	 */
 	EXPECT_EQ(-1, pread(t->vfio.device_fd, buf, 4,
 			    t->vfio.regions[0].offset + TESSERA_CSR_BAR_SIZE));
 	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(4, pread(t->vfio.device_fd, buf, 8,
+			   t->vfio.regions[0].offset + TESSERA_CSR_BAR_SIZE - 4));
 	/* BAR0 odd access: reads zero (hardware rule). */
 	memset(buf, 0xff, sizeof(buf));
 	ASSERT_EQ(2, pread(t->vfio.device_fd, buf, 2, t->vfio.regions[0].offset));
 	EXPECT_EQ(0, buf[0] | buf[1]);
+}
+
+/* As vfio-pci: memory decoding is on at open; off (or D3hot), the BARs
+ * answer EIO to region accesses.
+ */
+TEST_F(cfg, bar_access_needs_memory_decoding)
+{
+	struct tess_dev *t = &self->t;
+	unsigned int pm = vfio_pci_find_cap(&t->vfio, PCI_CAP_ID_PM);
+	u64 bar0 = t->vfio.regions[0].offset + TESSERA_REG_SCRATCH;
+	u32 cmd = cfg_rd(t, PCI_COMMAND, 2), v = 0;
+
+	EXPECT_TRUE(cmd & PCI_COMMAND_MEMORY);
+	ASSERT_EQ(0, cfg_wr(t, PCI_COMMAND, cmd & ~PCI_COMMAND_MEMORY, 2));
+	EXPECT_EQ(-1, pread(t->vfio.device_fd, &v, 4, bar0));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(-1, pwrite(t->vfio.device_fd, &v, 4,
+			     t->vfio.regions[2].offset));
+	EXPECT_EQ(EIO, errno);
+	/* Config space stays accessible. */
+	EXPECT_EQ(TESSERA_PCI_VENDOR_ID, cfg_rd(t, PCI_VENDOR_ID, 2));
+	ASSERT_EQ(0, cfg_wr(t, PCI_COMMAND, cmd, 2));
+	EXPECT_EQ(4, pread(t->vfio.device_fd, &v, 4, bar0));
+	/* D3hot: the same. */
+	ASSERT_NE(0, pm);
+	ASSERT_EQ(0, cfg_wr(t, pm + PCI_PM_CTRL, 3, 2));
+	EXPECT_EQ(-1, pread(t->vfio.device_fd, &v, 4, bar0));
+	EXPECT_EQ(EIO, errno);
+	ASSERT_EQ(0, cfg_wr(t, pm + PCI_PM_CTRL, 0, 2));
+	EXPECT_EQ(4, pread(t->vfio.device_fd, &v, 4, bar0));
 }
 
 TEST_F(cfg, power_management)
@@ -232,33 +266,38 @@ TEST_F(cfg, power_management)
 	EXPECT_EQ(0, cfg_rd(t, pm + PCI_PM_CTRL, 2) & PCI_PM_CTRL_STATE_MASK);
 }
 
-TEST_F(cfg, msix_table)
+/*
+ * The MSI-X table belongs to the VMM's emulation, as under vfio-pci
+ * (vfio_pci_bar_rw() excludes it): all-ones bytes, writes dropped, at any
+ * access size. The PBA is read-only.
+ */
+TEST_F(cfg, msix_table_reads_ones_and_drops_writes)
 {
 	struct tess_dev *t = &self->t;
+	u64 off = t->vfio.regions[0].offset;
+	u8 buf[16];
 	u32 v;
 
 	for (v = 0; v < TESSERA_MSIX_VECTORS; v++) {
 		u32 e = TESSERA_CSR_MSIX_TABLE + v * 16;
 
-		/* Power-on: masked. */
-		EXPECT_EQ(PCI_MSIX_ENTRY_CTRL_MASKBIT, tess_rd32(t, e + 12));
-		tess_wr32(t, e + 0, 0xfee00000 + v * 4);
-		tess_wr32(t, e + 4, v);
 		tess_wr32(t, e + 8, 0x40 + v);
-		tess_wr32(t, e + 12, 0xffffffff);
+		tess_wr32(t, e + 12, 0);
+		EXPECT_EQ(0xffffffff, tess_rd32(t, e + 8));
+		EXPECT_EQ(0xffffffff, tess_rd32(t, e + 12));
 	}
-	for (v = 0; v < TESSERA_MSIX_VECTORS; v++) {
-		u32 e = TESSERA_CSR_MSIX_TABLE + v * 16;
-
-		EXPECT_EQ(0xfee00000 + v * 4, tess_rd32(t, e + 0));
-		EXPECT_EQ(v, tess_rd32(t, e + 4));
-		EXPECT_EQ(0x40 + v, tess_rd32(t, e + 8));
-		EXPECT_EQ(PCI_MSIX_ENTRY_CTRL_MASKBIT, tess_rd32(t, e + 12));
-	}
-	/* Past the last vector: nothing. */
-	tess_wr32(t, TESSERA_CSR_MSIX_TABLE + TESSERA_MSIX_VECTORS * 16, 1);
-	EXPECT_EQ(0, tess_rd32(t, TESSERA_CSR_MSIX_TABLE +
-			       TESSERA_MSIX_VECTORS * 16));
+	ASSERT_EQ(1, pread(t->vfio.device_fd, buf, 1,
+			   off + TESSERA_CSR_MSIX_TABLE + 5));
+	EXPECT_EQ(0xff, buf[0]);
+	/* An access straddling the table's end: ones, then the register. */
+	memset(buf, 0, sizeof(buf));
+	ASSERT_EQ(8, pread(t->vfio.device_fd, buf, 8,
+			   off + TESSERA_CSR_MSIX_TABLE +
+			   TESSERA_MSIX_VECTORS * 16 - 4));
+	memcpy(&v, buf, 4);
+	EXPECT_EQ(0xffffffff, v);
+	memcpy(&v, buf + 4, 4);
+	EXPECT_EQ(0, v);
 	/* PBA is read-only. */
 	tess_wr32(t, TESSERA_CSR_MSIX_PBA, 0xffffffff);
 	EXPECT_EQ(0, tess_rd32(t, TESSERA_CSR_MSIX_PBA));
@@ -269,23 +308,29 @@ TEST_F(cfg, flr_resets_the_vgpu)
 	struct tess_dev *t = &self->t;
 	unsigned int exp = vfio_pci_find_cap(&t->vfio, PCI_CAP_ID_EXP);
 	long long resets = mdev_attr_u64(self->uuid, "tessera/resets");
+	u32 v;
 
 	ASSERT_NE(0, exp);
 	tess_wr32(t, TESSERA_REG_SCRATCH, 0x1234);
 	tess_ctx_wr(t, 0, TESSERA_CTX_GART_SIZE, 16);
-	tess_wr32(t, TESSERA_CSR_MSIX_TABLE + 8, 0x77);
 	ASSERT_EQ(0x1234, tess_rd32(t, TESSERA_REG_SCRATCH));
 	ASSERT_EQ(0, cfg_wr(t, PCI_BASE_ADDRESS_0, 0xfe000000, 4));
 	ASSERT_EQ(0, cfg_wr(t, exp + PCI_EXP_DEVCTL,
 			    cfg_rd(t, exp + PCI_EXP_DEVCTL, 2) |
 			    PCI_EXP_DEVCTL_BCR_FLR, 2));
 	EXPECT_EQ(0, cfg_rd(t, exp + PCI_EXP_DEVCTL, 2) & PCI_EXP_DEVCTL_BCR_FLR);
-	EXPECT_EQ(0, tess_rd32(t, TESSERA_REG_SCRATCH));
-	EXPECT_EQ(0, tess_ctx_rd(t, 0, TESSERA_CTX_GART_SIZE));
-	EXPECT_EQ(0, tess_rd32(t, TESSERA_CSR_MSIX_TABLE + 8));
-	/* Config space too: command and BARs back to power-on. */
+	/* Config space too: command and BARs back to power-on, so memory
+	 * decoding is off and BAR accesses fail with EIO (vfio-pci) until
+	 * the guest restores its command register.
+	 */
 	EXPECT_EQ(0, cfg_rd(t, PCI_COMMAND, 2));
 	EXPECT_EQ(0, cfg_rd(t, PCI_BASE_ADDRESS_0, 4));
+	EXPECT_EQ(-1, pread(t->vfio.device_fd, &v, 4, t->vfio.regions[0].offset +
+			    TESSERA_REG_SCRATCH));
+	EXPECT_EQ(EIO, errno);
+	ASSERT_EQ(0, cfg_wr(t, PCI_COMMAND, PCI_COMMAND_MEMORY, 2));
+	EXPECT_EQ(0, tess_rd32(t, TESSERA_REG_SCRATCH));
+	EXPECT_EQ(0, tess_ctx_rd(t, 0, TESSERA_CTX_GART_SIZE));
 	EXPECT_EQ(resets + 1, mdev_attr_u64(self->uuid, "tessera/resets"));
 }
 
@@ -297,8 +342,6 @@ TEST_F(cfg, region_and_irq_info)
 		struct vfio_region_info info;
 		char caps[256];
 	} ri;
-	struct vfio_info_cap_header *h;
-	struct vfio_region_info_cap_sparse_mmap *sp;
 
 	EXPECT_EQ(TESSERA_CSR_BAR_SIZE, t->vfio.regions[0].size);
 	EXPECT_FALSE(t->vfio.regions[0].flags & VFIO_REGION_INFO_FLAG_MMAP);
@@ -310,38 +353,38 @@ TEST_F(cfg, region_and_irq_info)
 	EXPECT_NE(NULL, t->db);
 	EXPECT_EQ(NULL, t->csr);
 
+	/* As vfio-pci's BARs without an MSI-X table: no capabilities. */
 	memset(&ri, 0, sizeof(ri));
 	ri.info.argsz = sizeof(ri);
 	ri.info.index = VFIO_PCI_BAR2_REGION_INDEX;
 	ASSERT_EQ(0, ioctl(t->vfio.device_fd, VFIO_DEVICE_GET_REGION_INFO, &ri));
-	ASSERT_TRUE(ri.info.flags & VFIO_REGION_INFO_FLAG_CAPS);
-	ASSERT_GE(ri.info.cap_offset, sizeof(ri.info));
-	h = (void *)((char *)&ri + ri.info.cap_offset);
-	ASSERT_EQ(VFIO_REGION_INFO_CAP_SPARSE_MMAP, h->id);
-	sp = (void *)h;
-	ASSERT_EQ(1, sp->nr_areas);
-	EXPECT_EQ(0, sp->areas[0].offset);
-	EXPECT_EQ(8ull << 20, sp->areas[0].size);
-	/* Too small argsz: told how much is needed. */
-	ri.info.argsz = sizeof(ri.info);
+	EXPECT_FALSE(ri.info.flags & VFIO_REGION_INFO_FLAG_CAPS);
+	/* No VGA region: EINVAL; no ROM: size 0. */
+	ri.info.index = VFIO_PCI_VGA_REGION_INDEX;
+	EXPECT_EQ(-1, ioctl(t->vfio.device_fd, VFIO_DEVICE_GET_REGION_INFO, &ri));
+	EXPECT_EQ(EINVAL, errno);
+	ri.info.index = VFIO_PCI_ROM_REGION_INDEX;
 	ASSERT_EQ(0, ioctl(t->vfio.device_fd, VFIO_DEVICE_GET_REGION_INFO, &ri));
-	EXPECT_GT(ri.info.argsz, sizeof(ri.info));
-	EXPECT_EQ(0, ri.info.cap_offset);
-	ri.info.argsz = sizeof(ri);
+	EXPECT_EQ(0, ri.info.size);
 	ri.info.index = 9;
 	EXPECT_EQ(-1, ioctl(t->vfio.device_fd, VFIO_DEVICE_GET_REGION_INFO, &ri));
 
 	irq.index = VFIO_PCI_MSIX_IRQ_INDEX;
 	ASSERT_EQ(0, ioctl(t->vfio.device_fd, VFIO_DEVICE_GET_IRQ_INFO, &irq));
-	EXPECT_EQ(1 + t->engines, irq.count);
+	/* The table's size, as vfio-pci; vectors can be added (no NORESIZE,
+	 * as vfio-pci with dynamic MSI-X).
+	 */
+	EXPECT_EQ(TESSERA_MSIX_VECTORS, irq.count);
 	EXPECT_TRUE(irq.flags & VFIO_IRQ_INFO_EVENTFD);
+	EXPECT_FALSE(irq.flags & VFIO_IRQ_INFO_NORESIZE);
 	irq.index = VFIO_PCI_INTX_IRQ_INDEX;
 	ASSERT_EQ(0, ioctl(t->vfio.device_fd, VFIO_DEVICE_GET_IRQ_INFO, &irq));
 	EXPECT_EQ(1, irq.count);
 	EXPECT_TRUE(irq.flags & VFIO_IRQ_INFO_MASKABLE);
+	/* A PCI Express function has an error IRQ (vfio-pci). */
 	irq.index = VFIO_PCI_ERR_IRQ_INDEX;
 	ASSERT_EQ(0, ioctl(t->vfio.device_fd, VFIO_DEVICE_GET_IRQ_INFO, &irq));
-	EXPECT_EQ(0, irq.count);
+	EXPECT_EQ(1, irq.count);
 	irq.index = VFIO_PCI_NUM_IRQS;
 	EXPECT_EQ(-1, ioctl(t->vfio.device_fd, VFIO_DEVICE_GET_IRQ_INFO, &irq));
 }

@@ -254,45 +254,114 @@ TEST_F(life, doorbell_before_start_does_not_run)
 	EXPECT_EQ(0x31, tess_vram_rd32(t, 0x10000));
 }
 
-TEST_F(life, msix_vector_mask_and_pba)
+/* Assign (fd >= 0) or take away (fd -1) one MSI-X vector's eventfd. */
+static int set_msix_vector(struct tess_dev *t, u32 v, int fd)
+{
+	struct {
+		struct vfio_irq_set s;
+		int fd;
+	} set = {
+		.s = {
+			.argsz = sizeof(set),
+			.flags = VFIO_IRQ_SET_DATA_EVENTFD |
+				 VFIO_IRQ_SET_ACTION_TRIGGER,
+			.index = VFIO_PCI_MSIX_IRQ_INDEX,
+			.start = v,
+			.count = 1,
+		},
+		.fd = fd,
+	};
+
+	return ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &set) ? -errno : 0;
+}
+
+/*
+ * As under vfio-pci, delivery follows SET_IRQS alone: the virtual config
+ * space's MSI-X Enable and Function Mask, and the table (all-ones, writes
+ * dropped), are the VMM's to emulate. A VMM masks a vector by taking its
+ * eventfd away; the edge is then held in the PBA and delivered when an
+ * eventfd comes back.
+ */
+TEST_F(life, msix_vector_mask_is_an_eventfd_swap)
 {
 	struct tess_dev *t = &self->t;
 	unsigned int msix = vfio_pci_find_cap(&t->vfio, PCI_CAP_ID_MSIX);
-	u32 ctrl = TESSERA_CSR_MSIX_TABLE + 16 * TESSERA_MSIX_VECTOR_ENGINE(0) +
-		   PCI_MSIX_ENTRY_VECTOR_CTRL;
+	u32 v = TESSERA_MSIX_VECTOR_ENGINE(0);
 	u32 flags;
+	int efd;
 
 	ASSERT_NE(0, msix);
 	ASSERT_EQ(0, vfio_irq_enable(&t->vfio, VFIO_PCI_MSIX_IRQ_INDEX,
-				     1 + t->engines));
-	/* The user drives MSI-X like hardware: enable in config space;
-	 * vectors are masked at power-on.
-	 */
+				     TESSERA_MSIX_VECTORS));
+	/* Enable and Function Mask in config space gate nothing. */
 	ASSERT_EQ(0, vfio_config_read(&t->vfio, msix + PCI_MSIX_FLAGS, &flags, 2));
-	ASSERT_EQ(0, vfio_config_write(&t->vfio, msix + PCI_MSIX_FLAGS,
-				       flags | PCI_MSIX_FLAGS_ENABLE, 2));
-	EXPECT_EQ(PCI_MSIX_ENTRY_CTRL_MASKBIT, tess_rd32(t, ctrl));
-	tess_wr32(t, TESSERA_REG_INT_ENABLE, TESSERA_INT_ENGINE(0));
-	tess_eng_wr(t, 0, TESSERA_ENG_INT_MASK, TESSERA_ENG_INT_FENCE);
-	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 1));
-	EXPECT_EQ(-ETIMEDOUT, vfio_irq_wait(&t->vfio, 1, 300));
-	EXPECT_EQ(1u << TESSERA_MSIX_VECTOR_ENGINE(0),
-		  tess_rd32(t, TESSERA_CSR_MSIX_PBA));
-	/* Unmask: the pending message is delivered. */
-	tess_wr32(t, ctrl, 0);
-	EXPECT_GT(vfio_irq_wait(&t->vfio, 1, 2000), 0);
-	EXPECT_EQ(0, tess_rd32(t, TESSERA_CSR_MSIX_PBA));
-	/* Function mask holds the next one back as well. */
-	tess_eng_wr(t, 0, TESSERA_ENG_INT_STATUS, TESSERA_ENG_INT_ALL);
 	ASSERT_EQ(0, vfio_config_write(&t->vfio, msix + PCI_MSIX_FLAGS,
 				       flags | PCI_MSIX_FLAGS_ENABLE |
 				       PCI_MSIX_FLAGS_MASKALL, 2));
+	tess_wr32(t, TESSERA_REG_INT_ENABLE, TESSERA_INT_ENGINE(0));
+	tess_eng_wr(t, 0, TESSERA_ENG_INT_MASK, TESSERA_ENG_INT_FENCE);
+	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 1));
+	EXPECT_GT(vfio_irq_wait(&t->vfio, v, 5000), 0);
+	EXPECT_EQ(0, tess_rd32(t, TESSERA_CSR_MSIX_PBA));
+	/* "Mask": no eventfd on the vector; the edge waits in the PBA. */
+	tess_eng_wr(t, 0, TESSERA_ENG_INT_STATUS, TESSERA_ENG_INT_ALL);
+	ASSERT_EQ(0, set_msix_vector(t, v, -1));
 	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 2));
-	EXPECT_EQ(-ETIMEDOUT, vfio_irq_wait(&t->vfio, 1, 300));
-	ASSERT_EQ(0, vfio_config_write(&t->vfio, msix + PCI_MSIX_FLAGS,
-				       flags | PCI_MSIX_FLAGS_ENABLE, 2));
-	EXPECT_GT(vfio_irq_wait(&t->vfio, 1, 2000), 0);
+	usleep(300000);
+	EXPECT_EQ(1u << v, tess_rd32(t, TESSERA_CSR_MSIX_PBA));
+	/* The PBA is read-only. */
+	tess_wr32(t, TESSERA_CSR_MSIX_PBA, 0);
+	EXPECT_EQ(1u << v, tess_rd32(t, TESSERA_CSR_MSIX_PBA));
+	/* "Unmask": a new eventfd gets the held interrupt. */
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_GE(efd, 0);
+	ASSERT_EQ(0, set_msix_vector(t, v, efd));
+	EXPECT_EQ(1, wait_fd(efd, 2000));
+	EXPECT_EQ(0, tess_rd32(t, TESSERA_CSR_MSIX_PBA));
 	ASSERT_EQ(0, vfio_irq_disable(&t->vfio));
+	close(efd);
+}
+
+/* KVM's INTx resampler: an eventfd that unmasks INTx when written. */
+TEST_F(life, intx_unmask_eventfd_resamples)
+{
+	struct tess_dev *t = &self->t;
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	int rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	u64 one = 1;
+
+	ASSERT_GE(efd, 0);
+	ASSERT_GE(rfd, 0);
+	/* Not in INTx mode yet: EINVAL, as vfio-pci. */
+	EXPECT_EQ(-EINVAL, set_irq_fd(t, VFIO_PCI_INTX_IRQ_INDEX,
+				      VFIO_IRQ_SET_ACTION_UNMASK, rfd));
+	ASSERT_EQ(0, set_irq_fd(t, VFIO_PCI_INTX_IRQ_INDEX,
+				VFIO_IRQ_SET_ACTION_TRIGGER, efd));
+	ASSERT_EQ(0, set_irq_fd(t, VFIO_PCI_INTX_IRQ_INDEX,
+				VFIO_IRQ_SET_ACTION_UNMASK, rfd));
+	/* A mask eventfd does not exist in VFIO. */
+	EXPECT_EQ(-ENOTTY, set_irq_fd(t, VFIO_PCI_INTX_IRQ_INDEX,
+				      VFIO_IRQ_SET_ACTION_MASK, rfd));
+	tess_wr32(t, TESSERA_REG_INT_ENABLE, TESSERA_INT_ENGINE(0));
+	tess_eng_wr(t, 0, TESSERA_ENG_INT_MASK, TESSERA_ENG_INT_FENCE);
+	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 1));
+	EXPECT_EQ(1, wait_fd(efd, 5000));
+	/* Still asserted: the resample fires it again. */
+	ASSERT_EQ(8, write(rfd, &one, 8));
+	EXPECT_EQ(1, wait_fd(efd, 2000));
+	/* Acknowledged, resampled: quiet until the next fence. */
+	tess_eng_wr(t, 0, TESSERA_ENG_INT_STATUS, TESSERA_ENG_INT_ALL);
+	ASSERT_EQ(8, write(rfd, &one, 8));
+	EXPECT_EQ(0, wait_fd(efd, 300));
+	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 2));
+	EXPECT_EQ(1, wait_fd(efd, 5000));
+	/* Unmask eventfd off, then INTx off. */
+	ASSERT_EQ(0, set_irq_fd(t, VFIO_PCI_INTX_IRQ_INDEX,
+				VFIO_IRQ_SET_ACTION_UNMASK, -1));
+	ASSERT_EQ(0, set_irq_none(t, VFIO_PCI_INTX_IRQ_INDEX,
+				  VFIO_IRQ_SET_ACTION_TRIGGER, 0));
+	close(efd);
+	close(rfd);
 }
 
 TEST_F(life, set_irqs_edge_cases)
@@ -322,7 +391,7 @@ TEST_F(life, set_irqs_edge_cases)
 	set.s.argsz = sizeof(set);
 	set.s.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
 	set.s.index = VFIO_PCI_MSIX_IRQ_INDEX;
-	set.s.start = 1 + t->engines;
+	set.s.start = TESSERA_MSIX_VECTORS;
 	set.s.count = 1;
 	set.fd[0] = -1;
 	EXPECT_EQ(-1, ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &set));
