@@ -59,7 +59,8 @@ boot() {
 		-nodefaults -display none -no-reboot \
 		-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 		-append "console=ttyS0,115200 loglevel=5 printk.time=1 panic=-1 e2e_suite=probe e2e_hotplug=0" \
-		-serial "file:$con" -serial "file:$rep" &
+		-serial "file:$con" -device virtio-serial-pci \
+		-chardev "file,id=rep,path=$rep" -device virtconsole,chardev=rep &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		if [ -z "$t_init" ] && grep -q '^### e2e-running cold' "$rep" 2>/dev/null; then

@@ -32,8 +32,8 @@
 #                          hot-added, test it, then wait for its removal
 #   e2e_wait=SECONDS       how long each wait for L1 lasts (default 600)
 #
-# Reports on the second serial port (/dev/ttyS1, a file in L1), one block
-# per phase:
+# Reports on a virtio console (/dev/hvc0; else the second serial port
+# /dev/ttyS1; a file in L1), one block per phase:
 #   ### e2e-begin PHASE
 #   <TAP>
 #   ### e2e-end PHASE rc=N
@@ -45,7 +45,7 @@
 #   ### e2e-file-end
 # At the end it dumps the kernel log between "### e2e-dmesg-begin/end",
 # prints "### e2e-done" and powers off. The console (ttyS0) has the kernel
-# messages and a copy of everything.
+# messages and a copy of the "###" lines.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 /bin/busybox --install -s /bin 2>/dev/null
 
@@ -67,10 +67,28 @@ for arg in $cmdline; do
 	esac
 done
 
-# The report channel; falls back to the console if ttyS1 is missing.
-rep=/dev/ttyS1
-[ -c $rep ] && stty -F $rep raw -echo 115200 2>/dev/null || rep=/dev/console
-report() { echo "$*" >$rep; echo "l2: $*"; }
+# The report channel: the virtio console hvc0 (a file in L1); else the
+# second serial port, else the console. Only its "###" lines are copied
+# to the console: on KVM inside a TCG L1 every byte to the 16550 console
+# is an exit to L1's QEMU (slow).
+rep=
+i=0
+while [ $i -lt 10 ] && [ -z "$rep" ]; do
+	if [ -c /dev/hvc0 ]; then
+		rep=/dev/hvc0
+	else
+		sleep 0.5
+		i=$((i + 1))
+	fi
+done
+if [ -z "$rep" ]; then
+	rep=/dev/ttyS1
+	[ -c $rep ] && stty -F $rep raw -echo 115200 2>/dev/null || rep=/dev/console
+fi
+report() {
+	echo "$*" >$rep
+	case $* in "###"*) echo "l2: $*" ;; esac
+}
 # Send a file to the report channel line by line (and to the console).
 report_file() { while IFS= read -r l; do report "$l"; done <"$1"; }
 # report_blob NAME FILE: FILE for L1 to keep as NAME (in its results).
