@@ -175,11 +175,13 @@ l2_says() {
 	report_has "$1" && return 0
 	return 2
 }
-# l2_phase PHASE DESC: wait for the L2 phase, show its TAP as a subtest,
-# one top-level line for it.
+# l2_phase PHASE DESC: wait for the L2 phase (E2E_WAIT; the full cold
+# phase 3 x E2E_WAIT), show its TAP as a subtest, one top-level line for it.
 l2_phase() {
-	local phase=$1 desc=$2 rc
-	if ! wait_for "$wait_s" phase_done "$phase"; then
+	local phase=$1 desc=$2 rc limit=$wait_s
+	# The full cold phase runs two suites with E2E_WAIT each, then more.
+	[ "$phase" != cold ] || [ "$suite" != full ] || limit=$((3 * wait_s))
+	if ! wait_for "$limit" phase_done "$phase"; then
 		notok "$desc # no report from L2 (see l2-console.log)"
 		diag "last lines of L2's console:"
 		tr -d '\r' <"$l2_con" 2>/dev/null | tail -n 15 |

@@ -13,7 +13,8 @@
 # Needs the build products of "make modules tests tools" (the L2 guest
 # runs the native kselftests from build/), libvirt and mdevctl on the host
 # (scripts/setup-host.sh) and linux-source-6.12 for the mtty stand-in.
-# Environment: E2E_TIMEOUT (whole L1 run, s, default 2400), E2E_L1_CPU
+# Environment: E2E_TIMEOUT (whole L1 run, s, default 5400: the full L2
+# suite on a loaded 2-core host took more than 2400), E2E_L1_CPU
 # (L1's -cpu), E2E_MODE, E2E_WAIT, E2E_L2_MEM, E2E_HOTPLUG, E2E_TYPE,
 # E2E_L2_SUITE, E2E_L2_ACCEL (passed on to e2e-libvirt.sh).
 # Results: build/vm-results/e2e (console.log, e2e.tap, e2e/ artifacts).
@@ -57,5 +58,5 @@ for v in E2E_MODE E2E_WAIT E2E_L2_MEM E2E_HOTPLUG E2E_TYPE E2E_L2_SUITE E2E_L2_A
 	[ -z "${!v:-}" ] || env+=("$v=${!v}")
 done
 exec "$here/vm-run.sh" --gpu "vram-size=1G" --mem 4G --cpu "$l1_cpu" \
-	--timeout "${E2E_TIMEOUT:-2400}" --results "$repo/build/vm-results/e2e" "$@" \
+	--timeout "${E2E_TIMEOUT:-5400}" --results "$repo/build/vm-results/e2e" "$@" \
 	-- "e2e=env ${env[*]} $repo/scripts/e2e-libvirt.sh"
