@@ -202,7 +202,9 @@ void tessera_vgpu_cfg_open(struct tessera_vgpu *vgpu)
 
 	lockdep_assert_held(&vgpu->lock);
 	put16(c, PCI_COMMAND, get16(c, PCI_COMMAND) | PCI_COMMAND_MEMORY);
-	WRITE_ONCE(vgpu->mem_on, tessera_vgpu_cfg_mem_enabled(vgpu));
+	down_write(&vgpu->mem_sem);
+	vgpu->mem_on = tessera_vgpu_cfg_mem_enabled(vgpu);
+	up_write(&vgpu->mem_sem);
 }
 
 /* Apply one byte written by the guest. */
@@ -244,9 +246,13 @@ static void cfg_after_write(struct tessera_vgpu *vgpu, u32 start, u32 end,
 	 * they come back (vfio-pci zaps them on the same writes).
 	 */
 	mem = tessera_vgpu_cfg_mem_enabled(vgpu);
-	if (READ_ONCE(vgpu->mem_on) && !mem)
-		tessera_vgpu_revoke_mmaps(vgpu);
-	WRITE_ONCE(vgpu->mem_on, mem);
+	if (vgpu->mem_on != mem) {
+		down_write(&vgpu->mem_sem);
+		if (!mem)
+			tessera_vgpu_revoke_mmaps(vgpu);
+		vgpu->mem_on = mem;
+		up_write(&vgpu->mem_sem);
+	}
 	/* INTx Disable changes delivery: re-evaluate. */
 	tessera_vgpu_irq_update(vgpu);
 }
