@@ -8,18 +8,35 @@
 #
 # Usage: scripts/run-e2e.sh [VM-RUN-OPTION...]
 #   e.g. scripts/run-e2e.sh --quiet
+#        scripts/run-e2e.sh --print-l1-cpu   (only print L1's -cpu value)
 #
 # Needs the build products of "make modules tests tools" (the L2 guest
 # runs the native kselftests from build/), libvirt and mdevctl on the host
 # (scripts/setup-host.sh) and linux-source-6.12 for the mtty stand-in.
-# Environment: E2E_TIMEOUT (whole L1 run, s, default 2400), E2E_MODE,
-# E2E_WAIT, E2E_L2_MEM, E2E_HOTPLUG, E2E_TYPE, E2E_L2_SUITE (passed on to
-# e2e-libvirt.sh).
+# Environment: E2E_TIMEOUT (whole L1 run, s, default 2400; raise it with
+# E2E_L2_SUITE=full: on a loaded 2-core host that took more), E2E_L1_CPU
+# (L1's -cpu), E2E_MODE, E2E_WAIT, E2E_L2_MEM, E2E_HOTPLUG, E2E_TYPE,
+# E2E_L2_SUITE, E2E_L2_ACCEL (passed on to e2e-libvirt.sh).
 # Results: build/vm-results/e2e (console.log, e2e.tap, e2e/ artifacts).
 set -eu
 
 here=$(dirname "$(readlink -f "$0")")
 repo=$(dirname "$here")
+
+# L1's CPU: -cpu max (under TCG an AMD model: QEMU emulates SVM with
+# nested paging, so L1 loads kvm_amd and the L2 guest runs on KVM inside
+# L1; svm/npt are named so that a QEMU dropping them from "max" fails
+# loudly), without the vector extensions that QEMU 7.2's TCG emulates only
+# since that release (AVX, AVX2, FMA, F16C, VAES) and without 5-level
+# paging: an L2 on TCG (the fallback where L1 has no /dev/kvm) runs its
+# code generator on L1's CPU and uses AVX2 when it sees it; with it, L2
+# died in early boot on most tries (double faults, a GPF in
+# text_poke_early) before any driver code ran.
+l1_cpu=${E2E_L1_CPU:-max,svm=on,npt=on,avx=off,avx2=off,fma=off,f16c=off,vaes=off,la57=off}
+if [ "${1:-}" = --print-l1-cpu ]; then
+	echo "$l1_cpu"
+	exit 0
+fi
 
 for tool in virsh libvirtd virtlogd mdevctl; do
 	command -v "$tool" >/dev/null || {
@@ -37,15 +54,9 @@ make -s -C "$repo/tests/e2e" O="$repo/build/tests/e2e" >&2 ||
 initrd=$("$here/l2/mkinitramfs-l2.sh")
 
 env=(E2E_L2_INITRD="$initrd")
-for v in E2E_MODE E2E_WAIT E2E_L2_MEM E2E_HOTPLUG E2E_TYPE E2E_L2_SUITE; do
+for v in E2E_MODE E2E_WAIT E2E_L2_MEM E2E_HOTPLUG E2E_TYPE E2E_L2_SUITE E2E_L2_ACCEL; do
 	[ -z "${!v:-}" ] || env+=("$v=${!v}")
 done
-# L1's CPU: -cpu max without the vector extensions that QEMU 7.2's TCG
-# emulates only since that release (AVX, AVX2, FMA, F16C, VAES) and without
-# 5-level paging. L2's QEMU runs its TCG code generator on L1's CPU and uses
-# AVX2 when it sees it; with it, L2 died in early boot on most tries
-# (double faults, a GPF in text_poke_early) before any driver code ran.
-l1_cpu=${E2E_L1_CPU:-max,avx=off,avx2=off,fma=off,f16c=off,vaes=off,la57=off}
 exec "$here/vm-run.sh" --gpu "vram-size=1G" --mem 4G --cpu "$l1_cpu" \
 	--timeout "${E2E_TIMEOUT:-2400}" --results "$repo/build/vm-results/e2e" "$@" \
 	-- "e2e=env ${env[*]} $repo/scripts/e2e-libvirt.sh"

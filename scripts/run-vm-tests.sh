@@ -28,7 +28,7 @@
 #         by DKMS in the guest, modprobe, removal; make install (tests/pkg).
 #         Only with TESSERA_PKG=1 (or named).
 # e2e     libvirt + an L2 guest on a vGPU (scripts/run-e2e.sh; slow:
-#         TCG in TCG). Skip it locally with TESSERA_SKIP_E2E=1.
+#         KVM inside a TCG L1). Skip it locally with TESSERA_SKIP_E2E=1.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 kver_args=()

@@ -5,6 +5,8 @@
  *               all zero when no file is open: the leak check of the tests
  *   contexts    per-context state
  *   engines     per-engine state and scheduler counters
+ *   fences      per engine, fences completed by interrupt, by the timer's
+ *               passes and by other passes (enum tessera_pass)
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -105,6 +107,36 @@ static int engines_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(engines);
 
+/*
+ * "engine N irq A timer B other C" per engine, then "total irq A timer B
+ * other C": fences by the kind of pass that saw them complete first
+ * (enum tessera_pass). Since the device was probed.
+ */
+static int fences_show(struct seq_file *m, void *unused)
+{
+	struct tessera_device *tdev = m->private;
+	u64 tot[TESSERA_PASS_NR] = { 0 }, by[TESSERA_PASS_NR];
+	u32 e, k;
+
+	for (e = 0; e < tdev->num_engines; e++) {
+		struct tessera_engine *eng = &tdev->engines[e];
+
+		mutex_lock(&eng->lock);
+		memcpy(by, eng->fences_by, sizeof(by));
+		mutex_unlock(&eng->lock);
+		for (k = 0; k < TESSERA_PASS_NR; k++)
+			tot[k] += by[k];
+		seq_printf(m, "engine %u irq %llu timer %llu other %llu\n", e,
+			   by[TESSERA_PASS_IRQ], by[TESSERA_PASS_TIMER],
+			   by[TESSERA_PASS_OTHER]);
+	}
+	seq_printf(m, "total irq %llu timer %llu other %llu\n",
+		   tot[TESSERA_PASS_IRQ], tot[TESSERA_PASS_TIMER],
+		   tot[TESSERA_PASS_OTHER]);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(fences);
+
 /**
  * tessera_debugfs_module_init() - create /sys/kernel/debug/tessera
  */
@@ -136,6 +168,8 @@ void tessera_debugfs_init(struct tessera_device *tdev)
 			    &contexts_fops);
 	debugfs_create_file("engines", 0444, tdev->debugfs, tdev,
 			    &engines_fops);
+	debugfs_create_file("fences", 0444, tdev->debugfs, tdev,
+			    &fences_fops);
 	tessera_sched_debugfs_init(tdev);
 }
 

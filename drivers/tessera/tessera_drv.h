@@ -180,6 +180,28 @@ struct tessera_ctx {
 #define TESSERA_NO_CTX	U32_MAX
 
 /**
+ * enum tessera_pass - what made the engine's scheduler work run
+ * @TESSERA_PASS_OTHER: a submission, a doorbell, a knob change, a quiesce,
+ *	removal: anything but the two below
+ * @TESSERA_PASS_TIMER: the engine's slice/timeout timer (and no interrupt)
+ * @TESSERA_PASS_IRQ: an engine interrupt (fence, idle, preemption, fault)
+ * @TESSERA_PASS_NR: number of kinds
+ *
+ * A fence is counted as completed by the kind of the pass that first saw
+ * it complete (tessera_engine.fences_by, debugfs "fences"): a fence seen by
+ * a timer pass or another pass before its interrupt was handled counts as
+ * polled, so the share of TESSERA_PASS_IRQ says how well interrupts reach
+ * the driver (a vGPU whose MSI-X never fires completes fences only by its
+ * timer passes).
+ */
+enum tessera_pass {
+	TESSERA_PASS_OTHER,
+	TESSERA_PASS_TIMER,
+	TESSERA_PASS_IRQ,
+	TESSERA_PASS_NR
+};
+
+/**
  * struct tessera_engine - one engine and its scheduler state
  * @tdev: device
  * @idx: engine number
@@ -212,6 +234,12 @@ struct tessera_ctx {
  * @fence_wq: woken on fence, idle, fault and preemption interrupts
  * @irq: Linux IRQ of the engine's vector (0 when shared)
  * @irqs: interrupts handled
+ * @kicked: bits BIT(TESSERA_PASS_IRQ) and BIT(TESSERA_PASS_TIMER): an
+ *	interrupt or the timer asked for a pass since the last one began
+ * @pass: enum tessera_pass of the running pass (TESSERA_PASS_OTHER outside
+ *	the work), under @lock
+ * @fences_by: fences completed, by the kind of pass that saw them complete
+ *	first (enum tessera_pass), under @lock
  * @switches: context switches
  * @preempts: preemptions requested
  * @faults: faults handled
@@ -248,6 +276,9 @@ struct tessera_engine {
 	wait_queue_head_t fence_wq;
 	int irq;
 	atomic64_t irqs;
+	unsigned long kicked;
+	u32 pass;
+	u64 fences_by[TESSERA_PASS_NR];
 	u64 switches;
 	u64 preempts;
 	u64 faults;

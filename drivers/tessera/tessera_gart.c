@@ -18,6 +18,14 @@ static void gart_write(struct tessera_device *tdev, u32 entry, u64 val)
 	tessera_wr64(tdev, TESSERA_GART_ENTRY(entry), val);
 }
 
+/*
+ * Entries between chances to reschedule in loops over a window: on a vGPU
+ * every entry write is a trapped MMIO access, and under nested
+ * virtualisation a window of thousands of entries takes seconds (a soft
+ * lockup without them).
+ */
+#define GART_RESCHED_ENTRIES	256
+
 /* Make posted GART writes reach the device before going on. */
 static void gart_flush(struct tessera_device *tdev)
 {
@@ -75,8 +83,11 @@ int tessera_gart_window_alloc(struct tessera_device *tdev, u32 entries,
 	if (ret)
 		return ret;
 	*base = off >> TESSERA_PAGE_SHIFT;
-	for (i = 0; i < entries; i++)
+	for (i = 0; i < entries; i++) {
 		gart_write(tdev, *base + i, 0);
+		if (!((i + 1) % GART_RESCHED_ENTRIES))
+			cond_resched();
+	}
 	gart_flush(tdev);
 	atomic64_add(entries, &tdev->gart_used);
 	return 0;
@@ -225,6 +236,8 @@ int tessera_gart_map_user(struct tessera_ctx *ctx, u64 uaddr, u64 size,
 		if (writable)
 			e |= TESSERA_GART_WRITABLE;
 		gart_write(tdev, i++, e);
+		if (!(i % GART_RESCHED_ENTRIES))
+			cond_resched();
 	}
 	gart_flush(tdev);
 	ctx->pinned_pages += m->npages;
@@ -271,8 +284,11 @@ void tessera_gart_unmap(struct tessera_ctx *ctx, struct tessera_gart_mapping *m,
 	mutex_lock(&ctx->lock);
 	if (!ctx->dead) {
 		first = ctx->gart_base + (m->offset >> TESSERA_PAGE_SHIFT);
-		for (i = 0; i < m->npages; i++)
+		for (i = 0; i < m->npages; i++) {
 			gart_write(tdev, first + i, 0);
+			if (!((i + 1) % GART_RESCHED_ENTRIES))
+				cond_resched();
+		}
 		gart_flush(tdev);
 	}
 	tessera_buddy_free(&ctx->gart_heap, m->offset, m->npages << PAGE_SHIFT);

@@ -22,6 +22,8 @@ static bool tessera_engine_irq(struct tessera_engine *eng)
 		return false;
 	tessera_wr(tdev, TESSERA_ENG_REG(eng->idx, TESSERA_ENG_INT_STATUS), st);
 	atomic64_inc(&eng->irqs);
+	/* the pass this asks for completes fences "by interrupt" */
+	set_bit(TESSERA_PASS_IRQ, &eng->kicked);
 	tessera_sched_kick(eng);
 	wake_up_all(&eng->fence_wq);
 	return true;

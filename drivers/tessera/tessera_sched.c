@@ -69,12 +69,21 @@ static bool ring_hw_pending(struct tessera_ring *ring)
 	       TESSERA_CTX_STATUS_PENDING(ring->engine);
 }
 
+/*
+ * The one place where the driver decides that fences completed: from the
+ * ring's fence register, in a pass of the engine's work (or a quiesce, a
+ * fault's handling, removal), all under the engine's lock. The fences are
+ * counted by what made the pass run (enum tessera_pass).
+ */
 static void ring_update_completed(struct tessera_ring *ring)
 {
+	struct tessera_engine *eng = &ring->ctx->tdev->engines[ring->engine];
 	u64 v = tessera_rd64(ring->ctx->tdev, ring_reg(ring, TESSERA_RING_FENCE_LO));
 
+	lockdep_assert_held(&eng->lock);
 	v -= ring->fence_base;
 	if (v > ring->completed && v <= ring->last_seqno) {
+		eng->fences_by[eng->pass] += v - ring->completed;
 		WRITE_ONCE(ring->completed, v);
 		trace_tessera_complete(ring->ctx->tdev->index, ring->engine,
 				       ring->ctx->id, v);
@@ -135,6 +144,7 @@ static enum hrtimer_restart sched_timer_fn(struct hrtimer *t)
 		eng->timer_preempted = true;
 	}
 	spin_unlock_irqrestore(&eng->timer_lock, flags);
+	set_bit(TESSERA_PASS_TIMER, &eng->kicked);
 	tessera_sched_kick(eng);
 	return HRTIMER_NORESTART;
 }
@@ -668,11 +678,19 @@ static void sched_work(struct work_struct *work)
 {
 	struct tessera_engine *eng = container_of(to_delayed_work(work),
 						  struct tessera_engine, work);
+	unsigned long kicked;
 
 	if (READ_ONCE(eng->tdev->dead))
 		return;
 	mutex_lock(&eng->lock);
+	/* an interrupt or timer after this asks for (and gets) another pass */
+	kicked = xchg(&eng->kicked, 0);
+	if (kicked & BIT(TESSERA_PASS_IRQ))
+		eng->pass = TESSERA_PASS_IRQ;
+	else if (kicked & BIT(TESSERA_PASS_TIMER))
+		eng->pass = TESSERA_PASS_TIMER;
 	sched_run(eng);
+	eng->pass = TESSERA_PASS_OTHER;
 	mutex_unlock(&eng->lock);
 	wake_up_all(&eng->fence_wq);
 }

@@ -8,28 +8,44 @@
 # Kernel command line:
 #   e2e_expect=VVVV:DDDD   PCI id of the vGPU (7e55:0100 for Tessera,
 #                          4348:3253 for the mtty rehearsal)
-#   e2e_suite=smoke|native|probe
-#                          smoke: load tessera.ko (guest mode), check the
-#                          vGPU binds, "tessera info" says virtual GPU,
-#                          "tessera run-demo" and three native_cmds tests
-#                          pass (a few minutes under TCG-in-TCG); native:
-#                          the whole native suite first (much slower);
+#   e2e_suite=full|smoke|probe
+#                          full (on KVM): the whole native suite
+#                          (tests/native/run-native-tests.sh, e2e_reloads
+#                          unload/reload rounds) and the scheduler suite
+#                          (tests/sched: the tests of one context; those of
+#                          several skip, a vGPU has one), each loading and
+#                          unloading tessera.ko itself; then the smoke
+#                          steps; native: the same as full;
+#                          smoke (the TCG fallback): load tessera.ko (guest
+#                          mode), check the vGPU binds, "tessera info" says
+#                          virtual GPU, "tessera run-demo" and three
+#                          native_cmds tests pass;
+#                          both end with the fence check: at least 95% of
+#                          the fences the driver completed during the phase
+#                          (debugfs tessera/*/fences, kept over the suites'
+#                          unloads in /tmp/fences.log) completed by
+#                          interrupt, not by its timer or other passes;
 #                          probe: only check that the device is visible
 #                          and bound to some driver (the mtty stand-in)
+#   e2e_reloads=N          unload/reload rounds of the native suite (5)
 #   e2e_hotplug=0|1        after the cold-plug phase, wait for a vGPU to be
 #                          hot-added, test it, then wait for its removal
 #   e2e_wait=SECONDS       how long each wait for L1 lasts (default 600)
 #
-# Reports on the second serial port (/dev/ttyS1, a file in L1), one block
-# per phase:
+# Reports on a virtio console (/dev/hvc0; else the second serial port
+# /dev/ttyS1; a file in L1), one block per phase:
 #   ### e2e-begin PHASE
 #   <TAP>
 #   ### e2e-end PHASE rc=N
 # ("### e2e-running PHASE" when a phase starts) and, when waiting for L1,
-# "### e2e-wait hotplug" / "### e2e-wait unplug".
+# "### e2e-wait hotplug" / "### e2e-wait unplug". Files for L1 to keep
+# (the fence counters and /proc/interrupts lines of each phase) come as
+#   ### e2e-file NAME
+#   <lines>
+#   ### e2e-file-end
 # At the end it dumps the kernel log between "### e2e-dmesg-begin/end",
 # prints "### e2e-done" and powers off. The console (ttyS0) has the kernel
-# messages and a copy of everything.
+# messages and a copy of the "###" lines.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 /bin/busybox --install -s /bin 2>/dev/null
 
@@ -39,7 +55,7 @@ mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 
-expect=7e55:0100 suite=smoke hotplug=0 wait=600
+expect=7e55:0100 suite=smoke hotplug=0 wait=600 reloads=5
 read -r cmdline </proc/cmdline
 for arg in $cmdline; do
 	case $arg in
@@ -47,15 +63,40 @@ for arg in $cmdline; do
 	e2e_suite=*) suite=${arg#*=} ;;
 	e2e_hotplug=*) hotplug=${arg#*=} ;;
 	e2e_wait=*) wait=${arg#*=} ;;
+	e2e_reloads=*) reloads=${arg#*=} ;;
 	esac
 done
 
-# The report channel; falls back to the console if ttyS1 is missing.
-rep=/dev/ttyS1
-[ -c $rep ] && stty -F $rep raw -echo 115200 2>/dev/null || rep=/dev/console
-report() { echo "$*" >$rep; echo "l2: $*"; }
+# The report channel: the virtio console hvc0 (a file in L1); else the
+# second serial port, else the console. Only its "###" lines are copied
+# to the console: on KVM inside a TCG L1 every byte to the 16550 console
+# is an exit to L1's QEMU (slow).
+rep=
+i=0
+while [ $i -lt 10 ] && [ -z "$rep" ]; do
+	if [ -c /dev/hvc0 ]; then
+		rep=/dev/hvc0
+	else
+		sleep 0.5
+		i=$((i + 1))
+	fi
+done
+if [ -z "$rep" ]; then
+	rep=/dev/ttyS1
+	[ -c $rep ] && stty -F $rep raw -echo 115200 2>/dev/null || rep=/dev/console
+fi
+report() {
+	echo "$*" >$rep
+	case $* in "###"*) echo "l2: $*" ;; esac
+}
 # Send a file to the report channel line by line (and to the console).
 report_file() { while IFS= read -r l; do report "$l"; done <"$1"; }
+# report_blob NAME FILE: FILE for L1 to keep as NAME (in its results).
+report_blob() {
+	report "### e2e-file $1"
+	[ ! -f "$2" ] || report_file "$2"
+	report "### e2e-file-end"
+}
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 echo "l2: up after $(uptime_s)s, expect $expect, suite $suite, hotplug $hotplug"
@@ -111,6 +152,32 @@ load_tessera() {
 	load_deps && insmod /tessera/tessera.ko
 }
 
+# The suites' runners append the fence counters and interrupt lines here
+# before each unload (tessera_rmmod in tests/lib/ksft-run.sh).
+export TESSERA_FENCE_LOG=/tmp/fences.log
+: >$TESSERA_FENCE_LOG
+
+# fence_check: the fences of the phase, from the "total" lines in
+# $TESSERA_FENCE_LOG (the suites' snapshots before each unload, and one of
+# the device under test at the end of the phase). At least 95% must have
+# completed by interrupt. Prints one line, "ok COUNTS" or "not ok COUNTS".
+fence_check() {
+	awk '$1 == "total" { irq += $3; timer += $5; other += $7 }
+	END {
+		all = irq + timer + other
+		pct = all ? 100 * irq / all : 0
+		msg = sprintf("%d of %d fences (%.1f%%) completed by interrupt; timer passes %d, other passes %d", irq, all, pct, timer, other)
+		# Below 100 fences one completion noticed by a timer pass first
+		# is already more than 1%: too few to judge (the smoke phase).
+		if (all < 100)
+			print "ok " msg " # SKIP too few fences to judge the share (want 100)"
+		else if (irq >= 0.95 * all)
+			print "ok " msg
+		else
+			print "not ok " msg " # want at least 95%"
+	}' $TESSERA_FENCE_LOG
+}
+
 # run_phase PHASE: the TAP of one phase (cold or hotplug) into /tmp/PHASE.tap.
 run_phase() {
 	phase=$1 out=/tmp/$1.tap n=0 fail=0
@@ -119,6 +186,21 @@ run_phase() {
 	t() { n=$((n + 1)); echo "$1 $n - $2" >>"$out"; [ "$1" = ok ] || fail=1; }
 	# sub FILE: a program's output as an indented subtest.
 	sub() { sed 's/^/    /' "$1" >>"$out"; }
+	# run_suite NAME DESC RUNNER ARG...: a suite's runner (bash), its
+	# TAP as a subtest, one line for it.
+	run_suite() {
+		name=$1 desc=$2
+		shift 2
+		TESSERA_CLI=/tessera/tools/tessera timeout -k 10 "$wait" bash "$@" \
+			>"/tmp/$name.out" 2>&1
+		rc=$?
+		sub "/tmp/$name.out"
+		if [ $rc = 0 ]; then
+			t ok "$desc"
+		else
+			t "not ok" "$desc # exit status $rc"
+		fi
+	}
 	{
 		echo "TAP version 13"
 		echo "# PCI functions (uptime $(uptime_s)s):"
@@ -133,22 +215,17 @@ run_phase() {
 	# The function under test: the newest (hot-added) one.
 	dev=$(echo "$devs" | tail -n 1)
 	case $suite in
-	smoke|native)
+	smoke|native|full)
 		[ -n "$dev" ] || { finish_phase; return; }
-		if [ "$suite" = native ] && [ "$phase" = cold ]; then
-			# The whole native suite loads and unloads tessera.ko itself.
+		if [ "$suite" != smoke ] && [ "$phase" = cold ]; then
+			# The suites load and unload tessera.ko themselves.
 			load_deps
-			TESSERA_CLI=/tessera/tools/tessera \
-				timeout -k 10 "$wait" bash /tessera/run-native-tests.sh \
-				-d /tessera/native -k /tessera/tessera.ko -r 1 \
-				>/tmp/native.out 2>&1
-			rc=$?
-			sub /tmp/native.out
-			if [ $rc = 0 ]; then
-				t ok "native kselftests on the vGPU (guest mode)"
-			else
-				t "not ok" "native kselftests on the vGPU (guest mode) # exit status $rc"
-			fi
+			run_suite native "the whole native suite on the vGPU (guest mode)" \
+				/tessera/tests/native/run-native-tests.sh \
+				-d /tessera/native -k /tessera/tessera.ko -r "$reloads"
+			run_suite sched "the scheduler suite on the vGPU (one context)" \
+				/tessera/tests/sched/run-sched-tests.sh \
+				-d /tessera/sched -k /tessera/tessera.ko
 		fi
 		# Load the driver (it stays loaded: the hot-added vGPU binds to
 		# it, and the unplug removes a bound device).
@@ -190,6 +267,22 @@ run_phase() {
 				t "not ok" "native_cmds on $node # exit status $rc"
 			fi
 		fi
+		# The tessera vectors of L2 (MSI-X through KVM irqfds, or
+		# whatever the driver fell back to) and the fence counters.
+		grep tessera /proc/interrupts >"/tmp/interrupts-$phase.txt"
+		{
+			echo "# phase $phase, $(basename "$dev") now:"
+			cat "/sys/kernel/debug/tessera/$(basename "$dev")/fences"
+			cat "/tmp/interrupts-$phase.txt"
+		} >>$TESSERA_FENCE_LOG 2>/dev/null
+		sed 's/^/# interrupts: /' "/tmp/interrupts-$phase.txt" >>"$out"
+		fc=$(fence_check)
+		case $fc in
+		"ok "*) t ok "fences complete by interrupt: ${fc#ok }" ;;
+		*) t "not ok" "fences complete by interrupt: ${fc#not ok }" ;;
+		esac
+		cp $TESSERA_FENCE_LOG "/tmp/fences-$phase.txt"
+		: >$TESSERA_FENCE_LOG
 		;;
 	probe)
 		# Stand-in device (mtty): its config space and BARs must be
@@ -209,6 +302,9 @@ run_phase() {
 }
 finish_phase() {
 	echo "1..$n" >>"$out"
+	[ ! -f "/tmp/fences-$phase.txt" ] || report_blob "l2-fences-$phase.txt" "/tmp/fences-$phase.txt"
+	[ ! -f "/tmp/interrupts-$phase.txt" ] ||
+		report_blob "l2-interrupts-$phase.txt" "/tmp/interrupts-$phase.txt"
 	report "### e2e-begin $phase"
 	report_file "$out"
 	report "### e2e-end $phase rc=$fail"

@@ -18,8 +18,12 @@
 #   /bin/bash and its shared libraries
 #   /tessera/tessera.ko      drivers/tessera/tessera.ko (guest mode), and
 #                            the kernel modules it depends on (modules.list)
-#   /tessera/run-native-tests.sh, /tessera/native/native_*
-#                            the native kselftests (build/tests/native)
+#   /tessera/tests/{native,sched,lib}/*.sh
+#                            the suites' runners (tests/native,
+#                            tests/sched) and tests/lib/ksft-run.sh
+#   /tessera/native/native_*, /tessera/sched/sched_*
+#                            the native and scheduler kselftests
+#                            (build/tests/native, build/tests/sched)
 #   /tessera/tools/tessera   the CLI (build/tools/tessera)
 # Missing build products are left out with a note; the L2 suite then
 # reports what it could not run. The archive is not compressed (TCG).
@@ -53,8 +57,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
 mkdir -p "$root"/bin "$root"/sbin "$root"/usr/bin "$root"/dev "$root"/proc \
-	"$root"/sys "$root"/tmp "$root"/tessera/native \
-	"$root"/tessera/tools
+	"$root"/sys "$root"/tmp "$root"/tessera/native "$root"/tessera/sched \
+	"$root"/tessera/tools "$root"/tessera/tests/lib "$root"/tessera/tests/native \
+	"$root"/tessera/tests/sched
 cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 755 "$here/l2-init.sh" "$root/init"
@@ -98,20 +103,28 @@ if [ -f "$ko" ]; then
 else
 	note "no $ko (make modules): the L2 guest cannot load the driver"
 fi
-cp "$repo/tests/native/run-native-tests.sh" "$root/tessera/" 2>/dev/null ||
-	note "no tests/native/run-native-tests.sh"
-n=0
-for p in "$repo"/build/tests/native/native_*; do
-	[ -x "$p" ] || continue
-	add_elf "$p" "/tessera/native/$(basename "$p")"
-	n=$((n + 1))
+# At the same relative paths as in the repository: the runners source
+# ../lib/ksft-run.sh.
+for f in tests/native/run-native-tests.sh tests/sched/run-sched-tests.sh \
+	tests/lib/ksft-run.sh; do
+	install -m 755 "$repo/$f" "$root/tessera/$f" 2>/dev/null || note "no $f"
 done
-[ $n -gt 0 ] || note "no native kselftests in build/tests/native (make tests)"
+n=0
+for suite in native sched; do
+	k=0
+	for p in "$repo/build/tests/$suite/${suite}"_*; do
+		[ -x "$p" ] || continue
+		add_elf "$p" "/tessera/$suite/$(basename "$p")"
+		k=$((k + 1))
+	done
+	[ $k -gt 0 ] || note "no $suite kselftests in build/tests/$suite (make tests)"
+	n=$((n + k))
+done
 [ ! -x "$repo/build/tools/tessera" ] ||
 	add_elf "$repo/build/tools/tessera" /tessera/tools/tessera
 
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out.tmp.$$"
 mv "$out.tmp.$$" "$out"
-note "built $out ($(du -k "$out" | cut -f1) KiB, $n native test programs)"
+note "built $out ($(du -k "$out" | cut -f1) KiB, $n test programs)"
 echo "$out"

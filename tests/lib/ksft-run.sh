@@ -162,6 +162,22 @@ tessera_ko() {
 	fi
 }
 
+# tessera_rmmod: unload tessera.ko. With TESSERA_FENCE_LOG set (the e2e
+# stage's L2 guest), first append to that file what the driver counted
+# until then: debugfs tessera/*/fences (fences completed by interrupt, by
+# timer passes, by other passes) and the tessera lines of /proc/interrupts,
+# which the unload resets.
+tessera_rmmod() {
+	if [ -n "${TESSERA_FENCE_LOG:-}" ]; then
+		{
+			echo "# before rmmod ($(basename "$0"))"
+			cat /sys/kernel/debug/tessera/*/fences
+			grep tessera /proc/interrupts
+		} >>"$TESSERA_FENCE_LOG" 2>/dev/null
+	fi
+	rmmod tessera
+}
+
 # tessera_insmod KO [PARAM...]: (re)load tessera.ko: unload a loaded one,
 # modprobe the modules it links against (insmod loads no dependencies),
 # insmod KO with PARAMs and wait (5 s at most) for /dev/tessera0.
@@ -170,7 +186,7 @@ tessera_insmod() {
 	local ko=$1 dep
 	shift
 	if grep -q '^tessera ' /proc/modules; then
-		rmmod tessera || return 1
+		tessera_rmmod || return 1
 	fi
 	for dep in $(modinfo -F depends "$ko" 2>/dev/null | tr , ' '); do
 		modprobe "$dep" 2>/dev/null || true

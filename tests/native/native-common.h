@@ -40,6 +40,30 @@ static inline int native_open(struct tsr_dev *d)
 	return tsr_open(d, native_dev_path());
 }
 
+/*
+ * Hardware contexts the device hands out to files: all but the host's
+ * context 0 on a physical GPU, the one context of a vGPU (guest mode).
+ * Opens (and closes) a file: call it with no file of the test open, or
+ * use native_ctx_avail() on an open one. 0 if the device does not open.
+ */
+static inline unsigned int native_ctx_avail(const struct tessera_info *i)
+{
+	return i->flags & TESSERA_INFO_VIRTUAL ? i->num_contexts :
+	       i->num_contexts - 1;
+}
+
+static inline unsigned int native_contexts(void)
+{
+	struct tsr_dev d;
+	unsigned int n;
+
+	if (native_open(&d))
+		return 0;
+	n = native_ctx_avail(&d.info);
+	tsr_close(&d);
+	return n;
+}
+
 /* ioctl that returns -errno. */
 static inline int raw_ioctl(int fd, unsigned long req, void *arg)
 {

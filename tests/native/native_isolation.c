@@ -42,6 +42,9 @@ TEST(concurrent_clients_same_engine)
 	pid_t p[3];
 	int i, st;
 
+	if (native_contexts() < 3)
+		SKIP(return, "needs 3 hardware contexts, the device has %u",
+		     native_contexts());
 	for (i = 0; i < 3; i++) {
 		p[i] = fork();
 		if (!p[i])
@@ -60,6 +63,9 @@ TEST(concurrent_clients_all_engines)
 	pid_t p[4];
 	int i, st;
 
+	if (native_contexts() < 5)
+		SKIP(return, "needs 5 hardware contexts, the device has %u",
+		     native_contexts());
 	ASSERT_EQ(0, native_open(&d));
 	for (i = 0; i < 4; i++) {
 		p[i] = fork();
@@ -82,6 +88,9 @@ TEST(fault_isolated)
 	uint32_t c[16], k, i, *ma, *mb, *batch;
 	uint64_t fa, fb;
 
+	if (native_contexts() < 2)
+		SKIP(return, "needs 2 hardware contexts, the device has %u",
+		     native_contexts());
 	ASSERT_EQ(0, native_open(&a));
 	ASSERT_EQ(0, native_open(&b));
 	ASSERT_NE(a.info.ctx_id, b.info.ctx_id);
@@ -142,6 +151,9 @@ TEST(spinning_client_does_not_starve_others)
 	uint32_t c[8], k, n, *mb;
 	uint64_t fa;
 
+	if (native_contexts() < 2)
+		SKIP(return, "needs 2 hardware contexts, the device has %u",
+		     native_contexts());
 	ASSERT_EQ(0, native_open(&a));
 	ASSERT_EQ(0, native_open(&b));
 	ASSERT_EQ(0, tsr_bo_alloc(&a, 4096, &ba));
@@ -170,11 +182,43 @@ TEST(many_open_files)
 	struct tsr_dev d[8];
 	int i;
 
+	if (native_contexts() < 8)
+		SKIP(return, "needs 8 hardware contexts, the device has %u",
+		     native_contexts());
 	for (i = 0; i < 8; i++)
 		ASSERT_EQ(0, native_open(&d[i]));
 	for (i = 1; i < 8; i++)
 		ASSERT_NE(d[0].info.ctx_id, d[i].info.ctx_id);
 	for (i = 0; i < 8; i++)
+		tsr_close(&d[i]);
+}
+
+/*
+ * Every context in use: the next open is refused with EBUSY (or ENOSPC
+ * when the VRAM or GART windows run out first), and works again once a
+ * file is closed. On a vGPU: a second open while one is open.
+ */
+TEST(open_beyond_contexts_refused)
+{
+	struct tsr_dev d[TESSERA_MAX_CONTEXTS], x;
+	unsigned int n = native_contexts(), i;
+	int ret = 0;
+
+	ASSERT_GT(n, 0);
+	ASSERT_LE(n, TESSERA_MAX_CONTEXTS);
+	for (i = 0; i < n; i++) {
+		ret = native_open(&d[i]);
+		if (ret)
+			break;
+	}
+	TH_LOG("%u of %u contexts opened", i, n);
+	if (i == n)
+		ret = native_open(&x);
+	EXPECT_EQ(i == n ? -EBUSY : -ENOSPC, ret);
+	ASSERT_GT(i, 0);
+	tsr_close(&d[i - 1]);
+	EXPECT_EQ(0, native_open(&d[i - 1]));
+	while (i--)
 		tsr_close(&d[i]);
 }
 

@@ -14,7 +14,8 @@
 # that unloading with an open file is refused and that unload/reload
 # RELOADS times (default 100) with work in between (tessera run-demo;
 # $TESSERA_CLI, default build/tools/tessera) leaks nothing according to the
-# driver's debugfs accounting. Prints one merged TAP stream
+# driver's debugfs accounting (TESSERA_FENCE_LOG: see tessera_rmmod in
+# tests/lib/ksft-run.sh). Prints one merged TAP stream
 # (tests/lib/ksft-run.sh); exit status 0 if nothing failed.
 #
 # From the host:
@@ -93,11 +94,11 @@ for i in $(seq "$reloads"); do
 			{ echo "# work failed in round $i"; bad=1; }
 	fi
 	accounting_clean || { echo "# leak in round $i"; bad=1; }
-	rmmod tessera || { echo "# rmmod failed in round $i"; bad=1; break; }
+	tessera_rmmod || { echo "# rmmod failed in round $i"; bad=1; break; }
 	load || { echo "# reload failed in round $i"; bad=1; break; }
 	[ $bad = 0 ] || break
 done
 if [ $bad = 0 ]; then tap_ok "unload/reload $reloads times with work, no leak"; else tap_not_ok "unload/reload $reloads times with work, no leak"; fi
 
-tap_check "final rmmod" rmmod tessera
+tap_check "final rmmod" tessera_rmmod
 tap_plan_and_exit

@@ -9,7 +9,8 @@
 #
 # Loads the driver built in the repository (drivers/tessera/tessera.ko, or
 # MODULE), runs every sched_* kselftest in BINDIR (default
-# build/tests/sched, or $TESSERA_SCHED_TESTS; 900 s each) and prints one
+# build/tests/sched, or $TESSERA_SCHED_TESTS; 900 s each; TESSERA_FENCE_LOG:
+# see tessera_rmmod in tests/lib/ksft-run.sh) and prints one
 # merged TAP stream (tests/lib/ksft-run.sh); exit status 0 if nothing
 # failed.
 #
@@ -51,5 +52,5 @@ for prog in "$bindir"/sched_*; do
 done
 cat /sys/kernel/debug/tessera/*/sched 2>/dev/null | sed 's/^/# /'
 
-tap_check "final rmmod" rmmod tessera
+tap_check "final rmmod" tessera_rmmod
 tap_plan_and_exit
