@@ -57,7 +57,7 @@ static int mig_set(struct tess_dev *t, u32 state)
 	ms->data_fd = -1;
 	if (ioctl(t->vfio.device_fd, VFIO_DEVICE_FEATURE, f))
 		return -errno;
-	return ms->data_fd;
+	return ms->data_fd >= 0 ? ms->data_fd : 0;	/* 0: no file */
 }
 
 static int mig_get(struct tess_dev *t)
@@ -197,8 +197,8 @@ static int save_stopped(struct tess_dev *t, struct stream *s)
 	int fd, ret;
 
 	fd = mig_set(t, VFIO_DEVICE_STATE_STOP_COPY);
-	if (fd < 0)
-		return fd;
+	if (fd <= 0)
+		return fd ? fd : -EBADF;
 	ret = stream_read(fd, s, NULL);
 	close(fd);
 	if (!ret && mig_set(t, VFIO_DEVICE_STATE_STOP) < 0)
@@ -212,8 +212,8 @@ static int resume_feed(struct tess_dev *t, const char *p, size_t len,
 {
 	int fd = mig_set(t, VFIO_DEVICE_STATE_RESUMING);
 
-	if (fd < 0)
-		return fd;
+	if (fd <= 0)
+		return fd ? fd : -EBADF;
 	*fdp = fd;
 	return stream_write(fd, p, len);
 }
@@ -347,7 +347,7 @@ TEST_F(mig, running_jobs_move_from_a_to_b)
 	ASSERT_EQ(0, tess_ring_kick(&self->ra));
 
 	fd = mig_set(a, MIG_PRE_COPY);
-	ASSERT_LE(0, fd) {
+	ASSERT_LT(0, fd) {
 		TH_LOG("PRE_COPY: %s", strerror(-fd));
 	}
 	ASSERT_EQ(0, precopy_info(fd, &initial0, &dirty));
@@ -598,7 +598,7 @@ TEST_F(mig, state_machine_errors)
 	/* Every state reachable from RUNNING and back. */
 	EXPECT_EQ(0, mig_set(a, VFIO_DEVICE_STATE_RUNNING_P2P));
 	fd = mig_set(a, MIG_PRE_COPY_P2P);
-	ASSERT_LE(0, fd);
+	ASSERT_LT(0, fd);
 	EXPECT_EQ(0, precopy_info(fd, &i, &d));
 	EXPECT_GE(i, a->vram_size);
 	/* Stopped device: after the initial data, a temporary end. */
@@ -616,7 +616,7 @@ TEST_F(mig, state_machine_errors)
 	EXPECT_EQ(ENODEV, errno);
 	close(fd);
 	fd = mig_set(a, VFIO_DEVICE_STATE_STOP_COPY);
-	ASSERT_LE(0, fd);
+	ASSERT_LT(0, fd);
 	/* STOP_COPY -> PRE_COPY is no arc. */
 	EXPECT_EQ(-EINVAL, mig_set(a, MIG_PRE_COPY));
 	EXPECT_EQ(-EINVAL, mig_set(a, MIG_PRE_COPY_P2P));
@@ -626,7 +626,7 @@ TEST_F(mig, state_machine_errors)
 	EXPECT_EQ(0, mig_set(a, VFIO_DEVICE_STATE_STOP));
 	/* The resuming file is write-only; ERROR is no target. */
 	fd = mig_set(a, VFIO_DEVICE_STATE_RESUMING);
-	ASSERT_LE(0, fd);
+	ASSERT_LT(0, fd);
 	EXPECT_EQ(-EINVAL, mig_set(a, VFIO_DEVICE_STATE_ERROR));
 	EXPECT_EQ(VFIO_DEVICE_STATE_RESUMING, mig_get(a));
 	EXPECT_EQ(-1, read(fd, &c, 1));
