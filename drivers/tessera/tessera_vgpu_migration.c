@@ -499,7 +499,6 @@ static long save_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	unsigned long minsz = offsetofend(struct vfio_precopy_info,
 					  dirty_bytes);
 	u64 queued, dirty;
-	int ret = 0;
 
 	if (cmd != VFIO_MIG_GET_PRECOPY_INFO)
 		return -ENOTTY;
@@ -507,17 +506,20 @@ static long save_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
-	mutex_lock(&vgpu->mig.lock);
-	if (vgpu->mig.state != VFIO_DEVICE_STATE_PRE_COPY &&
-	    vgpu->mig.state != VFIO_DEVICE_STATE_PRE_COPY_P2P) {
-		ret = -EINVAL;
-		goto unlock;
-	}
+	/*
+	 * Not the device's state lock: the file may outlive the device.
+	 * While the file is enabled the vGPU exists (close disables it
+	 * under @migf->lock), and it is in PRE_COPY or PRE_COPY_P2P until
+	 * STOP_COPY sets @final or another arc disables the file.
+	 */
 	mutex_lock(&migf->lock);
 	if (migf->disabled) {
 		mutex_unlock(&migf->lock);
-		ret = -ENODEV;
-		goto unlock;
+		return -ENODEV;
+	}
+	if (migf->final) {
+		mutex_unlock(&migf->lock);
+		return -EINVAL;
 	}
 	queued = (migf->src_len - migf->src_pos) + pending_bytes(migf);
 	if (migf->phase == SAVE_HDR)
@@ -534,10 +536,7 @@ static long save_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		info.dirty_bytes = queued + dirty;
 	}
 	mutex_unlock(&migf->lock);
-	ret = copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
-unlock:
-	mutex_unlock(&vgpu->mig.lock);
-	return ret;
+	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
 }
 
 static void migf_free(struct tessera_mig_file *migf)
@@ -650,8 +649,9 @@ static int refuse(struct tessera_mig_file *migf, int err, const char *why)
 			     "migration stream refused (%s): %pe; vGPU reset\n",
 			     why, ERR_PTR(err));
 	migf->err = err;
+	/* Config space stays (memory decoding on, as the user set it). */
 	mutex_lock(&vgpu->lock);
-	tessera_vgpu_reset(vgpu, true);
+	tessera_vgpu_reset(vgpu, false);
 	vgpu->resets--;	/* not a guest-requested reset */
 	mutex_unlock(&vgpu->lock);
 	return err;
@@ -1070,7 +1070,7 @@ static struct file *step(struct tessera_vgpu *vgpu, u32 next)
 			return ERR_CAST(migf);
 		/* Nothing of earlier work survives into the new state. */
 		mutex_lock(&vgpu->lock);
-		tessera_vgpu_reset(vgpu, true);
+		tessera_vgpu_reset(vgpu, false);
 		vgpu->resets--;
 		mutex_unlock(&vgpu->lock);
 		m->resuming = migf;
@@ -1090,6 +1090,11 @@ static struct file *mig_set_state(struct vfio_device *vdev,
 	int ret;
 
 	mutex_lock(&vgpu->mig.lock);
+	/* Only a reset leaves ERROR (the core's table has no arc from it). */
+	if (vgpu->mig.state == VFIO_DEVICE_STATE_ERROR) {
+		mutex_unlock(&vgpu->mig.lock);
+		return ERR_PTR(-EINVAL);
+	}
 	while (vgpu->mig.state != new_state) {
 		ret = vfio_mig_get_next_state(vdev, vgpu->mig.state, new_state,
 					      &next);
