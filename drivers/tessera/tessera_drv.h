@@ -441,6 +441,7 @@ void tessera_sched_kick(struct tessera_engine *eng);
 void tessera_sched_ring_ready(struct tessera_ring *ring);
 void tessera_sched_quiesce_ctx(struct tessera_ctx *ctx);
 void tessera_sched_resume_ctx(struct tessera_ctx *ctx);
+bool tessera_sched_ctx_active(struct tessera_ctx *ctx);
 void tessera_sched_stop_all(struct tessera_device *tdev);
 int tessera_sched_submit(struct tessera_ring *ring, const u32 *cmds,
 			 u32 ndw, u64 *fence);

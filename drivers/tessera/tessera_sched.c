@@ -859,6 +859,40 @@ void tessera_sched_quiesce_ctx(struct tessera_ctx *ctx)
 }
 
 /**
+ * tessera_sched_ctx_active() - may an engine be executing a context?
+ * @ctx: context
+ *
+ * True while any engine has @ctx loaded or has been handed it as its next
+ * context (ENG_NEXT_CTX, by the driver or its slice timer). When false, no
+ * memory access of @ctx is in flight: an engine only accesses memory for
+ * the context it runs, and a context comes off an engine only at a
+ * preemption point. A context that becomes active after the call sees
+ * whatever the caller changed before it.
+ *
+ * Return: true if @ctx may be running somewhere.
+ */
+bool tessera_sched_ctx_active(struct tessera_ctx *ctx)
+{
+	struct tessera_device *tdev = ctx->tdev;
+	unsigned long flags;
+	bool active = false;
+	u32 e;
+
+	for (e = 0; e < tdev->num_engines && !active; e++) {
+		struct tessera_engine *eng = &tdev->engines[e];
+		struct tessera_ring *ring = &ctx->rings[e];
+
+		mutex_lock(&eng->lock);
+		spin_lock_irqsave(&eng->timer_lock, flags);
+		active = eng->cur == ring || eng->hw_next == ring ||
+			 eng->timer_next == ring;
+		spin_unlock_irqrestore(&eng->timer_lock, flags);
+		mutex_unlock(&eng->lock);
+	}
+	return active;
+}
+
+/**
  * tessera_sched_resume_ctx() - let a quiesced context run again
  * @ctx: context
  */

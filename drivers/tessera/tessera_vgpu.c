@@ -174,9 +174,10 @@ void tessera_vgpu_fence_set(struct tessera_vgpu *vgpu, const u64 *want)
 	tessera_sched_quiesce_ctx(ctx);
 	vgpu->frozen = frozen;
 	if (left)
-		dev_warn(&vgpu->mdev->dev,
-			 "could not set the ring fences (engines 0x%x)\n",
-			 left);
+		dev_warn_ratelimited(&vgpu->mdev->dev,
+				     "could not set the ring fences (engines 0x%x)
+",
+				     left);
 }
 
 static void fence_clear(struct tessera_vgpu *vgpu)
@@ -193,6 +194,7 @@ void tessera_vgpu_init_state(struct tessera_vgpu *vgpu)
 	u32 e;
 
 	mutex_init(&vgpu->lock);
+	init_rwsem(&vgpu->mem_sem);
 	INIT_WORK(&vgpu->event_work, tessera_vgpu_events);
 	/* The type's share of every engine. */
 	for (e = 0; e < vgpu->tdev->num_engines; e++) {
@@ -215,17 +217,32 @@ void tessera_vgpu_init_state(struct tessera_vgpu *vgpu)
 /**
  * tessera_vgpu_reset() - bring the vGPU to its power-on state
  * @vgpu: vGPU (lock held)
- * @flr: function level reset: config space too
+ * @cfg: config space too (close); VFIO_DEVICE_RESET, FLR and REG_RESET
+ *	keep it, as vfio-pci does
  */
-void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool flr)
+void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool cfg)
 {
+	lockdep_assert_held(&vgpu->lock);
+	/*
+	 * The user's mappings go first and faults stay out until the
+	 * partition is scrubbed, so that no user access meets the scratch
+	 * ring of fence_clear() or a half-scrubbed partition, and no doorbell
+	 * write moves the scratch ring's tail.
+	 */
+	down_write(&vgpu->mem_sem);
+	tessera_vgpu_revoke_mmaps(vgpu);
 	tessera_sched_quiesce_ctx(vgpu->ctx);	/* engines stopped */
 	fence_clear(vgpu);
 	hw_power_on(vgpu);
-	regs_power_on(vgpu, flr);
-	tessera_vgpu_gart_drop_all(vgpu);
-	tessera_vgpu_revoke_mmaps(vgpu);
+	regs_power_on(vgpu, cfg);
 	tessera_vram_scrub(vgpu->tdev, vgpu->ctx->vram_base, vgpu->vram_size);
+	vgpu->mem_on = tessera_vgpu_cfg_mem_enabled(vgpu);
+	up_write(&vgpu->mem_sem);
+	/* Unpinning takes mmap_lock: not under mem_sem (faults take it
+	 * under mmap_lock). The context is off the engines and stays off
+	 * until the guest starts one, which needs vgpu->lock.
+	 */
+	tessera_vgpu_gart_drop_all(vgpu);
 	vgpu->error = false;
 	vgpu->resets++;
 	tessera_vgpu_irq_update(vgpu);

@@ -7,6 +7,19 @@
  * Everything a vGPU's guest can observe lives in struct tessera_vgpu_state
  * (plain integers, no pointers) so that it can be serialised for live
  * migration; the rest of struct tessera_vgpu is host bookkeeping.
+ *
+ * Locking of a vGPU, outermost first:
+ *
+ *   vgpu->lock (mutex)   every emulated access, SET_IRQS, reset, the GART
+ *                        shadow; held around vfio_pin_pages(), which takes
+ *                        the user's mmap_lock, so nothing under mmap_lock
+ *                        (mmap, faults) may take it
+ *   mm->mmap_lock        (the user's; faults of BAR2/BAR4 hold it)
+ *   vgpu->mem_sem (rw)   the BAR mappings: faults read, a reset or a
+ *                        memory-decoding change writes (revokes, then
+ *                        works on VRAM and doorbells with faults held off);
+ *                        never held across vfio_(un)pin_pages()
+ *   tdev/engine/ctx locks of the core
  */
 #ifndef TESSERA_VGPU_H
 #define TESSERA_VGPU_H
@@ -15,6 +28,7 @@
 #include <linux/mdev.h>
 #include <linux/vfio.h>
 #include "tessera_compat.h"
+#include <linux/rwsem.h>
 #include <linux/wait.h>
 
 #include "tessera_drv.h"
@@ -213,9 +227,15 @@ struct tessera_vgpu_mig {
  * @gart: shadow entries, @gart_entries of them
  * @gart_pinned: entries currently pinned
  * @gart_errors: entries the guest pointed at memory it does not own
+ * @gart_drains: times a GART change took the running context off the
+ *	engines before releasing pages
+ * @gart_provisional: 1 + the entry whose pin failed after a 32-bit half
+ *	write, 0 if none (tessera_vgpu_gart_settle())
  * @open: the device is open
  * @mem_on: BAR accesses allowed (tessera_vgpu_cfg_mem_enabled(), for the
- *	lock-free mmap fault path)
+ *	mmap fault path; written under @mem_sem and @lock)
+ * @mem_sem: keeps mmap faults out while the mappings are revoked and the
+ *	partition or doorbells are worked on (reset, memory decoding off)
  * @error: a pin failure put the vGPU in its error state (until reset)
  * @resets: resets done
  * @faults: faults reported to the guest
@@ -254,8 +274,11 @@ struct tessera_vgpu {
 	struct tessera_vgpu_gart_ent *gart;
 	u32 gart_pinned;
 	u64 gart_errors;
+	u32 gart_provisional;
+	u64 gart_drains;
 	bool open;
 	bool mem_on;
+	struct rw_semaphore mem_sem;
 	bool error;
 	u64 resets;
 	u64 faults;
@@ -290,7 +313,7 @@ void tessera_mdev_unregister(struct tessera_device *tdev);
 
 /* tessera_vgpu.c */
 extern const struct vfio_device_ops tessera_vgpu_ops;
-void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool flr);
+void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool cfg);
 void tessera_vgpu_init_state(struct tessera_vgpu *vgpu);
 void tessera_vgpu_revoke_mmaps(struct tessera_vgpu *vgpu);
 void tessera_vgpu_fence_set(struct tessera_vgpu *vgpu, const u64 *want);
@@ -313,7 +336,9 @@ u32 tessera_vgpu_eng_status(struct tessera_vgpu *vgpu, u32 e);
 /* tessera_vgpu_gart.c */
 int tessera_vgpu_gart_init(struct tessera_vgpu *vgpu);
 void tessera_vgpu_gart_fini(struct tessera_vgpu *vgpu);
-void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val);
+void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val,
+			     bool half);
+void tessera_vgpu_gart_settle(struct tessera_vgpu *vgpu, s64 entry);
 void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu);
 void tessera_vgpu_gart_dma_unmap(struct tessera_vgpu *vgpu, u64 iova,
 				 u64 length);

@@ -90,18 +90,20 @@ static vm_fault_t tessera_vgpu_fault(struct vm_fault *vmf)
 	u32 bar = TESSERA_VGPU_OFF_INDEX(off);
 	u64 pos = off & TESSERA_VGPU_OFF_MASK;
 	unsigned long pfn;
-	vm_fault_t ret;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
 
-	if (pos >= tessera_vgpu_bar_size(vgpu, bar) || !READ_ONCE(vgpu->ctx) ||
-	    !READ_ONCE(vgpu->mem_on))
-		return VM_FAULT_SIGBUS;
+	/* A reset or a memory-decoding change holds faults off until done. */
+	down_read(&vgpu->mem_sem);
+	if (pos >= tessera_vgpu_bar_size(vgpu, bar) || !vgpu->ctx ||
+	    !vgpu->mem_on)
+		goto out;
 	if (bar == TESSERA_BAR_VRAM) {
 		pfn = (vgpu->tdev->vram_phys + vgpu->ctx->vram_base + pos) >>
 		      PAGE_SHIFT;
 	} else if (bar == TESSERA_BAR_DOORBELL) {
 		pfn = tessera_doorbell_pfn(vgpu->ctx);
 	} else {
-		return VM_FAULT_SIGBUS;
+		goto out;
 	}
 	ret = vmf_insert_pfn(vma, vmf->address, pfn);
 	/*
@@ -112,6 +114,8 @@ static vm_fault_t tessera_vgpu_fault(struct vm_fault *vmf)
 	 */
 	if (bar == TESSERA_BAR_VRAM)
 		tessera_vgpu_mig_mark(vgpu, pos, PAGE_SIZE);
+out:
+	up_read(&vgpu->mem_sem);
 	return ret;
 }
 

@@ -5,7 +5,8 @@
  * Every byte has a write mask (RW bits) and a write-1-to-clear mask; all
  * other bits are read-only and writes to them are ignored. BARs follow the
  * sizing protocol (all-ones reads back the size mask). Writing the PCIe
- * Device Control "Initiate FLR" bit resets the vGPU.
+ * Device Control "Initiate FLR" bit resets the vGPU (config space kept,
+ * as vfio-pci keeps it).
  *
  * Layout: PM at 0x40 -> MSI at 0x48 -> MSI-X at 0x60 -> PCIe at 0x70.
  */
@@ -202,7 +203,9 @@ void tessera_vgpu_cfg_open(struct tessera_vgpu *vgpu)
 
 	lockdep_assert_held(&vgpu->lock);
 	put16(c, PCI_COMMAND, get16(c, PCI_COMMAND) | PCI_COMMAND_MEMORY);
-	WRITE_ONCE(vgpu->mem_on, tessera_vgpu_cfg_mem_enabled(vgpu));
+	down_write(&vgpu->mem_sem);
+	vgpu->mem_on = tessera_vgpu_cfg_mem_enabled(vgpu);
+	up_write(&vgpu->mem_sem);
 }
 
 /**
@@ -226,7 +229,9 @@ void tessera_vgpu_cfg_restore(struct tessera_vgpu *vgpu, const u8 *saved)
 		c[i] = (c[i] & ~m) | (saved[i] & m);
 	}
 	bar_fixup(vgpu);
-	WRITE_ONCE(vgpu->mem_on, tessera_vgpu_cfg_mem_enabled(vgpu));
+	down_write(&vgpu->mem_sem);
+	vgpu->mem_on = tessera_vgpu_cfg_mem_enabled(vgpu);
+	up_write(&vgpu->mem_sem);
 }
 
 /* Apply one byte written by the guest. */
@@ -259,18 +264,26 @@ static void cfg_after_write(struct tessera_vgpu *vgpu, u32 start, u32 end,
 			      (get_unaligned_le16(old + pm) &
 			       PCI_PM_CTRL_STATE_MASK));
 	}
+	/* FLR: the function reset of VFIO_DEVICE_RESET. As under vfio-pci,
+	 * whose pci_try_reset_function() saves and restores config space
+	 * around it, the user's config space stays as it was.
+	 */
 	if (start < devctl + 2 && end > devctl &&
 	    get16(c, devctl) & PCI_EXP_DEVCTL_BCR_FLR) {
 		put16(c, devctl, get16(c, devctl) & ~PCI_EXP_DEVCTL_BCR_FLR);
-		tessera_vgpu_reset(vgpu, true);
+		tessera_vgpu_reset(vgpu, false);
 	}
 	/* Memory decoding or D0 lost: the mmaps fault with SIGBUS until
 	 * they come back (vfio-pci zaps them on the same writes).
 	 */
 	mem = tessera_vgpu_cfg_mem_enabled(vgpu);
-	if (READ_ONCE(vgpu->mem_on) && !mem)
-		tessera_vgpu_revoke_mmaps(vgpu);
-	WRITE_ONCE(vgpu->mem_on, mem);
+	if (vgpu->mem_on != mem) {
+		down_write(&vgpu->mem_sem);
+		if (!mem)
+			tessera_vgpu_revoke_mmaps(vgpu);
+		vgpu->mem_on = mem;
+		up_write(&vgpu->mem_sem);
+	}
 	/* INTx Disable changes delivery: re-evaluate. */
 	tessera_vgpu_irq_update(vgpu);
 }

@@ -583,6 +583,8 @@ static void csr_access(struct tessera_vgpu *vgpu, char *buf, u32 count,
 	u32 gi;
 	u64 v;
 
+	tessera_vgpu_gart_settle(vgpu, off >= TESSERA_CSR_GART_BASE ?
+				 (off - TESSERA_CSR_GART_BASE) / 8 : -1);
 	if (!((count == 4 && !(off & 3)) || (count == 8 && !(off & 7)))) {
 		/* Not an access the hardware takes: reads 0, writes ignored. */
 		if (!write)
@@ -612,7 +614,7 @@ static void csr_access(struct tessera_vgpu *vgpu, char *buf, u32 count,
 			set_hi(&v, get_unaligned_le32(buf));
 		else
 			set_lo(&v, get_unaligned_le32(buf));
-		tessera_vgpu_gart_write(vgpu, gi, v);
+		tessera_vgpu_gart_write(vgpu, gi, v, count == 4);
 		return;
 	}
 

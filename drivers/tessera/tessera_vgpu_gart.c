@@ -7,13 +7,21 @@
  * the page is pinned (vfio_pin_pages), mapped for the physical GPU with
  * the DMA API, and the DMA address goes into the physical GART entry
  * slice_base + i. The physical entry is always invalidated before the old
- * page is released, and the shadow is dropped on the vfio dma_unmap
- * callback for the range, on reset and on close.
+ * page is released, and, when the vGPU's context may be running, the
+ * context is taken off the engines in between (gart_drain()), as the
+ * native path does; the shadow is dropped on the vfio dma_unmap callback
+ * for the range, on reset and on close (context already off the engines).
  *
  * An entry the guest points at memory it does not own (pin fails) stays
  * invalid in the physical GART, so a job using it faults with
  * FAULT_GART_INVALID in the vGPU's own context; the vGPU is flagged as in
  * error (sysfs state "error") until its next reset.
+ *
+ * A 32-bit client writes an entry in two halves, and between them the
+ * entry holds a mix of the old and the new value (new low | old high). A
+ * pin failure of such an intermediate value is provisional: it becomes an
+ * error only once the guest goes on to another BAR0 access without
+ * writing the entry again (tessera_vgpu_gart_settle()).
  */
 #include <linux/dma-mapping.h>
 #include <linux/iommu.h>
@@ -41,20 +49,71 @@ static void phys_gart_flush(struct tessera_vgpu *vgpu)
 	tessera_rd(vgpu->tdev, TESSERA_REG_STATUS);
 }
 
+/*
+ * The physical entries just invalidated (and flushed) may still be in use
+ * by an access in flight of the vGPU's context on an engine (a COPY that
+ * translated the page before the write). Take the context off the engines
+ * when it may be running, so that nothing is in flight when the pages are
+ * released, then give the started virtual engines their rings back.
+ */
+static void gart_drain(struct tessera_vgpu *vgpu)
+{
+	u32 e;
+
+	lockdep_assert_held(&vgpu->lock);
+	if (!tessera_sched_ctx_active(vgpu->ctx))
+		return;
+	tessera_sched_quiesce_ctx(vgpu->ctx);
+	for (e = 0; e < vgpu->tdev->num_engines; e++)
+		if (vgpu->s.eng[e].state == TESSERA_VENG_STARTED)
+			tessera_vgpu_ring_block(vgpu, e, false);
+	vgpu->gart_drains++;
+}
+
+/* Drop a pin and DMA mapping that no physical entry names any more. */
+static void pin_release(struct tessera_vgpu *vgpu, u64 gentry,
+			struct page *page, dma_addr_t dma)
+{
+	if (!page)
+		return;
+	dma_unmap_page(&vgpu->tdev->pdev->dev, dma, PAGE_SIZE,
+		       gentry & TESSERA_GART_WRITABLE ? DMA_BIDIRECTIONAL :
+		       DMA_TO_DEVICE);
+	vfio_unpin_pages(&vgpu->vdev, gentry & TESSERA_GART_ADDR_MASK, 1);
+	vgpu->gart_pinned--;
+}
+
 /* Drop the pin and DMA mapping of an entry already invalid in hardware. */
 static void ent_release(struct tessera_vgpu *vgpu, u32 i)
 {
 	struct tessera_vgpu_gart_ent *g = &vgpu->gart[i];
 
-	if (!g->page)
-		return;
-	dma_unmap_page(&vgpu->tdev->pdev->dev, g->dma, PAGE_SIZE,
-		       g->gentry & TESSERA_GART_WRITABLE ? DMA_BIDIRECTIONAL :
-		       DMA_TO_DEVICE);
-	vfio_unpin_pages(&vgpu->vdev, g->gentry & TESSERA_GART_ADDR_MASK, 1);
+	pin_release(vgpu, g->gentry, g->page, g->dma);
 	g->page = NULL;
 	g->dma = 0;
-	vgpu->gart_pinned--;
+}
+
+/* Pin and DMA-map the page of a valid guest entry; 0 or a negative errno. */
+static int pin_entry(struct tessera_vgpu *vgpu, u64 val, struct page **page,
+		     dma_addr_t *dma)
+{
+	struct device *dev = &vgpu->tdev->pdev->dev;
+	bool writable = val & TESSERA_GART_WRITABLE;
+	u64 iova = val & TESSERA_GART_ADDR_MASK;
+	int ret;
+
+	ret = vfio_pin_pages(&vgpu->vdev, iova, 1,
+			     IOMMU_READ | (writable ? IOMMU_WRITE : 0), page);
+	if (ret != 1)
+		return ret < 0 ? ret : -EFAULT;
+	*dma = dma_map_page(dev, *page, 0, PAGE_SIZE,
+			    writable ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, *dma)) {
+		vfio_unpin_pages(&vgpu->vdev, iova, 1);
+		return -ENOMEM;
+	}
+	vgpu->gart_pinned++;
+	return 0;
 }
 
 /**
@@ -101,6 +160,42 @@ void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu)
 		vgpu->gart[i].gentry = 0;
 		vgpu->gart[i].failed = false;
 	}
+	vgpu->gart_provisional = 0;
+}
+
+/* An entry the guest left pointing at memory it does not own. */
+static void gart_error(struct tessera_vgpu *vgpu, u32 idx, u64 iova, int err)
+{
+	vgpu->gart_errors++;
+	vgpu->error = true;
+	dev_warn_ratelimited(&vgpu->mdev->dev,
+			     "GART entry %u: guest address 0x%llx is not mapped for this vGPU (%d); entry left invalid\n",
+			     idx, iova, err);
+}
+
+/**
+ * tessera_vgpu_gart_settle() - decide a provisional pin failure
+ * @vgpu: vGPU (lock held)
+ * @entry: GART entry the current BAR0 access touches, or -1
+ *
+ * Called before every BAR0 access. A provisional failure (from a 32-bit
+ * half write) of an entry other than @entry becomes an error now.
+ */
+void tessera_vgpu_gart_settle(struct tessera_vgpu *vgpu, s64 entry)
+{
+	struct tessera_vgpu_gart_ent *g;
+	u32 i;
+
+	lockdep_assert_held(&vgpu->lock);
+	if (!vgpu->gart_provisional)
+		return;
+	i = vgpu->gart_provisional - 1;
+	if (i == entry)
+		return;
+	vgpu->gart_provisional = 0;
+	g = &vgpu->gart[i];
+	if (g->failed)
+		gart_error(vgpu, i, g->gentry & TESSERA_GART_ADDR_MASK, -EFAULT);
 }
 
 /**
@@ -108,17 +203,20 @@ void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu)
  * @vgpu: vGPU (lock held)
  * @idx: entry in the slice (checked by the caller)
  * @val: the new entry
+ * @half: only one 32-bit half of it was written (the value may be an
+ *	intermediate one)
  */
-void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val)
+void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val,
+			     bool half)
 {
 	struct tessera_vgpu_gart_ent *g = &vgpu->gart[idx];
-	struct device *dev = &vgpu->tdev->pdev->dev;
-	bool writable = val & TESSERA_GART_WRITABLE;
-	u64 iova = val & TESSERA_GART_ADDR_MASK;
-	struct page *page;
-	dma_addr_t dma;
-	int ret;
+	struct tessera_vgpu_gart_ent old = *g;
+	struct page *page = NULL;
+	dma_addr_t dma = 0;
+	u64 phys = 0;
+	int ret = 0;
 
+	lockdep_assert_held(&vgpu->lock);
 	val &= GENTRY_BITS;
 	/* Unchanged: nothing to do, unless the shadow was dropped by an
 	 * unmap and the guest asks again (not after a failed pin).
@@ -126,45 +224,36 @@ void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val)
 	if (val == g->gentry &&
 	    (g->page || g->failed || !(val & TESSERA_GART_VALID)))
 		return;
-	/* The device must stop using the old page before it is released. */
-	phys_gart_write(vgpu, idx, 0);
+	if (vgpu->gart_provisional == idx + 1)
+		vgpu->gart_provisional = 0;
+	/*
+	 * The new page first, then one write of the physical entry: as on
+	 * hardware, an access through the entry sees the old or the new
+	 * page, never an invalid entry in between.
+	 */
+	if ((val & TESSERA_GART_VALID) && vgpu->open) {
+		ret = pin_entry(vgpu, val, &page, &dma);
+		if (!ret)
+			phys = (dma & TESSERA_GART_ADDR_MASK) | TESSERA_GART_VALID |
+			       (val & TESSERA_GART_WRITABLE);
+	}
+	phys_gart_write(vgpu, idx, phys);
 	phys_gart_flush(vgpu);
-	ent_release(vgpu, idx);
 	g->gentry = val;
-	g->failed = false;
-	if (!(val & TESSERA_GART_VALID) || !vgpu->open)
-		return;
-
-	ret = vfio_pin_pages(&vgpu->vdev, iova, 1,
-			     IOMMU_READ | (writable ? IOMMU_WRITE : 0), &page);
-	if (ret != 1) {
-		g->failed = true;
-		vgpu->gart_errors++;
-		vgpu->error = true;
-		dev_warn_ratelimited(&vgpu->mdev->dev,
-				     "GART entry %u: guest address 0x%llx is not mapped for this vGPU (%d); entry left invalid\n",
-				     idx, iova, ret);
-		return;
-	}
-	dma = dma_map_page(dev, page, 0, PAGE_SIZE,
-			   writable ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE);
-	if (dma_mapping_error(dev, dma)) {
-		vfio_unpin_pages(&vgpu->vdev, iova, 1);
-		g->failed = true;
-		vgpu->gart_errors++;
-		vgpu->error = true;
-		dev_warn_ratelimited(&vgpu->mdev->dev,
-				     "GART entry %u: DMA mapping failed; entry left invalid\n",
-				     idx);
-		return;
-	}
 	g->page = page;
 	g->dma = dma;
-	vgpu->gart_pinned++;
-	phys_gart_write(vgpu, idx, (dma & TESSERA_GART_ADDR_MASK) |
-			TESSERA_GART_VALID |
-			(writable ? TESSERA_GART_WRITABLE : 0));
-	phys_gart_flush(vgpu);
+	g->failed = ret != 0;
+	/* The old page goes once nothing can be using it any more. */
+	if (old.page) {
+		gart_drain(vgpu);
+		pin_release(vgpu, old.gentry, old.page, old.dma);
+	}
+	if (!ret)
+		return;
+	if (half)
+		vgpu->gart_provisional = idx + 1;
+	else
+		gart_error(vgpu, idx, val & TESSERA_GART_ADDR_MASK, ret);
 }
 
 /**
@@ -196,6 +285,7 @@ void tessera_vgpu_gart_dma_unmap(struct tessera_vgpu *vgpu, u64 iova,
 	}
 	if (any) {
 		phys_gart_flush(vgpu);
+		gart_drain(vgpu);
 		for (i = 0; i < vgpu->gart_entries; i++) {
 			u64 a = vgpu->gart[i].gentry & TESSERA_GART_ADDR_MASK;
 

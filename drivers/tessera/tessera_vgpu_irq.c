@@ -370,12 +370,15 @@ static int set_irqs_locked(struct tessera_vgpu *vgpu, struct vfio_irq_set *hdr,
 {
 	u32 action = hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
 
+	/* No action, or several: no handler (ENOTTY), as vfio-pci. */
 	switch (hdr->index) {
 	case VFIO_PCI_INTX_IRQ_INDEX:
 		if (action == VFIO_IRQ_SET_ACTION_MASK ||
 		    action == VFIO_IRQ_SET_ACTION_UNMASK)
 			return set_intx_mask(vgpu, hdr, data,
 					     action == VFIO_IRQ_SET_ACTION_MASK);
+		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
+			return -ENOTTY;
 		return set_trigger(vgpu, TESSERA_VIRQ_INTX, hdr, data);
 	case VFIO_PCI_MSI_IRQ_INDEX:
 	case VFIO_PCI_MSIX_IRQ_INDEX:

@@ -218,16 +218,25 @@ void tess_wr32(struct tess_dev *t, u32 off, u32 val)
 }
 
 /*
- * 64-bit pairs: one 8-byte access when the pair is 8-aligned and BAR0 is
- * mapped; otherwise (e.g. RING_FENCE at 0x14) LO then HI, which the
+ * 64-bit pairs: one 8-byte access when the pair is 8-aligned (through the
+ * mapping, or as one 8-byte region access, as QEMU forwards a guest's
+ * 8-byte MMIO); otherwise (e.g. RING_FENCE at 0x14) LO then HI, which the
  * device latches consistently for TIMESTAMP.
  */
 u64 tess_rd64(struct tess_dev *t, u32 off)
 {
 	u32 lo, hi;
+	u64 v;
 
-	if (t->csr && off <= TESSERA_CSR_BAR_SIZE - 8 && !(off & 7))
-		return mmio_rd64((u8 *)t->csr + off);
+	if (off <= TESSERA_CSR_BAR_SIZE - 8 && !(off & 7)) {
+		if (t->csr)
+			return mmio_rd64((u8 *)t->csr + off);
+		if (vfio_region_read(&t->vfio, TESSERA_BAR_CSR, off, &v, 8)) {
+			t->io_errors++;
+			return ~0ull;
+		}
+		return v;
+	}
 	lo = tess_rd32(t, off);
 	hi = tess_rd32(t, off + 4);
 	return (u64)hi << 32 | lo;
@@ -235,8 +244,12 @@ u64 tess_rd64(struct tess_dev *t, u32 off)
 
 void tess_wr64(struct tess_dev *t, u32 off, u64 val)
 {
-	if (t->csr && off <= TESSERA_CSR_BAR_SIZE - 8 && !(off & 7)) {
-		mmio_wr64((u8 *)t->csr + off, val);
+	if (off <= TESSERA_CSR_BAR_SIZE - 8 && !(off & 7)) {
+		if (t->csr)
+			mmio_wr64((u8 *)t->csr + off, val);
+		else if (vfio_region_write(&t->vfio, TESSERA_BAR_CSR, off,
+					   &val, 8))
+			t->io_errors++;
 		return;
 	}
 	tess_wr32(t, off, lo32(val));

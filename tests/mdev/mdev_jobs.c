@@ -290,6 +290,108 @@ TEST_F(jobs, gart_entry_to_memory_not_owned)
 	EXPECT_STREQ("open", st);
 }
 
+/*
+ * A 32-bit client writes a GART entry in two halves; the intermediate
+ * value (new low | old high) names an IOVA nobody mapped. That must not put
+ * the vGPU into its error state: only an entry the guest leaves bad does.
+ */
+TEST_F(jobs, gart_half_writes_pin_only_the_final_entry)
+{
+	struct tess_dev *a = &self->a;
+	u64 iova = (1ull << 32) | IOVA_BASE;
+	u64 lo = (iova & 0xffffffffull) | TESSERA_GART_VALID |
+		 TESSERA_GART_WRITABLE;
+	struct vfio_dma_buf buf;
+	char st[32];
+	u32 *p;
+
+	ASSERT_EQ(0, vfio_dma_alloc(&a->vfio, &buf, 4096, iova));
+	p = buf.vaddr;
+	p[0] = 0xc0ffee;
+	tess_wr32(a, TESSERA_GART_ENTRY(0), lo);
+	tess_wr32(a, TESSERA_GART_ENTRY(0) + 4, iova >> 32);
+	EXPECT_EQ(iova | TESSERA_GART_VALID | TESSERA_GART_WRITABLE,
+		  tess_gart_get(a, 0));
+	EXPECT_EQ(0, mdev_attr_u64(self->ua, "tessera/gart_errors"));
+	EXPECT_EQ(1, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
+	EXPECT_EQ(0, mdev_attr(self->ua, "tessera/state", st, sizeof(st)));
+	EXPECT_STREQ("open", st);
+	ASSERT_EQ(0, tess_emit_copy(&self->ra, DATA_VA, tess_gart_va(0, 0), 64));
+	ASSERT_EQ(0, vgpu_fence_wait(&self->ra, 1));
+	EXPECT_EQ(0xc0ffee, vram32(a, DATA_VA));
+	/* The same halves the other way round. */
+	tess_wr32(a, TESSERA_GART_ENTRY(1) + 4, iova >> 32);
+	tess_wr32(a, TESSERA_GART_ENTRY(1), lo);
+	EXPECT_EQ(0, mdev_attr_u64(self->ua, "tessera/gart_errors"));
+	EXPECT_EQ(2, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
+	/* A half left bad is an error once the guest moves on. */
+	tess_wr32(a, TESSERA_GART_ENTRY(2), 0x7000000 | TESSERA_GART_VALID);
+	tess_rd32(a, TESSERA_REG_SCRATCH);
+	EXPECT_EQ(1, mdev_attr_u64(self->ua, "tessera/gart_errors"));
+	EXPECT_EQ(0, mdev_attr(self->ua, "tessera/state", st, sizeof(st)));
+	EXPECT_STREQ("error", st);
+	ASSERT_EQ(0, vfio_dev_reset(&a->vfio));
+	ASSERT_EQ(0, vfio_dma_free(&a->vfio, &buf));
+}
+
+/*
+ * The guest rewrites a GART entry while its copies into that page run: the
+ * old page is released only once no access of the context through the old
+ * entry can be in flight, so nothing lands in it after the rewrite (and,
+ * with the rig's strict vIOMMU, nothing faults on its unmapped IOVA).
+ */
+TEST_F(jobs, gart_rewrite_under_running_copies_spares_the_old_page)
+{
+	struct tess_dev *a = &self->a;
+	struct vfio_dma_buf pa, pb;
+	u32 *old, *cur;
+	long long drains = mdev_attr_u64(self->ua, "tessera/gart_drains");
+	unsigned int i, flips;
+
+	ASSERT_EQ(0, vfio_dma_alloc(&a->vfio, &pa, 4096, IOVA_BASE));
+	ASSERT_EQ(0, vfio_dma_alloc(&a->vfio, &pb, 4096, IOVA_BASE + 0x10000));
+	ASSERT_EQ(0, tess_gart_set(a, 0, IOVA_BASE, TESSERA_GART_VALID |
+				   TESSERA_GART_WRITABLE));
+	/* Copies interleaved with short waits (the flips meet copies in
+	 * flight), then a long wait (the last flip is done by then), then
+	 * copies that must all land in the last page.
+	 */
+	ASSERT_EQ(0, tess_emit_fill(&self->ra, DATA_VA, 4096, 0x5eed));
+	for (i = 0; i < 80; i++) {
+		if (!(i % 16))
+			ASSERT_EQ(0, tess_emit_busy(&self->ra, 20000000ull));
+		ASSERT_EQ(0, tess_emit_copy(&self->ra, tess_gart_va(0, 0),
+					    DATA_VA, 4096));
+	}
+	ASSERT_EQ(0, tess_emit_busy(&self->ra, 3000000000ull));
+	for (i = 0; i < 16; i++)
+		ASSERT_EQ(0, tess_emit_copy(&self->ra, tess_gart_va(0, 0),
+					    DATA_VA, 4096));
+	ASSERT_EQ(0, tess_emit_fence(&self->ra, 0, 11, 0));
+	ASSERT_EQ(0, tess_ring_kick(&self->ra));
+	usleep(20000);
+	/* Flip the entry between the pages while the copies run. */
+	for (flips = 1; flips <= 41; flips++)
+		ASSERT_EQ(0, tess_gart_set(a, 0, flips & 1 ?
+					   IOVA_BASE + 0x10000 : IOVA_BASE,
+					   TESSERA_GART_VALID |
+					   TESSERA_GART_WRITABLE));
+	/* Last value: page B. Page A must not be written from now on. */
+	old = pa.vaddr;
+	cur = pb.vaddr;
+	memset(old, 0, 4096);
+	ASSERT_EQ(0, tess_ring_wait_fence(&self->ra, 11, TIMEOUT_MS));
+	for (i = 0; i < 1024 && !old[i]; i++)
+		;
+	EXPECT_EQ(1024, i);
+	EXPECT_EQ(0x5eed, cur[0]);
+	EXPECT_EQ(0x5eed, cur[1023]);
+	EXPECT_GT(mdev_attr_u64(self->ua, "tessera/gart_drains"), drains);
+	EXPECT_EQ(TESSERA_ENG_STATE_WAITING, tess_eng_state(a, 0));
+	ASSERT_EQ(0, vfio_dma_free(&a->vfio, &pb));
+	ASSERT_EQ(0, vfio_dma_free(&a->vfio, &pa));
+}
+
 TEST_F(jobs, msix_eventfd_fires_per_fence)
 {
 	struct tess_dev *a = &self->a;

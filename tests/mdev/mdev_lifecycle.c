@@ -364,6 +364,53 @@ TEST_F(life, intx_unmask_eventfd_resamples)
 	close(rfd);
 }
 
+/*
+ * A reset revokes the user's mappings first and keeps faults out until the
+ * partition is scrubbed: a user hammering its VRAM and doorbell mappings
+ * meanwhile neither disturbs the reset's own work (the fence clearing
+ * ring) nor sees it.
+ */
+TEST_F(life, reset_while_the_user_hammers_its_mappings)
+{
+	struct tess_dev *t = &self->t;
+	volatile u32 *vram = t->vram, *db = t->db;
+	u32 words = t->vram_size / 4;
+	int kfd = kmsg_mark(), i, status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, t->vram);
+	ASSERT_NE(NULL, t->db);
+	/* A fence to clear at every reset. */
+	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 5));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		u32 x = 1;
+
+		for (;;) {
+			x = x * 1103515245 + 12345;
+			vram[(x >> 8) % words] = x;
+			db[TESSERA_DB_TAIL(0) / 4] = x & 0xffc;
+		}
+	}
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, vfio_dev_reset(&t->vfio));
+		usleep(20000);
+	}
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, vfio_dev_reset(&t->vfio));
+	for (i = 0; i < 64; i++)
+		ASSERT_EQ(0, tess_vram_rd32(t, (u64)i * (t->vram_size / 64)));
+	EXPECT_EQ(0, tess_rd64(t, TESSERA_CTX_RING_REG(0, 0,
+						       TESSERA_RING_FENCE_LO)));
+	ASSERT_EQ(0, vgpu_setup(t, &self->r, 0, 0));
+	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 7));
+	EXPECT_EQ(0, kmsg_count(kfd, "could not clear"));
+	if (kfd >= 0)
+		close(kfd);
+}
+
 TEST_F(life, set_irqs_edge_cases)
 {
 	struct tess_dev *t = &self->t;
