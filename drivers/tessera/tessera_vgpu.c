@@ -175,8 +175,7 @@ void tessera_vgpu_fence_set(struct tessera_vgpu *vgpu, const u64 *want)
 	vgpu->frozen = frozen;
 	if (left)
 		dev_warn_ratelimited(&vgpu->mdev->dev,
-				     "could not set the ring fences (engines 0x%x)
-",
+				     "could not set the ring fences (engines 0x%x)\n",
 				     left);
 }
 
