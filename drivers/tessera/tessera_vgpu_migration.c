@@ -310,7 +310,8 @@ static void gart_repin(struct tessera_vgpu *vgpu)
 		for (i = 0; i < vgpu->gart_entries; i++)
 			if (vgpu->gart[i].gentry & TESSERA_GART_VALID)
 				tessera_vgpu_gart_write(vgpu, i,
-							vgpu->gart[i].gentry);
+							vgpu->gart[i].gentry,
+							false);
 	}
 	mutex_unlock(&vgpu->lock);
 }
