@@ -61,4 +61,12 @@ static inline void tessera_vm_flags_clear(struct vm_area_struct *vma,
 #define TESSERA_VFIO_HAS_IOMMUFD_OPS	1
 #endif
 
+/*
+ * VFIO migration v2 with PRE_COPY (6.2), VFIO_MIG_GET_PRECOPY_INFO (6.2)
+ * and migration_get_data_size (6.3): the vGPU migrates from 6.3 on.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define TESSERA_VFIO_HAS_MIGRATION	1
+#endif
+
 #endif /* TESSERA_COMPAT_H */

@@ -83,10 +83,17 @@ static ssize_t tessera_mdev_show_description(struct mdev_type *mtype,
 	struct tessera_mdev_parent *mp =
 		container_of(mtype->parent, struct tessera_mdev_parent, parent);
 
+	if (!tessera_vgpu_mig_supported())
+		return sysfs_emit(buf,
+				  "vram=%uMiB gart=%uMiB (%u entries) engines=%u contexts=1 weight=%u migration=none\n",
+				  t->vram_mb, t->gart_entries >> 8,
+				  t->gart_entries, mp->tdev->num_engines,
+				  t->weight);
 	return sysfs_emit(buf,
-			  "vram=%uMiB gart=%uMiB (%u entries) engines=%u contexts=1 weight=%u\n",
+			  "vram=%uMiB gart=%uMiB (%u entries) engines=%u contexts=1 weight=%u migration=v%u\n",
 			  t->vram_mb, t->gart_entries >> 8, t->gart_entries,
-			  mp->tdev->num_engines, t->weight);
+			  mp->tdev->num_engines, t->weight,
+			  TESSERA_MIG_VERSION);
 }
 
 static struct tessera_mdev_parent *find_parent(struct device *dev)
@@ -160,10 +167,13 @@ static int tessera_mdev_probe(struct mdev_device *mdev)
 		goto err_gart;
 	}
 	tessera_vgpu_init_state(vgpu);
+	ret = tessera_vgpu_mig_init(vgpu);
+	if (ret)
+		goto err_db;
 
 	ret = vfio_register_emulated_iommu_dev(&vgpu->vdev);
 	if (ret)
-		goto err_db;
+		goto err_mig;
 	dev_set_drvdata(&mdev->dev, vgpu);
 	mutex_lock(&mp->lock);
 	list_add_tail(&vgpu->node, &mp->vgpus);
@@ -174,6 +184,8 @@ static int tessera_mdev_probe(struct mdev_device *mdev)
 		 vgpu->gart_entries);
 	return 0;
 
+err_mig:
+	tessera_vgpu_mig_fini(vgpu);
 err_db:
 	iounmap(vgpu->db);
 err_gart:
@@ -209,6 +221,7 @@ static void tessera_mdev_remove(struct mdev_device *mdev)
 	list_del(&vgpu->node);
 	mutex_unlock(&mp->lock);
 
+	tessera_vgpu_mig_fini(vgpu);
 	tessera_vgpu_gart_fini(vgpu);
 	iounmap(vgpu->db);
 	/* VRAM was scrubbed at the last close; the next owner's window is
@@ -255,6 +268,9 @@ VGPU_ATTR(irqs, "%llu", READ_ONCE(vgpu->irqs));
 VGPU_ATTR(csr_traps, "%llu", READ_ONCE(vgpu->csr_traps));
 VGPU_ATTR(submits_runtime_ns, "%llu",
 	  READ_ONCE(vgpu->ctx->rings[0].ent.runtime_ns));
+/* Stream format version this vGPU writes and accepts (0: no migration). */
+VGPU_ATTR(migration_version, "%u",
+	  tessera_vgpu_mig_supported() ? TESSERA_MIG_VERSION : 0);
 
 /* Device busy time of the vGPU's context on each engine, space separated. */
 static ssize_t engine_runtime_ns_show(struct device *dev,
@@ -292,6 +308,7 @@ static struct attribute *tessera_vgpu_attrs[] = {
 	&dev_attr_csr_traps.attr,
 	&dev_attr_submits_runtime_ns.attr,
 	&dev_attr_engine_runtime_ns.attr,
+	&dev_attr_migration_version.attr,
 	NULL,
 };
 

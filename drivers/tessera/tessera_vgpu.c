@@ -98,30 +98,40 @@ static void hw_power_on(struct tessera_vgpu *vgpu)
 	}
 }
 
-/*
+/**
+ * tessera_vgpu_fence_set() - give the context's rings chosen fence values
+ * @vgpu: vGPU (lock held, or not yet registered)
+ * @want: RING_FENCE wanted per engine, or NULL for 0 on every ring
+ *
  * RING_FENCE of a physical context is read-only and survives owners and
  * vGPU resets. To give the guest a ring fence of 0 at power-on (and no
- * value of a previous owner), run one FENCE 0 on each ring whose fence is
- * not 0, from a scratch ring at the start of the partition (scrubbed
- * afterwards). The context must be off every engine; it is again on
- * return.
+ * value of a previous owner), or a migrated vGPU the fences of its
+ * source, run one FENCE on each ring whose fence differs, from a scratch
+ * ring at the start of the partition: its first num_engines * 4 KiB are
+ * overwritten (the caller scrubs or restores them). The context must be
+ * off every engine; it is again on return, with its windows and rings
+ * programmed for the scratch work (the caller programs them again).
  */
-static void fence_clear(struct tessera_vgpu *vgpu)
+void tessera_vgpu_fence_set(struct tessera_vgpu *vgpu, const u64 *want)
 {
 	struct tessera_device *tdev = vgpu->tdev;
 	struct tessera_ctx *ctx = vgpu->ctx;
 	u32 c = ctx->id, e, need = 0, left, i;
-	const u32 cmd[TESSERA_FENCE_LEN] = {
+	bool frozen = vgpu->frozen;
+	u32 cmd[TESSERA_FENCE_LEN] = {
 		TESSERA_CMD(TESSERA_OP_FENCE, 0, TESSERA_FENCE_LEN),
 	};
 	u64 off;
 
+#define WANT(e)	(want ? want[e] : 0)
 	for (e = 0; e < tdev->num_engines; e++)
 		if (tessera_rd64(tdev, TESSERA_CTX_RING_REG(c, e,
-							    TESSERA_RING_FENCE_LO)))
+							    TESSERA_RING_FENCE_LO)) !=
+		    WANT(e))
 			need |= BIT(e);
 	if (!need)
 		return;
+	vgpu->frozen = false;	/* the scratch work must run */
 	tessera_wr64(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_VRAM_SIZE_LO), 0);
 	tessera_wr(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_GART_SIZE), 0);
 	tessera_wr64(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_VRAM_BASE_LO),
@@ -134,6 +144,8 @@ static void fence_clear(struct tessera_vgpu *vgpu)
 		if (!(need & BIT(e)))
 			continue;
 		off = (u64)e * TESSERA_RING_MIN_SIZE;
+		cmd[1] = lower_32_bits(WANT(e));
+		cmd[2] = upper_32_bits(WANT(e));
 		memcpy_toio(tdev->vram + ctx->vram_base + off, cmd, sizeof(cmd));
 		/* The command must be in VRAM before the tail is. */
 		wmb();
@@ -153,18 +165,25 @@ static void fence_clear(struct tessera_vgpu *vgpu)
 			u32 reg = TESSERA_CTX_RING_REG(c, e,
 						       TESSERA_RING_FENCE_LO);
 
-			if (need & BIT(e) && tessera_rd64(tdev, reg))
+			if (need & BIT(e) && tessera_rd64(tdev, reg) != WANT(e))
 				left |= BIT(e);
 		}
 		if (!left)
 			break;
 		usleep_range(100, 200);
 	}
+#undef WANT
 	tessera_sched_quiesce_ctx(ctx);
+	vgpu->frozen = frozen;
 	if (left)
 		dev_warn_ratelimited(&vgpu->mdev->dev,
-				     "could not clear the ring fences (engines 0x%x)\n",
+				     "could not set the ring fences (engines 0x%x)\n",
 				     left);
+}
+
+static void fence_clear(struct tessera_vgpu *vgpu)
+{
+	tessera_vgpu_fence_set(vgpu, NULL);
 }
 
 /**
@@ -235,6 +254,7 @@ static int tessera_vgpu_open(struct vfio_device *vdev)
 	struct tessera_vgpu *vgpu = vdev_to_vgpu(vdev);
 	u32 e;
 
+	tessera_vgpu_mig_reset(vgpu);
 	mutex_lock(&vgpu->lock);
 	regs_power_on(vgpu, true);
 	tessera_vgpu_cfg_open(vgpu);
@@ -266,6 +286,7 @@ static void tessera_vgpu_close(struct vfio_device *vdev)
 	mutex_unlock(&vgpu->lock);
 	cancel_work_sync(&vgpu->event_work);
 	vgpu->ev_flags = 0;
+	tessera_vgpu_mig_reset(vgpu);
 	mutex_lock(&vgpu->lock);
 	tessera_vgpu_reset(vgpu, true);
 	vgpu->resets--;	/* not a guest-requested reset */
@@ -464,6 +485,8 @@ static long tessera_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_SET_IRQS:
 		return tessera_vgpu_set_irqs(vgpu, arg);
 	case VFIO_DEVICE_RESET:
+		/* Also back to RUNNING, migration files disabled. */
+		tessera_vgpu_mig_reset(vgpu);
 		mutex_lock(&vgpu->lock);
 		tessera_vgpu_reset(vgpu, false);
 		mutex_unlock(&vgpu->lock);

@@ -181,6 +181,34 @@ struct tessera_vgpu_gart_ent {
 	bool failed;
 };
 
+struct tessera_mig_file;
+
+/**
+ * struct tessera_vgpu_mig - VFIO migration v2 state of a vGPU
+ * @lock: serialises the state machine and the migration files (taken
+ *	before &tessera_vgpu.lock)
+ * @state: enum vfio_device_mig_state
+ * @saving: the saving file (PRE_COPY, PRE_COPY_P2P, STOP_COPY), or NULL
+ * @resuming: the resuming file (RESUMING), or NULL
+ * @dirty: one bit per 4 KiB page of the partition written since the last
+ *	sweep (set lock-free by the BAR2 fault and write paths)
+ * @npages: bits in @dirty
+ * @tracking: @dirty is being maintained (PRE_COPY phases)
+ * @runtime: ring runtimes at the last sweep (device-write tracking)
+ * @gart_repin: saved guest GART values wait for the resume arc
+ */
+struct tessera_vgpu_mig {
+	struct mutex lock; /* state, files */
+	u32 state;
+	struct tessera_mig_file *saving;
+	struct tessera_mig_file *resuming;
+	unsigned long *dirty;
+	u64 npages;
+	bool tracking;
+	u64 runtime[TESSERA_MAX_ENGINES];
+	bool gart_repin;
+};
+
 /**
  * struct tessera_vgpu - one mediated vGPU
  * @vdev: the VFIO device (first: vfio_alloc_device)
@@ -227,6 +255,10 @@ struct tessera_vgpu_gart_ent {
  *           mmap without @lock (mmap runs under mmap_lock, and @lock is
  *           held around vfio_pin_pages, which takes mmap_lock), so read
  *           and written with READ_ONCE/WRITE_ONCE
+ * @frozen: migration stopped the device (RUNNING_P2P, STOP and the
+ *	states after them): rings stay off the engines whatever the guest
+ *	writes, until the device runs again
+ * @mig: migration state
  */
 struct tessera_vgpu {
 	struct vfio_device vdev;
@@ -264,6 +296,8 @@ struct tessera_vgpu {
 	struct wait_queue_entry waits[TESSERA_MAX_ENGINES];
 	struct work_struct event_work;
 	struct address_space *mapping;
+	bool frozen;
+	struct tessera_vgpu_mig mig;
 };
 
 extern const struct tessera_vgpu_type tessera_vgpu_types[];
@@ -285,6 +319,7 @@ extern const struct vfio_device_ops tessera_vgpu_ops;
 void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool cfg);
 void tessera_vgpu_init_state(struct tessera_vgpu *vgpu);
 void tessera_vgpu_revoke_mmaps(struct tessera_vgpu *vgpu);
+void tessera_vgpu_fence_set(struct tessera_vgpu *vgpu, const u64 *want);
 
 /* tessera_vgpu_cfg.c */
 void tessera_vgpu_cfg_init(struct tessera_vgpu *vgpu);
@@ -292,6 +327,7 @@ ssize_t tessera_vgpu_cfg_rw(struct tessera_vgpu *vgpu, char *buf,
 			    size_t count, loff_t pos, bool write);
 bool tessera_vgpu_cfg_mem_enabled(struct tessera_vgpu *vgpu);
 void tessera_vgpu_cfg_open(struct tessera_vgpu *vgpu);
+void tessera_vgpu_cfg_restore(struct tessera_vgpu *vgpu, const u8 *saved);
 
 /* tessera_vgpu_csr.c */
 ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,
@@ -325,5 +361,31 @@ void tessera_vgpu_irq_update(struct tessera_vgpu *vgpu);
 void tessera_vgpu_irq_fire_vector(struct tessera_vgpu *vgpu, u32 vector);
 void tessera_vgpu_irq_release(struct tessera_vgpu *vgpu);
 void tessera_vgpu_events(struct work_struct *work);
+
+/* tessera_vgpu_migration.c */
+#define TESSERA_MIG_VERSION		1	/* stream format version */
+int tessera_vgpu_mig_init(struct tessera_vgpu *vgpu);
+void tessera_vgpu_mig_fini(struct tessera_vgpu *vgpu);
+void tessera_vgpu_mig_reset(struct tessera_vgpu *vgpu);
+bool tessera_vgpu_mig_supported(void);
+
+/**
+ * tessera_vgpu_mig_mark() - note CPU writes to the partition
+ * @vgpu: vGPU (any context, no lock needed)
+ * @pos: offset in the partition
+ * @len: bytes
+ */
+static inline void tessera_vgpu_mig_mark(struct tessera_vgpu *vgpu, u64 pos,
+					 u64 len)
+{
+	u64 p, end;
+
+	if (!vgpu->mig.dirty || !len || pos >= vgpu->vram_size)
+		return;
+	end = min(pos + len, vgpu->vram_size);
+	for (p = pos >> TESSERA_PAGE_SHIFT;
+	     p <= (end - 1) >> TESSERA_PAGE_SHIFT; p++)
+		set_bit(p, vgpu->mig.dirty);
+}
 
 #endif /* TESSERA_VGPU_H */

@@ -59,10 +59,12 @@ ssize_t tessera_vgpu_aperture_rw(struct tessera_vgpu *vgpu, u32 bar,
 		return -EINVAL;
 	if (bar == TESSERA_BAR_VRAM) {
 		p = vgpu->tdev->vram + vgpu->ctx->vram_base + pos;
-		if (write)
+		if (write) {
+			tessera_vgpu_mig_mark(vgpu, pos, count);
 			memcpy_toio(p, buf, count);
-		else
+		} else {
 			memcpy_fromio(buf, p, count);
+		}
 		return count;
 	}
 	/* Doorbell page: 4-byte accesses at DB_TAIL(e) of existing engines. */
@@ -95,14 +97,23 @@ static vm_fault_t tessera_vgpu_fault(struct vm_fault *vmf)
 	if (pos >= tessera_vgpu_bar_size(vgpu, bar) || !vgpu->ctx ||
 	    !vgpu->mem_on)
 		goto out;
-	if (bar == TESSERA_BAR_VRAM)
+	if (bar == TESSERA_BAR_VRAM) {
 		pfn = (vgpu->tdev->vram_phys + vgpu->ctx->vram_base + pos) >>
 		      PAGE_SHIFT;
-	else if (bar == TESSERA_BAR_DOORBELL)
+	} else if (bar == TESSERA_BAR_DOORBELL) {
 		pfn = tessera_doorbell_pfn(vgpu->ctx);
-	else
+	} else {
 		goto out;
+	}
 	ret = vmf_insert_pfn(vma, vmf->address, pfn);
+	/*
+	 * Mapped (again, after a revocation): may be written from now on.
+	 * Read and write faults are not told apart. Marked after the
+	 * insertion, so that a migration sweep (revoke, then collect the
+	 * bits) never misses a write through this mapping.
+	 */
+	if (bar == TESSERA_BAR_VRAM)
+		tessera_vgpu_mig_mark(vgpu, pos, PAGE_SIZE);
 out:
 	up_read(&vgpu->mem_sem);
 	return ret;

@@ -208,6 +208,32 @@ void tessera_vgpu_cfg_open(struct tessera_vgpu *vgpu)
 	up_write(&vgpu->mem_sem);
 }
 
+/**
+ * tessera_vgpu_cfg_restore() - config space of a migrated vGPU
+ * @vgpu: vGPU (lock held)
+ * @saved: the source's config space bytes (untrusted)
+ *
+ * Only the bits the guest can change (RW and W1C) are taken from @saved;
+ * everything read-only is this vGPU's own.
+ */
+void tessera_vgpu_cfg_restore(struct tessera_vgpu *vgpu, const u8 *saved)
+{
+	u8 *c = vgpu->s.cfg;
+	u32 i;
+
+	lockdep_assert_held(&vgpu->lock);
+	tessera_vgpu_cfg_init(vgpu);
+	for (i = 0; i < CFG_STD; i++) {
+		u8 m = cfg_wmask[i] | cfg_w1c[i];
+
+		c[i] = (c[i] & ~m) | (saved[i] & m);
+	}
+	bar_fixup(vgpu);
+	down_write(&vgpu->mem_sem);
+	vgpu->mem_on = tessera_vgpu_cfg_mem_enabled(vgpu);
+	up_write(&vgpu->mem_sem);
+}
+
 /* Apply one byte written by the guest. */
 static void cfg_write_byte(struct tessera_vgpu *vgpu, u32 off, u8 val)
 {

@@ -700,6 +700,9 @@ void tessera_vgpu_ring_block(struct tessera_vgpu *vgpu, u32 e, bool block)
 	bool loaded;
 	u32 o;
 
+	/* Stopped for migration: runs again when the device does. */
+	if (!block && vgpu->frozen)
+		return;
 	mutex_lock(&eng->lock);
 	ring->blocked = block;
 	if (block)
