@@ -187,7 +187,8 @@ struct iommu_iova_range *iommu_iova_ranges(struct iommu *iommu, u32 *nranges)
 	if (iommu->iommufd || type1_has_iova_ranges(iommu->container_fd))
 		return vfio_upstream_iommu_iova_ranges(iommu, nranges);
 
-	printf("vfio-mdev-adapter: the type1 container reports no IOVA ranges (emulated IOMMU groups only): any IOVA, [0, 2^64 - 1]\n");
+	/* Emulated IOMMU groups only: type1 takes any IOVA. */
+	printf("vfio-mdev-adapter: no IOVA ranges in the type1 container: [0, 2^64 - 1]\n");
 	range = calloc_assert(1, sizeof(*range));
 	range->start = 0;
 	range->last = UINT64_MAX;
