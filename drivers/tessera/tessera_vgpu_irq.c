@@ -182,27 +182,24 @@ static void intx_unmask(struct tessera_vgpu *vgpu)
 	tessera_vgpu_irq_update(vgpu);
 }
 
+static void put_ctx(struct eventfd_ctx **slot)
+{
+	if (*slot)
+		eventfd_ctx_put(*slot);
+	*slot = NULL;
+}
+
 static void release_triggers(struct tessera_vgpu *vgpu)
 {
 	u32 v;
 
 	if (vgpu->intx_unmask)
 		vfio_virqfd_disable(&vgpu->intx_unmask);
-	for (v = 0; v < TESSERA_MSIX_VECTORS; v++) {
-		if (vgpu->trigger[v])
-			eventfd_ctx_put(vgpu->trigger[v]);
-		vgpu->trigger[v] = NULL;
-	}
+	for (v = 0; v < TESSERA_MSIX_VECTORS; v++)
+		put_ctx(&vgpu->trigger[v]);
 	vgpu->irq_type = TESSERA_VIRQ_NONE;
 	vgpu->s.msix_pba = 0;
 	vgpu->s.intx_masked = 0;
-}
-
-static void put_ctx(struct eventfd_ctx **slot)
-{
-	if (*slot)
-		eventfd_ctx_put(*slot);
-	*slot = NULL;
 }
 
 /**

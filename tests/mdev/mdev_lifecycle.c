@@ -16,7 +16,9 @@
 #include "kselftest_harness.h"
 #include "mdev-common.h"
 
-static int set_irq_fd(struct tess_dev *t, u32 index, u32 action, int fd)
+/* SET_IRQS with one eventfd (or -1) for vector @start of @index. */
+static int set_irq_fd_at(struct tess_dev *t, u32 index, u32 action, u32 start,
+			 int fd)
 {
 	struct {
 		struct vfio_irq_set s;
@@ -26,13 +28,18 @@ static int set_irq_fd(struct tess_dev *t, u32 index, u32 action, int fd)
 			.argsz = sizeof(set),
 			.flags = VFIO_IRQ_SET_DATA_EVENTFD | action,
 			.index = index,
-			.start = 0,
+			.start = start,
 			.count = 1,
 		},
 		.fd = fd,
 	};
 
 	return ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &set) ? -errno : 0;
+}
+
+static int set_irq_fd(struct tess_dev *t, u32 index, u32 action, int fd)
+{
+	return set_irq_fd_at(t, index, action, 0, fd);
 }
 
 static int set_irq_none(struct tess_dev *t, u32 index, u32 action, u32 count)
@@ -257,22 +264,8 @@ TEST_F(life, doorbell_before_start_does_not_run)
 /* Assign (fd >= 0) or take away (fd -1) one MSI-X vector's eventfd. */
 static int set_msix_vector(struct tess_dev *t, u32 v, int fd)
 {
-	struct {
-		struct vfio_irq_set s;
-		int fd;
-	} set = {
-		.s = {
-			.argsz = sizeof(set),
-			.flags = VFIO_IRQ_SET_DATA_EVENTFD |
-				 VFIO_IRQ_SET_ACTION_TRIGGER,
-			.index = VFIO_PCI_MSIX_IRQ_INDEX,
-			.start = v,
-			.count = 1,
-		},
-		.fd = fd,
-	};
-
-	return ioctl(t->vfio.device_fd, VFIO_DEVICE_SET_IRQS, &set) ? -errno : 0;
+	return set_irq_fd_at(t, VFIO_PCI_MSIX_IRQ_INDEX,
+			     VFIO_IRQ_SET_ACTION_TRIGGER, v, fd);
 }
 
 /*
