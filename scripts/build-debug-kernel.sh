@@ -45,6 +45,7 @@ log() { echo "build-debug-kernel: $*" >&2; }
 
 here=$(dirname "$(readlink -f "$0")")
 fragment=$here/debug-kernel.config
+patches=$here/debug-kernel-patches
 cache=${TESSERA_CACHE:-/var/cache/tessera}/debug-kernel
 jobs=${TESSERA_BUILD_JOBS:-2}
 srcpkg=linux-source-6.12
@@ -61,6 +62,7 @@ mkdir -p "$cache"
 key=$( {
 	echo "src $srcpkg $srcver"
 	echo "fragment $(sha256sum < "$fragment")"
+	echo "patches $(cat "$patches"/*.patch | sha256sum)"
 	echo "script $(sha256sum < "$0")"
 	echo "cc $(gcc --version | head -n 1)"
 } | sha256sum | cut -c1-16)
@@ -81,14 +83,22 @@ if [ "$force" = no ] && [ -f "$out/done" ]; then
 fi
 
 # ------------------------------------------------------------ the source
+# Unpacked once per source version and set of patches (the marker holds
+# the patches' hash); scripts/debug-kernel-patches/ fixes defects outside
+# Tessera that would make lockdep switch itself off before it sees ours.
 src=$cache/src-$srcver/$srcpkg
-if [ ! -f "$src/.tessera-unpacked" ]; then
+phash=$(cat "$patches"/*.patch | sha256sum | cut -c1-16)
+if [ "$(cat "$src/.tessera-unpacked" 2>/dev/null)" != "$phash" ]; then
 	log "unpacking $tarball"
 	rm -rf "$cache/src-$srcver"
 	mkdir -p "$cache/src-$srcver"
 	tar -C "$cache/src-$srcver" -xf "$tarball"
 	[ -f "$src/Makefile" ] || { log "$tarball has no $srcpkg/Makefile"; exit 1; }
-	: >"$src/.tessera-unpacked"
+	for p in "$patches"/*.patch; do
+		log "applying $(basename "$p")"
+		patch -d "$src" -p1 -s <"$p" || { log "$p does not apply"; exit 1; }
+	done
+	echo "$phash" >"$src/.tessera-unpacked"
 fi
 
 # ------------------------------------------------------------ configure

@@ -47,6 +47,7 @@ struct tessera_ctx;
  * @err_first: first fence discarded by the last fault (0: none)
  * @err_last: last fence discarded by the last fault
  * @blocked: quiesced, not to be scheduled
+ * @held: holds of tessera_sched_hold_ctx(): not to be scheduled either
  * @ent: scheduling entity (tessera_sched_policy.h)
  * @lock: serialises submissions to this ring
  */
@@ -62,6 +63,7 @@ struct tessera_ring {
 	u64 err_first;
 	u64 err_last;
 	bool blocked;
+	u32 held;
 	struct tessera_sched_entity ent;
 	struct mutex lock; /* submissions to this ring */
 };
@@ -480,6 +482,8 @@ void tessera_sched_kick(struct tessera_engine *eng);
 void tessera_sched_ring_ready(struct tessera_ring *ring);
 void tessera_sched_quiesce_ctx(struct tessera_ctx *ctx);
 void tessera_sched_resume_ctx(struct tessera_ctx *ctx);
+void tessera_sched_hold_ctx(struct tessera_ctx *ctx);
+void tessera_sched_release_ctx(struct tessera_ctx *ctx);
 bool tessera_sched_ctx_active(struct tessera_ctx *ctx);
 void tessera_sched_stop_all(struct tessera_device *tdev);
 int tessera_sched_submit(struct tessera_ring *ring, const u32 *cmds,

@@ -259,9 +259,10 @@ VGPU_ATTR(gart_entries, "%u", vgpu->gart_entries);
 VGPU_ATTR(weight, "%u", vgpu->ctx->rings[0].ent.weight);
 VGPU_ATTR(state, "%s", vgpu->error ? "error" :
 	  READ_ONCE(vgpu->open) ? "open" : "closed");
-VGPU_ATTR(gart_pinned, "%u", READ_ONCE(vgpu->gart_pinned));
+VGPU_ATTR(gart_pinned, "%d", atomic_read(&vgpu->gart_pinned));
 VGPU_ATTR(gart_errors, "%llu", READ_ONCE(vgpu->gart_errors));
-VGPU_ATTR(gart_drains, "%llu", READ_ONCE(vgpu->gart_drains));
+VGPU_ATTR(unmap_retries, "%llu", READ_ONCE(vgpu->unmap_retries));
+VGPU_ATTR(gart_drains, "%lld", (long long)atomic64_read(&vgpu->gart_drains));
 VGPU_ATTR(faults, "%llu", READ_ONCE(vgpu->faults));
 VGPU_ATTR(resets, "%llu", READ_ONCE(vgpu->resets));
 VGPU_ATTR(irqs, "%llu", READ_ONCE(vgpu->irqs));
@@ -302,6 +303,7 @@ static struct attribute *tessera_vgpu_attrs[] = {
 	&dev_attr_gart_pinned.attr,
 	&dev_attr_gart_errors.attr,
 	&dev_attr_gart_drains.attr,
+	&dev_attr_unmap_retries.attr,
 	&dev_attr_faults.attr,
 	&dev_attr_resets.attr,
 	&dev_attr_irqs.attr,

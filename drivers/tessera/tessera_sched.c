@@ -149,6 +149,12 @@ static enum hrtimer_restart sched_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+/* Not to be scheduled: quiesced by its owner, or held off by a drain. */
+static bool ring_stopped(const struct tessera_ring *ring)
+{
+	return ring->blocked || ring->held;
+}
+
 /*
  * Arm the timer for the end of eng->cur's slice (@end, ktime ns) and let it
  * preempt eng->cur there in favour of the client the policy would pick now
@@ -168,7 +174,7 @@ static void sched_arm_slice_end(struct tessera_engine *eng, u64 end)
 	if (ent)
 		next = container_of(ent, struct tessera_ring, ent);
 	/* a vGPU has no second submission port (reads 0): the work switches */
-	if (next && (next->blocked || eng->tdev->is_virtual))
+	if (next && (ring_stopped(next) || eng->tdev->is_virtual))
 		next = NULL;
 	/* absolute: the slice ends at @end, however long we took to get here */
 	hrtimer_start(&eng->timer, ns_to_ktime(max(end, now + 10000)),
@@ -309,7 +315,7 @@ static void sched_switch_out_at(struct tessera_engine *eng, u64 busy, u64 now)
 	eng->cur_hung = false;
 	eng->preempt_at = 0;
 	eng->out_reason = TESSERA_OUT_DRAINED;
-	if (!ring->blocked && ring_hw_pending(ring))
+	if (!ring_stopped(ring) && ring_hw_pending(ring))
 		sched_enqueue(eng, ring);
 }
 
@@ -568,11 +574,11 @@ static bool sched_running(struct tessera_engine *eng, u32 state, u32 st)
 		tessera_rq_update(&eng->rq, &cur->ent,
 				  sched_account(eng, now, eng_busy(eng),
 						state == TESSERA_ENG_STATE_RUNNING));
-	if (cur && !cur->blocked && state == TESSERA_ENG_STATE_WAITING) {
+	if (cur && !ring_stopped(cur) && state == TESSERA_ENG_STATE_WAITING) {
 		cur->ent.stall_slices = 0;
 		if (!eng->rq.nr_queued)
 			return false;	/* keep it loaded: doorbells go direct */
-	} else if (cur && !cur->blocked) {
+	} else if (cur && !ring_stopped(cur)) {
 		if (ran >= eng->check_at) {
 			if (sched_check_hang(eng)) {
 				sched_reset_client(eng, TESSERA_FAULT_HANG);
@@ -592,7 +598,7 @@ static bool sched_running(struct tessera_engine *eng, u32 state, u32 st)
 		}
 		cur->ent.preempts++;
 		eng->out_reason = TESSERA_OUT_PREEMPT;
-	} else if (cur && cur->blocked) {
+	} else if (cur && ring_stopped(cur)) {
 		eng->out_reason = TESSERA_OUT_QUIESCE;
 	}
 	eng->preempt_busy = eng_busy(eng);
@@ -646,7 +652,7 @@ static void sched_run(struct tessera_engine *eng)
 			tessera_rq_clock(&eng->rq, ktime_get_ns());
 			while ((ent = tessera_rq_pick_next(&eng->rq))) {
 				ring = container_of(ent, struct tessera_ring, ent);
-				if (!ring->blocked && ring_hw_pending(ring))
+				if (!ring_stopped(ring) && ring_hw_pending(ring))
 					break;
 				/* nothing to run after all: uncharged */
 				tessera_rq_charge(&eng->rq, ent, 0);
@@ -772,7 +778,7 @@ void tessera_sched_ring_ready(struct tessera_ring *ring)
 	struct tessera_engine *eng = &ring->ctx->tdev->engines[ring->engine];
 
 	mutex_lock(&eng->lock);
-	if (!ring->blocked && eng->cur != ring) {
+	if (!ring_stopped(ring) && eng->cur != ring) {
 		sched_enqueue(eng, ring);
 	} else if (eng->cur == ring && ring->ent.idle_seen) {
 		/* loaded and drained until now: charge from here */
@@ -824,16 +830,8 @@ void tessera_sched_detach_ctx(struct tessera_ctx *ctx)
 	}
 }
 
-/**
- * tessera_sched_quiesce_ctx() - take a context off every engine
- * @ctx: context
- *
- * On return no engine executes @ctx and none will until
- * tessera_sched_resume_ctx(). A context that does not stop in time is
- * removed by an engine reset (its current command is abandoned and
- * retried from its start when it runs again).
- */
-void tessera_sched_quiesce_ctx(struct tessera_ctx *ctx)
+/* Quiesce (@hold false) or hold (@hold true) @ctx and take it off. */
+static void sched_take_off_ctx(struct tessera_ctx *ctx, bool hold)
 {
 	struct tessera_device *tdev = ctx->tdev;
 	u32 e, state;
@@ -846,7 +844,10 @@ void tessera_sched_quiesce_ctx(struct tessera_ctx *ctx)
 		if (sched_timer_sync(eng) && sched_check_hang(eng))
 			eng->cur_hung = true;
 		sched_resolve_next(eng, true);
-		ring->blocked = true;
+		if (hold)
+			ring->held++;
+		else
+			ring->blocked = true;
 		tessera_rq_dequeue(&eng->rq, &ring->ent);
 		if (eng->cur == ring) {
 			state = eng_state(eng, NULL);
@@ -871,6 +872,58 @@ void tessera_sched_quiesce_ctx(struct tessera_ctx *ctx)
 				sched_switch_out(eng);
 			}
 		}
+		mutex_unlock(&eng->lock);
+		tessera_sched_kick(eng);
+	}
+}
+
+/**
+ * tessera_sched_quiesce_ctx() - take a context off every engine
+ * @ctx: context
+ *
+ * On return no engine executes @ctx and none will until
+ * tessera_sched_resume_ctx(). A context that does not stop in time is
+ * removed by an engine reset (its current command is abandoned and
+ * retried from its start when it runs again).
+ */
+void tessera_sched_quiesce_ctx(struct tessera_ctx *ctx)
+{
+	sched_take_off_ctx(ctx, false);
+}
+
+/**
+ * tessera_sched_hold_ctx() - take a context off every engine for a while
+ * @ctx: context
+ *
+ * As tessera_sched_quiesce_ctx(), but independent of the context's own
+ * quiesced state: holds nest, and tessera_sched_release_ctx() gives back
+ * exactly what this took. For a caller that must wait out the context's
+ * memory accesses in flight without owning its rings (the vGPU's GART
+ * shadow when the user unmaps memory).
+ */
+void tessera_sched_hold_ctx(struct tessera_ctx *ctx)
+{
+	sched_take_off_ctx(ctx, true);
+}
+
+/**
+ * tessera_sched_release_ctx() - end a tessera_sched_hold_ctx()
+ * @ctx: context
+ */
+void tessera_sched_release_ctx(struct tessera_ctx *ctx)
+{
+	struct tessera_device *tdev = ctx->tdev;
+	u32 e;
+
+	for (e = 0; e < tdev->num_engines; e++) {
+		struct tessera_engine *eng = &tdev->engines[e];
+		struct tessera_ring *ring = &ctx->rings[e];
+
+		mutex_lock(&eng->lock);
+		if (!WARN_ON_ONCE(!ring->held))
+			ring->held--;
+		if (!ring_stopped(ring) && ring_hw_pending(ring))
+			sched_enqueue(eng, ring);
 		mutex_unlock(&eng->lock);
 		tessera_sched_kick(eng);
 	}
@@ -925,7 +978,7 @@ void tessera_sched_resume_ctx(struct tessera_ctx *ctx)
 
 		mutex_lock(&eng->lock);
 		ring->blocked = false;
-		if (ring_hw_pending(ring))
+		if (!ring_stopped(ring) && ring_hw_pending(ring))
 			sched_enqueue(eng, ring);
 		mutex_unlock(&eng->lock);
 		tessera_sched_kick(eng);

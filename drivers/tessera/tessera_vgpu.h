@@ -10,10 +10,16 @@
  *
  * Locking of a vGPU, outermost first:
  *
- *   vgpu->lock (mutex)   every emulated access, SET_IRQS, reset, the GART
- *                        shadow; held around vfio_pin_pages(), which takes
- *                        the user's mmap_lock, so nothing under mmap_lock
- *                        (mmap, faults) may take it
+ *   vgpu->lock (mutex)   every emulated access, SET_IRQS, reset, the guest
+ *                        side of the GART shadow; held around
+ *                        vfio_pin_pages(), which takes the user's mmap_lock
+ *                        and type1's iommu->lock, so nothing under
+ *                        mmap_lock (mmap, faults) or under type1's locks
+ *                        (the dma_unmap callback) may take it
+ *   vgpu->gart_lock      the shadow entries and the physical GART slice;
+ *                        taken by the guest side and by dma_unmap (under
+ *                        type1's device_list_lock); never held across
+ *                        vfio_pin_pages()/vfio_unpin_pages()
  *   mm->mmap_lock        (the user's; faults of BAR2/BAR4 hold it)
  *   vgpu->mem_sem (rw)   the BAR mappings: faults read, a reset or a
  *                        memory-decoding change writes (revokes, then
@@ -173,12 +179,22 @@ struct tessera_vgpu_state {
  * @page: pinned page, or NULL
  * @dma: its DMA address for the physical GPU
  * @failed: pinning @gentry failed (not retried until the guest changes it)
+ * @zap_page: a pin an unmap in progress took from the entry (released by
+ *	the unmap path only), or NULL
+ * @zap_dma: its DMA address
+ * @zap_gentry: the guest value it was pinned for
+ *
+ * @gentry is written under vgpu->lock and vgpu->gart_lock (read under
+ * either); the rest under vgpu->gart_lock.
  */
 struct tessera_vgpu_gart_ent {
 	u64 gentry;
 	struct page *page;
 	dma_addr_t dma;
 	bool failed;
+	struct page *zap_page;
+	dma_addr_t zap_dma;
+	u64 zap_gentry;
 };
 
 struct tessera_mig_file;
@@ -224,8 +240,19 @@ struct tessera_vgpu_mig {
  * @gart_entries: slice entries
  * @db: the context's doorbell page (BAR4 of the GPU)
  * @s: guest-visible state
+ * @gart_lock: the shadow entries, the physical slice and the unmap range
+ *	(tessera_vgpu_gart.c, "Locking")
  * @gart: shadow entries, @gart_entries of them
- * @gart_pinned: entries currently pinned
+ * @unmap_iova: start of the range a dma_unmap is working on
+ * @unmap_end: its end (0: none in progress)
+ * @unmap_last_iova: start of the range the last dma_unmap worked on
+ * @unmap_last_end: its end
+ * @unmap_gen: bumped when a dma_unmap starts and ends
+ * @unmap_hold: @unmap_hold_until is set
+ * @unmap_hold_until: until then (jiffies) the last range stays closed to
+ *	pins (type1 had to retry its unmap)
+ * @unmap_retries: dma_unmap callbacks that were type1 retries (sysfs)
+ * @gart_pinned: pages currently pinned
  * @gart_errors: entries the guest pointed at memory it does not own
  * @gart_drains: times a GART change took the running context off the
  *	engines before releasing pages
@@ -274,11 +301,20 @@ struct tessera_vgpu {
 	u32 gart_entries;
 	void __iomem *db;
 	struct tessera_vgpu_state s;
+	struct mutex gart_lock; /* shadow entries, physical slice, unmap */
 	struct tessera_vgpu_gart_ent *gart;
-	u32 gart_pinned;
+	u64 unmap_iova;
+	u64 unmap_end;
+	u64 unmap_last_iova;
+	u64 unmap_last_end;
+	u64 unmap_gen;
+	bool unmap_hold;
+	unsigned long unmap_hold_until;
+	u64 unmap_retries;
+	atomic_t gart_pinned;
 	u64 gart_errors;
 	u32 gart_provisional;
-	u64 gart_drains;
+	atomic64_t gart_drains;
 	bool open;
 	bool mem_on;
 	struct rw_semaphore mem_sem;
@@ -343,6 +379,7 @@ void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val,
 			     bool half);
 void tessera_vgpu_gart_settle(struct tessera_vgpu *vgpu, s64 entry);
 void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu);
+void tessera_vgpu_gart_set_guest(struct tessera_vgpu *vgpu, u32 idx, u64 val);
 void tessera_vgpu_gart_dma_unmap(struct tessera_vgpu *vgpu, u64 iova,
 				 u64 length);
 

@@ -22,6 +22,21 @@
  * pin failure of such an intermediate value is provisional: it becomes an
  * error only once the guest goes on to another BAR0 access without
  * writing the entry again (tessera_vgpu_gart_settle()).
+ *
+ * Locking: the guest's side (tessera_vgpu_gart_write(), reset, close,
+ * migration) runs under vgpu->lock and pins under it. The dma_unmap
+ * callback must not take vgpu->lock: type1 calls it under its
+ * device_list_lock, and its pin and unpin take iommu->lock, which type1
+ * orders against device_list_lock (the lockdep cycle of
+ * Documentation/dev/test-rig.rst, "The debug kernel"). So the shadow has its
+ * own lock, vgpu->gart_lock, inside vgpu->lock, which both sides take and
+ * which is never held across vfio_pin_pages() or vfio_unpin_pages(): a
+ * pin is made with no GART lock held and installed afterwards, and a pin
+ * that an unmap took away from its entry (into the entry's zap slot) is
+ * released by the unmap path alone. While an unmap of a range is in
+ * progress (and for a moment after type1 had to retry it), pins of that
+ * range are refused and a pin that raced with it is given back at once,
+ * so type1's unmap retries see the range free.
  */
 #include <linux/dma-mapping.h>
 #include <linux/iommu.h>
@@ -37,6 +52,7 @@ static void phys_gart_write(struct tessera_vgpu *vgpu, u32 i, u64 val)
 {
 	u32 reg = TESSERA_GART_ENTRY(vgpu->ctx->gart_base + i);
 
+	lockdep_assert_held(&vgpu->gart_lock);
 #ifdef CONFIG_64BIT
 	writeq(val, vgpu->tdev->csr + reg);
 #else
@@ -52,22 +68,18 @@ static void phys_gart_flush(struct tessera_vgpu *vgpu)
 /*
  * The physical entries just invalidated (and flushed) may still be in use
  * by an access in flight of the vGPU's context on an engine (a COPY that
- * translated the page before the write). Take the context off the engines
- * when it may be running, so that nothing is in flight when the pages are
- * released, then give the started virtual engines their rings back.
+ * translated the page before the write). When the context may be running,
+ * hold it off the engines for a moment, so that nothing is in flight when
+ * the pages are released (the hold leaves the rings' own state alone, so
+ * it needs no vgpu->lock).
  */
 static void gart_drain(struct tessera_vgpu *vgpu)
 {
-	u32 e;
-
-	lockdep_assert_held(&vgpu->lock);
 	if (!tessera_sched_ctx_active(vgpu->ctx))
 		return;
-	tessera_sched_quiesce_ctx(vgpu->ctx);
-	for (e = 0; e < vgpu->tdev->num_engines; e++)
-		if (vgpu->s.eng[e].state == TESSERA_VENG_STARTED)
-			tessera_vgpu_ring_block(vgpu, e, false);
-	vgpu->gart_drains++;
+	tessera_sched_hold_ctx(vgpu->ctx);
+	tessera_sched_release_ctx(vgpu->ctx);
+	atomic64_inc(&vgpu->gart_drains);
 }
 
 /* Drop a pin and DMA mapping that no physical entry names any more. */
@@ -80,17 +92,7 @@ static void pin_release(struct tessera_vgpu *vgpu, u64 gentry,
 		       gentry & TESSERA_GART_WRITABLE ? DMA_BIDIRECTIONAL :
 		       DMA_TO_DEVICE);
 	vfio_unpin_pages(&vgpu->vdev, gentry & TESSERA_GART_ADDR_MASK, 1);
-	vgpu->gart_pinned--;
-}
-
-/* Drop the pin and DMA mapping of an entry already invalid in hardware. */
-static void ent_release(struct tessera_vgpu *vgpu, u32 i)
-{
-	struct tessera_vgpu_gart_ent *g = &vgpu->gart[i];
-
-	pin_release(vgpu, g->gentry, g->page, g->dma);
-	g->page = NULL;
-	g->dma = 0;
+	atomic_dec(&vgpu->gart_pinned);
 }
 
 /* Pin and DMA-map the page of a valid guest entry; 0 or a negative errno. */
@@ -112,8 +114,33 @@ static int pin_entry(struct tessera_vgpu *vgpu, u64 val, struct page **page,
 		vfio_unpin_pages(&vgpu->vdev, iova, 1);
 		return -ENOMEM;
 	}
-	vgpu->gart_pinned++;
+	atomic_inc(&vgpu->gart_pinned);
 	return 0;
+}
+
+/*
+ * How long the range of an unmap that type1 had to retry stays closed to
+ * pins after the retry (type1 retries at once, with no wait; this only
+ * has to outlast a preempted thread).
+ */
+#define UNMAP_HOLD	(HZ / 20)
+
+/*
+ * May @iova not be pinned now (gart_lock held)? While an unmap of its
+ * range is in progress, and for UNMAP_HOLD after a retried one: type1
+ * retries the unmap of a mapping as long as pages of it stay pinned and
+ * gives up with BUG_ON() after ten rounds, so a guest that keeps pointing
+ * entries into the range must not win the race between our callback's
+ * return and type1's next look.
+ */
+static bool in_unmap(struct tessera_vgpu *vgpu, u64 iova)
+{
+	lockdep_assert_held(&vgpu->gart_lock);
+	if (vgpu->unmap_end > vgpu->unmap_iova &&
+	    iova >= vgpu->unmap_iova && iova < vgpu->unmap_end)
+		return true;
+	return vgpu->unmap_hold && time_before(jiffies, vgpu->unmap_hold_until) &&
+	       iova >= vgpu->unmap_last_iova && iova < vgpu->unmap_last_end;
 }
 
 /**
@@ -124,6 +151,7 @@ static int pin_entry(struct tessera_vgpu *vgpu, u64 val, struct page **page,
  */
 int tessera_vgpu_gart_init(struct tessera_vgpu *vgpu)
 {
+	mutex_init(&vgpu->gart_lock);
 	vgpu->gart = kvcalloc(vgpu->gart_entries, sizeof(*vgpu->gart),
 			      GFP_KERNEL);
 	return vgpu->gart ? 0 : -ENOMEM;
@@ -140,27 +168,59 @@ void tessera_vgpu_gart_fini(struct tessera_vgpu *vgpu)
 	tessera_vgpu_gart_drop_all(vgpu);
 	kvfree(vgpu->gart);
 	vgpu->gart = NULL;
+	mutex_destroy(&vgpu->gart_lock);
 }
 
 /**
  * tessera_vgpu_gart_drop_all() - invalidate the slice and unpin everything
- * @vgpu: vGPU (lock held, or not yet/no longer visible to the user)
+ * @vgpu: vGPU (lock held, or not yet/no longer visible to the user; the
+ *	context is off the engines)
  *
- * The guest's entries are forgotten too (power-on state).
+ * The guest's entries are forgotten too (power-on state). Pins an unmap in
+ * progress took over are its own to release.
  */
 void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu)
 {
+	struct tessera_vgpu_gart_ent *g;
+	struct page *page;
+	dma_addr_t dma;
+	u64 gentry;
 	u32 i;
 
+	mutex_lock(&vgpu->gart_lock);
 	for (i = 0; i < vgpu->gart_entries; i++)
 		phys_gart_write(vgpu, i, 0);
 	phys_gart_flush(vgpu);
+	mutex_unlock(&vgpu->gart_lock);
 	for (i = 0; i < vgpu->gart_entries; i++) {
-		ent_release(vgpu, i);
-		vgpu->gart[i].gentry = 0;
-		vgpu->gart[i].failed = false;
+		g = &vgpu->gart[i];
+		mutex_lock(&vgpu->gart_lock);
+		gentry = g->gentry;
+		page = g->page;
+		dma = g->dma;
+		g->page = NULL;
+		g->dma = 0;
+		g->gentry = 0;
+		g->failed = false;
+		mutex_unlock(&vgpu->gart_lock);
+		pin_release(vgpu, gentry, page, dma);
 	}
 	vgpu->gart_provisional = 0;
+}
+
+/**
+ * tessera_vgpu_gart_set_guest() - set the guest's value of an entry, unpinned
+ * @vgpu: vGPU (lock held; the entry holds no pin: after drop_all)
+ * @idx: entry
+ * @val: the guest's value (pinned later by tessera_vgpu_gart_write())
+ */
+void tessera_vgpu_gart_set_guest(struct tessera_vgpu *vgpu, u32 idx, u64 val)
+{
+	lockdep_assert_held(&vgpu->lock);
+	mutex_lock(&vgpu->gart_lock);
+	vgpu->gart[idx].gentry = val & GENTRY_BITS;
+	vgpu->gart[idx].failed = false;
+	mutex_unlock(&vgpu->gart_lock);
 }
 
 /* An entry the guest left pointing at memory it does not own. */
@@ -210,88 +270,145 @@ void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val,
 			     bool half)
 {
 	struct tessera_vgpu_gart_ent *g = &vgpu->gart[idx];
-	struct tessera_vgpu_gart_ent old = *g;
-	struct page *page = NULL;
-	dma_addr_t dma = 0;
-	u64 phys = 0;
+	struct page *page = NULL, *old_page;
+	dma_addr_t dma = 0, old_dma;
+	u64 old_gentry, iova, phys = 0;
+	bool want_pin, raced;
+	u64 gen;
 	int ret = 0;
 
 	lockdep_assert_held(&vgpu->lock);
 	val &= GENTRY_BITS;
+	iova = val & TESSERA_GART_ADDR_MASK;
+	mutex_lock(&vgpu->gart_lock);
 	/* Unchanged: nothing to do, unless the shadow was dropped by an
 	 * unmap and the guest asks again (not after a failed pin).
 	 */
 	if (val == g->gentry &&
-	    (g->page || g->failed || !(val & TESSERA_GART_VALID)))
+	    (g->page || g->failed || !(val & TESSERA_GART_VALID))) {
+		mutex_unlock(&vgpu->gart_lock);
 		return;
+	}
+	/* A range being unmapped is not pinned again (type1 retries). */
+	want_pin = (val & TESSERA_GART_VALID) && vgpu->open &&
+		   !in_unmap(vgpu, iova);
+	gen = vgpu->unmap_gen;
+	mutex_unlock(&vgpu->gart_lock);
 	if (vgpu->gart_provisional == idx + 1)
 		vgpu->gart_provisional = 0;
+	if (want_pin)
+		ret = pin_entry(vgpu, val, &page, &dma);
+
+	mutex_lock(&vgpu->gart_lock);
+	/* An unmap of this page began or ended while we pinned it. */
+	raced = page && (in_unmap(vgpu, iova) ||
+			 (vgpu->unmap_gen != gen &&
+			  iova >= vgpu->unmap_last_iova &&
+			  iova < vgpu->unmap_last_end));
+	if (!ret && page && !raced)
+		phys = (dma & TESSERA_GART_ADDR_MASK) | TESSERA_GART_VALID |
+		       (val & TESSERA_GART_WRITABLE);
 	/*
 	 * The new page first, then one write of the physical entry: as on
 	 * hardware, an access through the entry sees the old or the new
 	 * page, never an invalid entry in between.
 	 */
-	if ((val & TESSERA_GART_VALID) && vgpu->open) {
-		ret = pin_entry(vgpu, val, &page, &dma);
-		if (!ret)
-			phys = (dma & TESSERA_GART_ADDR_MASK) | TESSERA_GART_VALID |
-			       (val & TESSERA_GART_WRITABLE);
-	}
 	phys_gart_write(vgpu, idx, phys);
 	phys_gart_flush(vgpu);
+	old_gentry = g->gentry;
+	old_page = g->page;
+	old_dma = g->dma;
 	g->gentry = val;
-	g->page = page;
-	g->dma = dma;
+	g->page = phys ? page : NULL;
+	g->dma = phys ? dma : 0;
 	g->failed = ret != 0;
+	mutex_unlock(&vgpu->gart_lock);
+	if (raced)
+		pin_release(vgpu, val, page, dma);
 	/* The old page goes once nothing can be using it any more. */
-	if (old.page) {
+	if (old_page) {
 		gart_drain(vgpu);
-		pin_release(vgpu, old.gentry, old.page, old.dma);
+		pin_release(vgpu, old_gentry, old_page, old_dma);
 	}
 	if (!ret)
 		return;
 	if (half)
 		vgpu->gart_provisional = idx + 1;
 	else
-		gart_error(vgpu, idx, val & TESSERA_GART_ADDR_MASK, ret);
+		gart_error(vgpu, idx, iova, ret);
 }
 
 /**
  * tessera_vgpu_gart_dma_unmap() - the user unmapped [iova, iova + length)
- * @vgpu: vGPU
+ * @vgpu: vGPU (no lock held: called by type1 under its device_list_lock)
  * @iova: start
  * @length: bytes
  *
  * Every shadowed entry in the range is invalidated and unpinned; the
- * guest's entry is kept, so a job using it now faults.
+ * guest's entry is kept, so a job using it now faults. Takes only
+ * vgpu->gart_lock, and never across the unpin.
  */
 void tessera_vgpu_gart_dma_unmap(struct tessera_vgpu *vgpu, u64 iova,
 				 u64 length)
 {
+	struct tessera_vgpu_gart_ent *g;
 	u64 end = iova + length;
 	bool any = false;
 	u32 i;
 
 	if (end < iova)
 		end = U64_MAX;
-	mutex_lock(&vgpu->lock);
+	mutex_lock(&vgpu->gart_lock);
+	/* The same mapping again: type1 retries, a pin raced with us. */
+	if (iova == vgpu->unmap_last_iova && end == vgpu->unmap_last_end) {
+		vgpu->unmap_hold = true;
+		vgpu->unmap_hold_until = jiffies + UNMAP_HOLD;
+		vgpu->unmap_retries++;
+	}
+	vgpu->unmap_iova = iova;
+	vgpu->unmap_end = end;
+	vgpu->unmap_gen++;
 	for (i = 0; i < vgpu->gart_entries; i++) {
-		u64 a = vgpu->gart[i].gentry & TESSERA_GART_ADDR_MASK;
+		u64 a;
 
-		if (!vgpu->gart[i].page || a < iova || a >= end)
+		g = &vgpu->gart[i];
+		a = g->gentry & TESSERA_GART_ADDR_MASK;
+		if (!g->page || a < iova || a >= end)
 			continue;
 		phys_gart_write(vgpu, i, 0);
+		/* Ours now: the guest side no longer sees the pin. */
+		g->zap_page = g->page;
+		g->zap_dma = g->dma;
+		g->zap_gentry = g->gentry;
+		g->page = NULL;
+		g->dma = 0;
 		any = true;
 	}
-	if (any) {
+	if (any)
 		phys_gart_flush(vgpu);
+	mutex_unlock(&vgpu->gart_lock);
+	if (any) {
 		gart_drain(vgpu);
 		for (i = 0; i < vgpu->gart_entries; i++) {
-			u64 a = vgpu->gart[i].gentry & TESSERA_GART_ADDR_MASK;
+			struct page *page;
+			dma_addr_t dma;
+			u64 gentry;
 
-			if (vgpu->gart[i].page && a >= iova && a < end)
-				ent_release(vgpu, i);
+			g = &vgpu->gart[i];
+			mutex_lock(&vgpu->gart_lock);
+			page = g->zap_page;
+			dma = g->zap_dma;
+			gentry = g->zap_gentry;
+			g->zap_page = NULL;
+			mutex_unlock(&vgpu->gart_lock);
+			pin_release(vgpu, gentry, page, dma);
 		}
 	}
-	mutex_unlock(&vgpu->lock);
+	mutex_lock(&vgpu->gart_lock);
+	vgpu->unmap_last_iova = iova;
+	vgpu->unmap_last_end = end;
+	vgpu->unmap_iova = 0;
+	vgpu->unmap_end = 0;
+	vgpu->unmap_gen++;
+	mutex_unlock(&vgpu->gart_lock);
 }

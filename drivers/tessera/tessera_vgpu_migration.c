@@ -951,13 +951,8 @@ static int load(struct tessera_mig_file *migf)
 			   r->tail);
 	}
 	/* Guest values now; pinned through our container at the resume. */
-	for (i = 0; i < vgpu->gart_entries; i++) {
-		vgpu->gart[i].gentry = migf->gart[i] &
-				       (TESSERA_GART_ADDR_MASK |
-					TESSERA_GART_VALID |
-					TESSERA_GART_WRITABLE);
-		vgpu->gart[i].failed = false;
-	}
+	for (i = 0; i < vgpu->gart_entries; i++)
+		tessera_vgpu_gart_set_guest(vgpu, i, migf->gart[i]);
 	vgpu->mig.gart_repin = true;
 	tessera_vgpu_irq_update(vgpu);
 	mutex_unlock(&vgpu->lock);

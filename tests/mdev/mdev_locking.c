@@ -10,8 +10,16 @@
  * around the pin, the two threads deadlock (ABBA); a lockdep kernel (the
  * debug stage of make check) reports the cycle even when the timing
  * spares us.
+ *
+ * The second test races the user's VFIO_IOMMU_UNMAP_DMA against guest
+ * rewrites of GART entries that point into the range. type1 calls the
+ * vGPU's dma_unmap under its device_list_lock and retries while pages of
+ * the range stay pinned (BUG_ON after 10 retries); the vGPU must neither
+ * take a lock there that it holds across vfio_pin_pages() (lockdep cycle
+ * through iommu->lock), nor pin the range again while it is being unmapped.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
@@ -105,6 +113,55 @@ TEST_F(lk, bar2_mmap_races_gart_writes)
 		ASSERT_EQ(0, tess_gart_set(t, i, 0, 0));
 	EXPECT_EQ(0, mdev_attr_u64(self->uuid, "tessera/gart_pinned"));
 	EXPECT_EQ(0, vfio_dma_free(&t->vfio, &buf));
+}
+
+struct rewriter {
+	struct tess_dev *t;
+	atomic_int stop;
+	long writes;
+};
+
+/* Guest side: keep pointing entries 0..3 at pages of the range, anew. */
+static void *rewrite_gart(void *arg)
+{
+	struct rewriter *w = arg;
+	long i;
+
+	for (i = 0; !atomic_load(&w->stop); i++) {
+		u32 e = i % 4;
+		u64 iova = IOVA_BASE + ((e + i / 4) % NPAGES) * 4096;
+
+		tess_gart_set(w->t, e, iova, TESSERA_GART_VALID |
+			      TESSERA_GART_WRITABLE);
+		w->writes++;
+	}
+	return NULL;
+}
+
+TEST_F(lk, dma_unmap_races_gart_rewrites)
+{
+	struct tess_dev *t = &self->t;
+	struct rewriter w = { .t = t };
+	struct vfio_dma_buf buf;
+	pthread_t th;
+	int i, unmap_failures = 0;
+
+	ASSERT_EQ(0, pthread_create(&th, NULL, rewrite_gart, &w));
+	for (i = 0; i < ROUNDS / 4; i++) {
+		ASSERT_EQ(0, vfio_dma_alloc(&t->vfio, &buf, NPAGES * 4096,
+					    IOVA_BASE));
+		usleep(2000);	/* the rewriter pins pages of it */
+		unmap_failures += vfio_dma_free(&t->vfio, &buf) != 0;
+	}
+	atomic_store(&w.stop, 1);
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	TH_LOG("%ld GART writes during %d map/unmap rounds", w.writes, i);
+	EXPECT_EQ(0, unmap_failures);
+	/* Nothing stays pinned in an unmapped range. */
+	EXPECT_EQ(0, mdev_attr_u64(self->uuid, "tessera/gart_pinned"));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, tess_gart_set(t, i, 0, 0));
+	EXPECT_EQ(0, mdev_attr_u64(self->uuid, "tessera/gart_pinned"));
 }
 
 TEST_HARNESS_MAIN
