@@ -251,7 +251,11 @@ struct tessera_vgpu_mig {
  * @unmap_hold: @unmap_hold_until is set
  * @unmap_hold_until: until then (jiffies) the last range stays closed to
  *	pins (type1 had to retry its unmap)
- * @unmap_retries: dma_unmap callbacks that were type1 retries (sysfs)
+ * @unmap_retries: dma_unmap callbacks for the same range as the one
+ *	before: type1 retries, or the range unmapped again (sysfs)
+ * @gart_seq: tickets of guest-side shadow operations begun (gart_lock)
+ * @gart_done: the last ticket done (no unrecorded pin held any more)
+ * @gart_wq: dma_unmap waits there for @gart_done
  * @gart_pinned: pages currently pinned
  * @gart_errors: entries the guest pointed at memory it does not own
  * @gart_drains: times a GART change took the running context off the
@@ -311,6 +315,9 @@ struct tessera_vgpu {
 	bool unmap_hold;
 	unsigned long unmap_hold_until;
 	u64 unmap_retries;
+	u64 gart_seq;
+	u64 gart_done;
+	wait_queue_head_t gart_wq;
 	atomic_t gart_pinned;
 	u64 gart_errors;
 	u32 gart_provisional;

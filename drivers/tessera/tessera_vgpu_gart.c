@@ -112,6 +112,7 @@ static int pin_entry(struct tessera_vgpu *vgpu, u64 val, struct page **page,
 			    writable ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE);
 	if (dma_mapping_error(dev, *dma)) {
 		vfio_unpin_pages(&vgpu->vdev, iova, 1);
+		*page = NULL;
 		return -ENOMEM;
 	}
 	atomic_inc(&vgpu->gart_pinned);
@@ -143,6 +144,35 @@ static bool in_unmap(struct tessera_vgpu *vgpu, u64 iova)
 	       iova >= vgpu->unmap_last_iova && iova < vgpu->unmap_last_end;
 }
 
+/*
+ * The guest side holds pins that no entry records for a moment (a new one
+ * before it is installed, an old one until it is released). A dma_unmap
+ * must not return while such a pin of its range is held, or type1, which
+ * retries at once, may find it ten times and BUG. The guest side is
+ * serialised by vgpu->lock: each of its operations takes a ticket
+ * (@gart_seq) when it starts and marks it done (@gart_done) when it holds
+ * no unrecorded pin any more.
+ */
+static u64 guest_op_begin(struct tessera_vgpu *vgpu)
+{
+	lockdep_assert_held(&vgpu->gart_lock);
+	return ++vgpu->gart_seq;
+}
+
+static void guest_op_end(struct tessera_vgpu *vgpu, u64 ticket)
+{
+	/* Pairs with the acquire in dma_unmap: our unpins happen before. */
+	smp_store_release(&vgpu->gart_done, ticket);
+	wake_up_all(&vgpu->gart_wq);
+}
+
+/* Is every guest operation up to @target done? */
+static bool guest_ops_done(struct tessera_vgpu *vgpu, u64 target)
+{
+	/* Pairs with guest_op_end()'s release: its unpins happened before. */
+	return (s64)(smp_load_acquire(&vgpu->gart_done) - target) >= 0;
+}
+
 /**
  * tessera_vgpu_gart_init() - allocate the shadow
  * @vgpu: vGPU
@@ -152,6 +182,7 @@ static bool in_unmap(struct tessera_vgpu *vgpu, u64 iova)
 int tessera_vgpu_gart_init(struct tessera_vgpu *vgpu)
 {
 	mutex_init(&vgpu->gart_lock);
+	init_waitqueue_head(&vgpu->gart_wq);
 	vgpu->gart = kvcalloc(vgpu->gart_entries, sizeof(*vgpu->gart),
 			      GFP_KERNEL);
 	return vgpu->gart ? 0 : -ENOMEM;
@@ -187,7 +218,10 @@ void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu)
 	u64 gentry;
 	u32 i;
 
+	u64 ticket;
+
 	mutex_lock(&vgpu->gart_lock);
+	ticket = guest_op_begin(vgpu);
 	for (i = 0; i < vgpu->gart_entries; i++)
 		phys_gart_write(vgpu, i, 0);
 	phys_gart_flush(vgpu);
@@ -205,6 +239,7 @@ void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu)
 		mutex_unlock(&vgpu->gart_lock);
 		pin_release(vgpu, gentry, page, dma);
 	}
+	guest_op_end(vgpu, ticket);
 	vgpu->gart_provisional = 0;
 }
 
@@ -274,7 +309,7 @@ void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val,
 	dma_addr_t dma = 0, old_dma;
 	u64 old_gentry, iova, phys = 0;
 	bool want_pin, raced;
-	u64 gen;
+	u64 gen, ticket;
 	int ret = 0;
 
 	lockdep_assert_held(&vgpu->lock);
@@ -289,6 +324,7 @@ void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val,
 		mutex_unlock(&vgpu->gart_lock);
 		return;
 	}
+	ticket = guest_op_begin(vgpu);
 	/* A range being unmapped is not pinned again (type1 retries). */
 	want_pin = (val & TESSERA_GART_VALID) && vgpu->open &&
 		   !in_unmap(vgpu, iova);
@@ -330,6 +366,7 @@ void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val,
 		gart_drain(vgpu);
 		pin_release(vgpu, old_gentry, old_page, old_dma);
 	}
+	guest_op_end(vgpu, ticket);
 	if (!ret)
 		return;
 	if (half)
@@ -352,7 +389,7 @@ void tessera_vgpu_gart_dma_unmap(struct tessera_vgpu *vgpu, u64 iova,
 				 u64 length)
 {
 	struct tessera_vgpu_gart_ent *g;
-	u64 end = iova + length;
+	u64 end = iova + length, target;
 	bool any = false;
 	u32 i;
 
@@ -386,6 +423,7 @@ void tessera_vgpu_gart_dma_unmap(struct tessera_vgpu *vgpu, u64 iova,
 	}
 	if (any)
 		phys_gart_flush(vgpu);
+	target = vgpu->gart_seq;
 	mutex_unlock(&vgpu->gart_lock);
 	if (any) {
 		gart_drain(vgpu);
@@ -404,6 +442,17 @@ void tessera_vgpu_gart_dma_unmap(struct tessera_vgpu *vgpu, u64 iova,
 			pin_release(vgpu, gentry, page, dma);
 		}
 	}
+	/*
+	 * Guest operations that began before the zap may hold unrecorded pins
+	 * of the range; later ones pin nothing in it. Bounded: on a stock
+	 * type1 a device registration holding iommu->lock can wait for our
+	 * caller's device_list_lock while a guest operation waits for
+	 * iommu->lock.
+	 */
+	if (!wait_event_timeout(vgpu->gart_wq, guest_ops_done(vgpu, target),
+				HZ))
+		dev_warn_ratelimited(&vgpu->mdev->dev,
+				     "dma_unmap: a GART update did not finish in 1 s\n");
 	mutex_lock(&vgpu->gart_lock);
 	vgpu->unmap_last_iova = iova;
 	vgpu->unmap_last_end = end;
