@@ -877,6 +877,28 @@ static void sched_take_off_ctx(struct tessera_ctx *ctx, bool hold)
 	}
 }
 
+/* Undo sched_take_off_ctx(@ctx, @hold); schedule the rings with work. */
+static void sched_give_back_ctx(struct tessera_ctx *ctx, bool hold)
+{
+	struct tessera_device *tdev = ctx->tdev;
+	u32 e;
+
+	for (e = 0; e < tdev->num_engines; e++) {
+		struct tessera_engine *eng = &tdev->engines[e];
+		struct tessera_ring *ring = &ctx->rings[e];
+
+		mutex_lock(&eng->lock);
+		if (!hold)
+			ring->blocked = false;
+		else if (ring->held)
+			ring->held--;
+		if (!ring_stopped(ring) && ring_hw_pending(ring))
+			sched_enqueue(eng, ring);
+		mutex_unlock(&eng->lock);
+		tessera_sched_kick(eng);
+	}
+}
+
 /**
  * tessera_sched_quiesce_ctx() - take a context off every engine
  * @ctx: context
@@ -912,21 +934,7 @@ void tessera_sched_hold_ctx(struct tessera_ctx *ctx)
  */
 void tessera_sched_release_ctx(struct tessera_ctx *ctx)
 {
-	struct tessera_device *tdev = ctx->tdev;
-	u32 e;
-
-	for (e = 0; e < tdev->num_engines; e++) {
-		struct tessera_engine *eng = &tdev->engines[e];
-		struct tessera_ring *ring = &ctx->rings[e];
-
-		mutex_lock(&eng->lock);
-		if (!WARN_ON_ONCE(!ring->held))
-			ring->held--;
-		if (!ring_stopped(ring) && ring_hw_pending(ring))
-			sched_enqueue(eng, ring);
-		mutex_unlock(&eng->lock);
-		tessera_sched_kick(eng);
-	}
+	sched_give_back_ctx(ctx, true);
 }
 
 /**
@@ -969,20 +977,7 @@ bool tessera_sched_ctx_active(struct tessera_ctx *ctx)
  */
 void tessera_sched_resume_ctx(struct tessera_ctx *ctx)
 {
-	struct tessera_device *tdev = ctx->tdev;
-	u32 e;
-
-	for (e = 0; e < tdev->num_engines; e++) {
-		struct tessera_engine *eng = &tdev->engines[e];
-		struct tessera_ring *ring = &ctx->rings[e];
-
-		mutex_lock(&eng->lock);
-		ring->blocked = false;
-		if (!ring_stopped(ring) && ring_hw_pending(ring))
-			sched_enqueue(eng, ring);
-		mutex_unlock(&eng->lock);
-		tessera_sched_kick(eng);
-	}
+	sched_give_back_ctx(ctx, false);
 }
 
 static u32 ring_space(struct tessera_ring *ring, u32 head, u32 tail)
