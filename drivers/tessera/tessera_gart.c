@@ -4,10 +4,12 @@
  * the mapping of user memory into a context's window (pin_user_pages, then
  * the DMA API, so that with an IOMMU every entry holds an IOVA).
  */
+#include <linux/capability.h>
 #include <linux/dma-mapping.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/scatterlist.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -116,6 +118,31 @@ void tessera_gart_window_free(struct tessera_device *tdev, u32 base,
 		atomic64_sub(entries, &tdev->gart_used);
 }
 
+/*
+ * Long-term pins are charged to mm->pinned_vm against RLIMIT_MEMLOCK, as
+ * RDMA's ib_umem and io_uring do, and not with account_locked_vm(): that
+ * takes mmap_write_lock, and the release runs under tdev->hw_sem (an
+ * unmap ioctl, the device's removal), which tessera_vm_fault takes under
+ * mmap_lock: an ABBA that lockdep reports and a queued down_write makes
+ * real.
+ */
+static int gart_account_pinned(struct mm_struct *mm, unsigned long npages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	s64 pinned = atomic64_add_return(npages, &mm->pinned_vm);
+
+	if (pinned > limit && !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(npages, &mm->pinned_vm);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void gart_unaccount_pinned(struct mm_struct *mm, unsigned long npages)
+{
+	atomic64_sub(npages, &mm->pinned_vm);
+}
+
 static void gart_release_pages(struct tessera_ctx *ctx,
 			       struct tessera_gart_mapping *m, bool dma_mapped)
 {
@@ -127,7 +154,7 @@ static void gart_release_pages(struct tessera_ctx *ctx,
 				  DMA_TO_DEVICE, 0);
 	sg_free_table(&m->sgt);
 	unpin_user_pages_dirty_lock(m->pages, m->npages, m->writable);
-	account_locked_vm(m->mm, m->npages, false);
+	gart_unaccount_pinned(m->mm, m->npages);
 	mmdrop(m->mm);
 	kvfree(m->pages);
 	atomic64_sub(m->npages, &tdev->pinned_pages);
@@ -179,7 +206,7 @@ int tessera_gart_map_user(struct tessera_ctx *ctx, u64 uaddr, u64 size,
 		goto err_free;
 	}
 
-	ret = account_locked_vm(current->mm, m->npages, true);
+	ret = gart_account_pinned(current->mm, m->npages);
 	if (ret)
 		goto err_free;
 	m->mm = current->mm;
@@ -192,7 +219,7 @@ int tessera_gart_map_user(struct tessera_ctx *ctx, u64 uaddr, u64 size,
 		if (pinned > 0)
 			unpin_user_pages(m->pages, pinned);
 		ret = pinned < 0 ? (int)pinned : -EFAULT;
-		account_locked_vm(m->mm, m->npages, false);
+		gart_unaccount_pinned(m->mm, m->npages);
 		mmdrop(m->mm);
 		goto err_free;
 	}

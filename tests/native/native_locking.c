@@ -11,6 +11,11 @@
  * make check runs these on a lockdep kernel; elsewhere they check the
  * results.
  */
+#include <linux/capability.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
 #include "native-common.h"
 
 FIXTURE(inbo) {
@@ -108,6 +113,93 @@ TEST_F(inbo, gart_map_and_bo_fault)
 	ASSERT_EQ(-EFAULT, tsr_gart_map(&self->d, self->second, 4096, 0,
 					&handle, &va));
 	munmap(buf, 4 * 4096);
+}
+
+/* VmPin of /proc/self/status in KiB, or -1. */
+static long vm_pin_kib(void)
+{
+	char line[128];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPin: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/* Drops CAP_IPC_LOCK from the effective set of this process. */
+static int drop_ipc_lock(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[CAP_IPC_LOCK / 32].effective &= ~(1u << (CAP_IPC_LOCK % 32));
+	return syscall(SYS_capset, &h, d) ? -1 : 0;
+}
+
+/*
+ * GART pins are charged to the process's pinned_vm (VmPin), not through
+ * account_locked_vm(), whose mmap_write_lock under hw_sem (on unmap)
+ * closes a cycle with the BO fault handler (mmap_lock, then hw_sem).
+ * They count against RLIMIT_MEMLOCK without CAP_IPC_LOCK: ENOMEM over it.
+ */
+TEST_F(inbo, gart_pins_charged_to_pinned_vm)
+{
+	const size_t len = 16 * 4096;
+	uint32_t handle;
+	uint64_t va;
+	long before;
+	int status;
+	pid_t pid;
+	void *buf;
+
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	memset(buf, 1, len);
+	before = vm_pin_kib();
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, tsr_gart_map(&self->d, buf, len, 0, &handle, &va));
+	ASSERT_EQ(before + (long)(len >> 10), vm_pin_kib());
+	/* The unmap runs the release under hw_sem; a fault follows. */
+	ASSERT_EQ(0, tsr_gart_unmap(&self->d, handle));
+	ASSERT_EQ(before, vm_pin_kib());
+	((volatile char *)self->second)[0] = 1;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct rlimit rl = { 8 * 4096, 8 * 4096 };
+
+		if (drop_ipc_lock() || setrlimit(RLIMIT_MEMLOCK, &rl))
+			_exit(10);
+		if (tsr_gart_map(&self->d, buf, len, 0, &handle, &va) !=
+		    -ENOMEM)
+			_exit(11);
+		if (vm_pin_kib() != 0)
+			_exit(12);
+		if (tsr_gart_map(&self->d, buf, 4 * 4096, 0, &handle, &va))
+			_exit(13);
+		if (tsr_gart_unmap(&self->d, handle))
+			_exit(14);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) {
+		TH_LOG("child step %d failed", WEXITSTATUS(status));
+		TH_LOG("10 setup, 11 map over the limit not ENOMEM, 12 VmPin");
+		TH_LOG("13 map within the limit, 14 unmap");
+	}
+	munmap(buf, len);
 }
 
 TEST_HARNESS_MAIN
