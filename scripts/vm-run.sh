@@ -304,6 +304,9 @@ cmdline="$cmdline no_timer_check panic=-1 tessera_repo=$repo tessera_mode=$mode$
 
 args=(-machine q35 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem"
 	-nodefaults -no-user-config -display none -no-reboot)
+# A reset the guest did not ask for (a triple fault) ends QEMU with status 0
+# and no word on the console: keep the CPU state QEMU logs at each reset.
+args+=(-d cpu_reset -D "$results/qemu-reset.log")
 for d in /usr/share/qemu /usr/share/seabios; do
 	[ ! -d $d ] || args+=(-L "$d")
 done
@@ -461,6 +464,13 @@ else
 fi
 if ! grep -qs 'tessera-job-done' "$console"; then
 	note "the job did not finish (see $console)"
+	# Power-on resets are logged too (one per CPU, twice); more is the
+	# guest's own reset, a triple fault when the console says nothing.
+	resets=$(grep -c '^CPU Reset' "$results/qemu-reset.log" 2>/dev/null || true)
+	if [ "${resets:-0}" -gt $((2 * smp)) ]; then
+		note "the guest reset itself ($resets CPU resets logged; the last CPU state in $results/qemu-reset.log):"
+		tail -n 42 "$results/qemu-reset.log" | grep -E '^(EIP|RIP|CR0|EFER|CS )' | sed 's/^/    /'
+	fi
 	fail=1
 fi
 

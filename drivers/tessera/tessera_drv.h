@@ -333,6 +333,10 @@ struct tessera_engine {
  * @nr_ctx: contexts in use (accounting)
  * @vram_used: bytes of VRAM in context windows (accounting)
  * @gart_used: GART entries in context windows (accounting)
+ * @gart_live: GART entries that may be non-zero: set when an entry is
+ *             written valid, cleared when it is written 0; a device reset
+ *             clears them all, so a new window clears only these (on a
+ *             vGPU every entry write is a trapped MMIO access)
  * @pinned_pages: pages pinned for GART mappings (accounting)
  * @nr_bos: buffers (accounting)
  * @nr_maps: GART mappings (accounting)
@@ -382,6 +386,7 @@ struct tessera_device {
 	atomic_t nr_ctx;
 	atomic64_t vram_used;
 	atomic64_t gart_used;
+	unsigned long *gart_live;
 	atomic64_t pinned_pages;
 	atomic_t nr_bos;
 	atomic_t nr_maps;
@@ -454,6 +459,7 @@ void tessera_vram_scrub(struct tessera_device *tdev, u64 offset, u64 size);
 /* tessera_gart.c */
 int tessera_gart_init(struct tessera_device *tdev);
 void tessera_gart_fini(struct tessera_device *tdev);
+void tessera_gart_note(struct tessera_device *tdev, u32 entry, u64 val);
 int tessera_gart_window_alloc(struct tessera_device *tdev, u32 entries,
 			      u32 *base);
 void tessera_gart_window_free(struct tessera_device *tdev, u32 base,

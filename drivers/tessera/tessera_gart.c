@@ -18,6 +18,7 @@
 static void gart_write(struct tessera_device *tdev, u32 entry, u64 val)
 {
 	tessera_wr64(tdev, TESSERA_GART_ENTRY(entry), val);
+	tessera_gart_note(tdev, entry, val);
 }
 
 /*
@@ -44,11 +45,18 @@ int tessera_gart_init(struct tessera_device *tdev)
 {
 	int ret;
 
+	/* The device was just reset: every entry is 0. */
+	tdev->gart_live = bitmap_zalloc(tdev->gart_entries, GFP_KERNEL);
+	if (!tdev->gart_live)
+		return -ENOMEM;
 	ret = tessera_buddy_init(&tdev->gart_alloc,
 				 (u64)tdev->gart_entries * TESSERA_PAGE_SIZE,
 				 TESSERA_PAGE_SHIFT);
-	if (ret)
+	if (ret) {
 		dev_err(&tdev->pdev->dev, "GART allocator: %d\n", ret);
+		bitmap_free(tdev->gart_live);
+		tdev->gart_live = NULL;
+	}
 	return ret;
 }
 
@@ -59,6 +67,25 @@ int tessera_gart_init(struct tessera_device *tdev)
 void tessera_gart_fini(struct tessera_device *tdev)
 {
 	tessera_buddy_fini(&tdev->gart_alloc);
+	bitmap_free(tdev->gart_live);
+	tdev->gart_live = NULL;
+}
+
+/**
+ * tessera_gart_note() - record what was written to a GART entry
+ * @tdev: device
+ * @entry: entry number
+ * @val: the value written
+ *
+ * Every writer of physical GART entries calls this, so that a new window
+ * needs to clear only the entries that may still hold a value.
+ */
+void tessera_gart_note(struct tessera_device *tdev, u32 entry, u64 val)
+{
+	if (val)
+		set_bit(entry, tdev->gart_live);
+	else
+		clear_bit(entry, tdev->gart_live);
 }
 
 /**
@@ -67,15 +94,17 @@ void tessera_gart_fini(struct tessera_device *tdev)
  * @entries: number of entries (a power of two)
  * @base: out, first entry
  *
- * The window's entries are invalid on return.
+ * The window's entries are invalid on return: those that may hold a
+ * value (@tdev->gart_live; a context that died with the device kept its
+ * entries) are cleared, the others are 0 since the last device reset.
  *
  * Return: 0 or -ENOSPC.
  */
 int tessera_gart_window_alloc(struct tessera_device *tdev, u32 entries,
 			      u32 *base)
 {
+	unsigned long i, n = 0;
 	u64 off;
-	u32 i;
 	int ret;
 
 	mutex_lock(&tdev->lock);
@@ -85,12 +114,14 @@ int tessera_gart_window_alloc(struct tessera_device *tdev, u32 entries,
 	if (ret)
 		return ret;
 	*base = off >> TESSERA_PAGE_SHIFT;
-	for (i = 0; i < entries; i++) {
-		gart_write(tdev, *base + i, 0);
-		if (!((i + 1) % GART_RESCHED_ENTRIES))
+	i = *base;
+	for_each_set_bit_from(i, tdev->gart_live, *base + entries) {
+		gart_write(tdev, i, 0);
+		if (!(++n % GART_RESCHED_ENTRIES))
 			cond_resched();
 	}
-	gart_flush(tdev);
+	if (n)
+		gart_flush(tdev);
 	atomic64_add(entries, &tdev->gart_used);
 	return 0;
 }

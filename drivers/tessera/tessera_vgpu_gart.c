@@ -58,6 +58,7 @@ static void phys_gart_write(struct tessera_vgpu *vgpu, u32 i, u64 val)
 #else
 	tessera_wr64(vgpu->tdev, reg, val);
 #endif
+	tessera_gart_note(vgpu->tdev, vgpu->ctx->gart_base + i, val);
 }
 
 static void phys_gart_flush(struct tessera_vgpu *vgpu)

@@ -222,4 +222,49 @@ TEST(open_beyond_contexts_refused)
 		tsr_close(&d[i]);
 }
 
+/*
+ * A window's GART entries are invalid for its next owner: A maps a page of
+ * its memory and closes without unmapping; B, given the same window, reads
+ * through every entry of it from a batch (which the kernel does not check)
+ * and faults with GART_INVALID instead of reading A's page.
+ */
+TEST(gart_window_clean_for_next_owner)
+{
+	struct tsr_dev a, b;
+	struct tsr_bo bb;
+	struct tessera_fault f;
+	uint32_t c[16], k, handle, *batch, *secret;
+	uint64_t va, fence;
+
+	ASSERT_EQ(0, native_open(&a));
+	secret = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, secret);
+	memset(secret, 0x5e, 4096);
+	ASSERT_EQ(0, tsr_gart_map(&a, secret, 4096, 0, &handle, &va));
+	tsr_close(&a);
+
+	ASSERT_EQ(0, native_open(&b));
+	ASSERT_EQ(0, tsr_bo_alloc(&b, 8192, &bb));
+	ASSERT_EQ(0, tsr_bo_map(&b, &bb));
+	batch = bb.map;
+	memset((char *)bb.map + 4096, 0, 4096);
+	k = tsr_cmd_copy(batch, bb.gpu_va + 4096, va, 4096);
+	tsr_cmd_batch_end(batch + k);
+	k = tsr_cmd_batch_call(c, bb.gpu_va, 4096);
+	ASSERT_EQ(0, tsr_submit(&b, 0, c, k, &fence));
+	ASSERT_EQ(-EIO, tsr_wait(&b, 0, fence, WAIT_NS));
+	ASSERT_EQ(0, tsr_get_fault(&b, &f));
+	ASSERT_TRUE(f.flags & TESSERA_FAULT_VALID);
+	/* GART_RANGE if B's window is smaller than A's offset; never data. */
+	EXPECT_TRUE(f.code == TESSERA_FAULT_GART_INVALID ||
+		    f.code == TESSERA_FAULT_GART_RANGE) {
+		TH_LOG("fault code 0x%x", f.code);
+	}
+	EXPECT_EQ(0, ((uint32_t *)bb.map)[1024]);
+	tsr_bo_free(&b, &bb);
+	tsr_close(&b);
+	munmap(secret, 4096);
+}
+
 TEST_HARNESS_MAIN
