@@ -200,12 +200,28 @@ for n, rb, rh, jb, jh in vret:
     row('vGPU retention / fairness, N=%d' % n,
         'busy %.3f held %.3f Jain busy %.4f held %.4f' % (rb, rh, jb, jh),
         '.97/.999', ret_met(rb, rh, jb, jh))
+storm, _ = kv(os.path.join(res, 'vgpu-storm.txt'))
+for b in ('default', 'none'):
+    k = storm.get('storm_%s_kept' % b)
+    label = 'bystander kept, IRQ storm, budget %s' % (
+        '%g' % storm.get('storm_budget', 0) if b == 'default' else 'none')
+    if k is None:
+        row(label, 'not measured', '>= 0.90' if b == 'default' else '', '--')
+        continue
+    row(label, '%.3f (%.0f vs %.0f jobs/s; %d storm slices)' % (
+        k, storm.get('storm_%s_jobs_s' % b, 0),
+        storm.get('storm_quiet_jobs_s', 0),
+        storm.get('storm_%s_storms' % b, 0)),
+        '>= 0.90' if b == 'default' else '',
+        yes(k >= 0.90) if b == 'default' else '')
 print('stream: ring kept full of 1 ms BUSY jobs; pingpong: one BUSY 20 us '
       'job at a time, submit then wait.')
 print('native waits in TESSERA_IOCTL_WAIT (fence interrupt); the vGPU polls '
       'the fence in VRAM (BAR2, no trap).')
 print('native CSR traps: 0 by construction (BAR0 is never mapped to '
       'native clients).')
+print('storm: vGPU B\'s pingpong on engine 0 while vGPU A keeps engine 1 '
+      'busy with FENCE|IRQ commands, against the same load without IRQ.')
 
 # timeline SVG: 300 ms of the weights run
 ev = events(os.path.join(res, 'trace-weights.txt'))

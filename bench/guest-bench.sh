@@ -67,6 +67,9 @@ for n in $vns; do
 	echo "# vGPU retention N=$n"
 	"$vbin" saturate "$n" "$secs" >"$out/vgpu-sat-$n.txt" 2>&1
 done
+# An interrupt storm on engine 1 against a bystander's pingpong on engine 0.
+echo "# vGPU interrupt storm"
+"$vbin" storm "$secs" >"$out/vgpu-storm.txt" 2>&1
 ls /sys/bus/mdev/devices/ >"$out/mdevs-left.txt" 2>&1
 grep -H . /sys/bus/pci/drivers/tessera/0000:*/tessera/* 2>/dev/null >"$out/sysfs.txt"
 cat /sys/kernel/debug/tessera/*/sched >"$out/sched-debugfs.txt"

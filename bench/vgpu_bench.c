@@ -14,6 +14,12 @@
  *   vgpu_bench stream SECS         one vGPU, ring kept full of 1 ms jobs
  *   vgpu_bench pingpong SECS       one vGPU, one 20 us job at a time
  *   vgpu_bench saturate N SECS     N vGPUs (one process each) saturating
+ *   vgpu_bench storm SECS          the cost of an interrupt storm to a
+ *                                  bystander: vGPU B's pingpong rate on
+ *                                  engine 0 alone, while vGPU A keeps
+ *                                  engine 1 busy with rings of FENCE
+ *                                  commands, then of FENCE|IRQ, under the
+ *                                  scheduler's irq_budget and without one
  *
  * Environment: BENCH_VGPU_TYPE (default tessera-8m, else the first type),
  * BENCH_POLL_US (sleep between two polls of the fence, default 5; 0 spins),
@@ -31,6 +37,7 @@
 
 #include "bench.h"
 #include "vfio-mdev.h"
+#include "sched-sysfs.h"
 
 #define DEFAULT_TYPE	"tessera-8m"
 #define RING_VA		0x0ull
@@ -328,6 +335,122 @@ static int saturate(int n, double secs)
 	return 0;
 }
 
+/* Commands per storm round: FENCE|IRQ, the last one also writing VRAM. */
+#define STORM_FENCES	256
+
+/* Does the storming tenant ask for an interrupt with every fence? */
+static int storm_irq;
+
+/*
+ * The storming tenant (child of bench_spawn()): its context's ring on
+ * engine 1 kept full of FENCE commands, with storm_irq FENCE|IRQ, one
+ * interrupt each (the device coalesces those the host has not
+ * acknowledged yet), else the same device work without interrupts.
+ */
+static int storm_client(void *arg)
+{
+	struct vgpu *v = arg;
+	struct tess_dev *t = &v->t;
+	u32 c[TESSERA_FENCE_LEN];
+	unsigned int i, k, n;
+	u64 round = 0;
+
+	if (tess_open_mdev(t, v->uuid) || !t->vram || !t->db ||
+	    tess_ctx_setup(t, 0, 0, t->vram_size, 0, t->gart_entries) ||
+	    tess_ring_init(t, &v->r, 0, 1, RING_VA, ring_bytes) ||
+	    tess_eng_start(t, 1, 0))
+		return -1;
+	tess_vram_wr32(t, FENCE_VA, 0);
+	tess_vram_wr32(t, FENCE_VA + 4, 0);
+	if (bench_ready(v->hw_ctx))
+		return -1;
+	for (;;) {
+		round++;
+		for (i = 0; i < STORM_FENCES; i++) {
+			n = tess_enc_fence(c, (storm_irq ? TESSERA_FENCE_IRQ : 0) |
+					   (i == STORM_FENCES - 1 ?
+					    TESSERA_FENCE_WRITE : 0),
+					   round, FENCE_VA);
+			for (k = 0; k < n; k++) {
+				mmio_wr32((u8 *)t->vram + v->r.vram_off +
+					  v->r.tail, c[k]);
+				v->r.tail = (v->r.tail + 4) & (v->r.size - 1);
+			}
+		}
+		__sync_synchronize();
+		if (tess_ring_kick(&v->r))
+			return -1;
+		while (tess_vram_rd64(t, FENCE_VA) < round)
+			tess_sleep_us(50);
+	}
+}
+
+/* Pingpong jobs of @v completed in @secs. */
+static double pingpong_rate(struct vgpu *v, double secs)
+{
+	long long t0 = bench_now_ns(), end = t0 + (long long)(secs * 1e9);
+	unsigned long long jobs = 0;
+
+	while (bench_now_ns() < end) {
+		if (vgpu_run(v))
+			return -1;
+		jobs++;
+	}
+	return jobs / ((bench_now_ns() - t0) / 1e9);
+}
+
+/*
+ * The bystander's rate is compared with its rate while the other tenant
+ * does the same device work without interrupts: under emulation the
+ * engines share the host's CPUs with everything else, so the difference
+ * between the two is what the interrupts cost, not the device work.
+ */
+static int run_storm(double secs)
+{
+	static const char *const name[] = { "quiet", "default", "none" };
+	struct vgpu *b = &vgpus[0], *a = &vgpus[1];
+	double alone, quiet = 0, with;
+	char dflt[32] = "64";
+	unsigned int ctx;
+	long long s0;
+	pid_t p;
+	int i, ret;
+
+	if (STORM_FENCES * TESSERA_FENCE_LEN * 4 >= ring_bytes)
+		return -EINVAL;
+	ret = vgpus_create(2);
+	if (!ret)
+		ret = vgpu_start(b);
+	if (ret)
+		return ret;
+	sched_knob_read("irq_budget", dflt, sizeof(dflt));
+	printf("client vgpu\ntype %s\nmode storm\nstorm_budget %s\n", vtype,
+	       dflt);
+	alone = pingpong_rate(b, secs);
+	printf("storm_alone_jobs_s %.1f\n", alone);
+	for (i = 0; i < 3 && !ret; i++) {
+		storm_irq = i > 0;
+		sched_knob_write("irq_budget", i == 2 ? "0" : dflt);
+		p = bench_spawn(storm_client, a, &ctx);
+		if (p < 0) {
+			ret = -EIO;
+			break;
+		}
+		s0 = mdev_attr_u64(a->uuid, "tessera/irq_storms");
+		usleep(BENCH_WARMUP_US);
+		with = pingpong_rate(b, secs);
+		if (!i)
+			quiet = with;
+		printf("storm_%s_jobs_s %.1f\nstorm_%s_kept %.3f\nstorm_%s_storms %lld\n",
+		       name[i], with, name[i], quiet > 0 ? with / quiet : 0,
+		       name[i], mdev_attr_u64(a->uuid, "tessera/irq_storms") - s0);
+		bench_stop_all(&p, 1);
+	}
+	sched_knob_write("irq_budget", dflt);
+	tess_close(&b->t);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -350,6 +473,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(argv[1], "stream") || !strcmp(argv[1], "pingpong"))
 		ret = rate(argv[1], atof(argv[2]));
+	else if (!strcmp(argv[1], "storm"))
+		ret = run_storm(atof(argv[2]));
 	else if (!strcmp(argv[1], "saturate") && argc >= 4)
 		ret = saturate(atoi(argv[2]), atof(argv[3]));
 	else
@@ -358,6 +483,6 @@ int main(int argc, char **argv)
 	return ret ? 1 : 0;
 usage:
 	fprintf(stderr,
-		"usage: vgpu_bench stream SECS | pingpong SECS | saturate N SECS\n");
+		"usage: vgpu_bench stream SECS | pingpong SECS | saturate N SECS | storm SECS\n");
 	return 2;
 }

@@ -46,7 +46,8 @@
 # 900), E2E_L2_MEM (MiB, 512), E2E_L2_INITRD (default: build it now with
 # scripts/l2/mkinitramfs-l2.sh), E2E_HOTPLUG (1), E2E_L2_ACCEL (auto, kvm
 # or tcg), E2E_L2_SUITE (full: the whole native suite and the scheduler
-# tests of one context; smoke: a few steps, the default; see
+# tests of one context, the default on KVM; smoke: a few steps, the
+# default under TCG; see
 # scripts/l2/l2-init.sh), E2E_L2_RELOADS (native
 # suite's unload/reload rounds in L2, 5), E2E_TYPE (vGPU type glob,
 # default tessera-*).
@@ -231,10 +232,10 @@ tcg) ;;
 esac
 if [ "$accel" = kvm ]; then
 	ok "L2 accelerator: KVM (/dev/kvm in L1: $kvm_why)"
-	# The whole native suite in L2 (E2E_L2_SUITE=full) outlasts make
-	# check's budget on this rig (every trapped MMIO is an exit through
-	# L1's TCG-emulated KVM); the default is the smoke phase.
-	dom_type=kvm default_suite=smoke
+	# The whole native suite and the one-context scheduler tests in L2
+	# (about 4 minutes here: every trapped MMIO is an exit through L1's
+	# TCG-emulated KVM).
+	dom_type=kvm default_suite=full
 	# L1 is QEMU 7.2's TCG, whose SVM emulation does not intercept
 	# XSETBV: L2's XCR0 never reaches L1's KVM, which then reports stale
 	# XSAVE sizes (L2 warns "XSAVE consistency problem" in early boot) and

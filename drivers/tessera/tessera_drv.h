@@ -152,6 +152,8 @@ struct tessera_gart_mapping {
  * @bo_bytes: bytes in buffers
  * @pinned_pages: pages pinned for GART mappings
  * @submits: jobs submitted
+ * @irq_storms: slices in which this context went over the engine
+ *	interrupt budget (an adverse event)
  */
 struct tessera_ctx {
 	struct tessera_device *tdev;
@@ -176,6 +178,7 @@ struct tessera_ctx {
 	u64 bo_bytes;
 	u64 pinned_pages;
 	u64 submits;
+	atomic64_t irq_storms;
 };
 
 /* No hardware context (ENG_NEXT_CTX unused). */
@@ -242,6 +245,13 @@ enum tessera_pass {
  *	the work), under @lock
  * @fences_by: fences completed, by the kind of pass that saw them complete
  *	first (enum tessera_pass), under @lock
+ * @slice_irqs: fence and idle interrupts since @budget_start (counted by
+ *	the handler)
+ * @budget_start: start of the current interrupt-budget period (a slice
+ *	length; restarted when a client starts), under @lock
+ * @irqs_throttled: ENG_INT_FENCE and ENG_INT_IDLE are masked for the rest
+ *	of the slice: @cur went over the interrupt budget (under @lock)
+ * @storms: slices in which a client went over the budget
  * @switches: context switches
  * @preempts: preemptions requested
  * @faults: faults handled
@@ -278,6 +288,10 @@ struct tessera_engine {
 	wait_queue_head_t fence_wq;
 	int irq;
 	atomic64_t irqs;
+	atomic_t slice_irqs;
+	u64 budget_start;
+	bool irqs_throttled;
+	u64 storms;
 	unsigned long kicked;
 	u32 pass;
 	u64 fences_by[TESSERA_PASS_NR];
@@ -311,6 +325,8 @@ struct tessera_engine {
  * @engines: engines
  * @preempt_timeout_us: a preemption not done by then resets the client
  * @hang_slices: slices without ring progress after which a client is hung
+ * @irq_budget: engine interrupts a client may cause per slice before its
+ *	fence and idle interrupts are masked until the slice ends (0: no limit)
  * @wq: scheduler and doorbell work
  * @db_work: handles doorbell interrupts
  * @db_pending: contexts whose doorbell rang (bitmap)
@@ -365,6 +381,7 @@ struct tessera_device {
 	struct tessera_engine engines[TESSERA_MAX_ENGINES];
 	u32 preempt_timeout_us;
 	u32 hang_slices;
+	u32 irq_budget;
 	struct workqueue_struct *wq;
 	struct work_struct db_work;
 	unsigned long db_pending[BITS_TO_LONGS(TESSERA_MAX_CONTEXTS)];
@@ -509,6 +526,12 @@ enum tessera_sched_reason {
 
 #define TESSERA_DEFAULT_PREEMPT_TIMEOUT_US	640000
 #define TESSERA_DEFAULT_HANG_SLICES		2500
+/*
+ * Engine interrupts per client and slice (2 ms by default: 32k/s) before
+ * the client's fence and idle interrupts are masked for the slice's rest.
+ */
+#define TESSERA_DEFAULT_IRQ_BUDGET		64
+#define TESSERA_IRQ_BUDGET_MAX			65536
 extern const struct attribute_group tessera_sched_attr_group;
 void tessera_sched_debugfs_init(struct tessera_device *tdev);
 

@@ -22,6 +22,9 @@ static bool tessera_engine_irq(struct tessera_engine *eng)
 		return false;
 	tessera_wr(tdev, TESSERA_ENG_REG(eng->idx, TESSERA_ENG_INT_STATUS), st);
 	atomic64_inc(&eng->irqs);
+	/* The budget of the client on the engine (tessera_sched.c). */
+	if (st & (TESSERA_ENG_INT_FENCE | TESSERA_ENG_INT_IDLE))
+		atomic_inc(&eng->slice_irqs);
 	/* the pass this asks for completes fences "by interrupt" */
 	set_bit(TESSERA_PASS_IRQ, &eng->kicked);
 	tessera_sched_kick(eng);

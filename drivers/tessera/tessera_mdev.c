@@ -266,6 +266,9 @@ VGPU_ATTR(gart_drains, "%lld", (long long)atomic64_read(&vgpu->gart_drains));
 VGPU_ATTR(faults, "%llu", READ_ONCE(vgpu->faults));
 VGPU_ATTR(resets, "%llu", READ_ONCE(vgpu->resets));
 VGPU_ATTR(irqs, "%llu", READ_ONCE(vgpu->irqs));
+/* Slices in which the vGPU went over the engine interrupt budget. */
+VGPU_ATTR(irq_storms, "%lld",
+	  (long long)atomic64_read(&vgpu->ctx->irq_storms));
 VGPU_ATTR(csr_traps, "%llu", READ_ONCE(vgpu->csr_traps));
 VGPU_ATTR(submits_runtime_ns, "%llu",
 	  READ_ONCE(vgpu->ctx->rings[0].ent.runtime_ns));
@@ -298,6 +301,7 @@ static struct attribute *tessera_vgpu_attrs[] = {
 	&dev_attr_vram_size.attr,
 	&dev_attr_gart_base.attr,
 	&dev_attr_gart_entries.attr,
+	&dev_attr_irq_storms.attr,
 	&dev_attr_weight.attr,
 	&dev_attr_state.attr,
 	&dev_attr_gart_pinned.attr,

@@ -436,6 +436,55 @@ static bool sched_check_hang(struct tessera_engine *eng)
 	return ++ring->ent.stall_slices >= READ_ONCE(eng->tdev->hang_slices);
 }
 
+/*
+ * The interrupt budget: a client whose ring makes the engine interrupt
+ * more than irq_budget times within one slice length (a ring of FENCE|IRQ
+ * commands, or of tiny jobs that each end idle) gets its fence and idle
+ * interrupts masked until that period ends. Its fences then complete at
+ * the next pass (the period's end is armed; no fence is lost: the status
+ * bits are set whatever the mask), and the other clients, whose work the
+ * storm's interrupts and wake-ups would slow down, pay nothing. Each such
+ * period is an adverse event of the context (irq_storms).
+ */
+static void sched_irq_budget_reset(struct tessera_engine *eng, u64 now)
+{
+	lockdep_assert_held(&eng->lock);
+	atomic_set(&eng->slice_irqs, 0);
+	eng->budget_start = now;
+	if (eng->irqs_throttled) {
+		/* Pending status bits interrupt as soon as they are enabled. */
+		tessera_wr(eng->tdev, ENG_REG(eng, TESSERA_ENG_INT_MASK),
+			   TESSERA_ENG_INT_ALL);
+		eng->irqs_throttled = false;
+	}
+}
+
+static void sched_irq_budget_check(struct tessera_engine *eng)
+{
+	struct tessera_device *tdev = eng->tdev;
+	u32 budget = READ_ONCE(tdev->irq_budget);
+	struct tessera_ring *cur = eng->cur;
+	u64 now = ktime_get_ns();
+
+	lockdep_assert_held(&eng->lock);
+	if (now - eng->budget_start >= eng->rq.timeslice_ns)
+		sched_irq_budget_reset(eng, now);
+	if (!cur || eng->irqs_throttled || !budget ||
+	    atomic_read(&eng->slice_irqs) <= budget)
+		return;
+	tessera_wr(tdev, ENG_REG(eng, TESSERA_ENG_INT_MASK), TESSERA_ENG_INT_ALL &
+		   ~(TESSERA_ENG_INT_FENCE | TESSERA_ENG_INT_IDLE));
+	eng->irqs_throttled = true;
+	eng->storms++;
+	atomic64_inc(&cur->ctx->irq_storms);
+	/* A pass at the period's end unmasks (unless one is armed before). */
+	if (!hrtimer_active(&eng->timer))
+		sched_arm(eng, eng->budget_start + eng->rq.timeslice_ns - now);
+	dev_warn_ratelimited(&tdev->pdev->dev,
+			     "context %u: over %u interrupts in a slice on engine %u; its fence and idle interrupts are masked for the rest of it\n",
+			     cur->ctx->id, budget, eng->idx);
+}
+
 /* @ring runs on the engine since @start, ENG_BUSY_NS was @busy then. */
 static void sched_started(struct tessera_engine *eng, struct tessera_ring *ring,
 			  u64 busy, u64 start)
@@ -445,6 +494,7 @@ static void sched_started(struct tessera_engine *eng, struct tessera_ring *ring,
 	eng->cur_busy = busy;
 	eng->cur = ring;
 	eng->cur_hung = false;
+	sched_irq_budget_reset(eng, start);
 	eng->cur_start = start;
 	ring->ent.charged_at = start;
 	ring->ent.idle_seen = false;
@@ -696,6 +746,7 @@ static void sched_work(struct work_struct *work)
 	else if (kicked & BIT(TESSERA_PASS_TIMER))
 		eng->pass = TESSERA_PASS_TIMER;
 	sched_run(eng);
+	sched_irq_budget_check(eng);
 	eng->pass = TESSERA_PASS_OTHER;
 	mutex_unlock(&eng->lock);
 	wake_up_all(&eng->fence_wq);
@@ -724,6 +775,7 @@ void tessera_sched_init(struct tessera_device *tdev)
 	}
 	tdev->preempt_timeout_us = TESSERA_DEFAULT_PREEMPT_TIMEOUT_US;
 	tdev->hang_slices = TESSERA_DEFAULT_HANG_SLICES;
+	tdev->irq_budget = TESSERA_DEFAULT_IRQ_BUDGET;
 }
 
 /**

@@ -9,6 +9,9 @@
  *   timeslice_us        slice length
  *   preempt_timeout_us  a preemption not complete by then resets the client
  *   hang_slices         slices without ring progress before a client is hung
+ *   irq_budget          engine interrupts a client may cause per slice
+ *                       before its fence and idle interrupts are masked for
+ *                       the rest of it (0: no limit)
  *   weights             "ctx weight" per line; write "CTX WEIGHT"
  * debugfs, /sys/kernel/debug/tessera/<addr>/sched: per engine and client
  * accounting (busy time, slices, preemptions, resets, hangs, queue wait).
@@ -164,6 +167,29 @@ static ssize_t hang_slices_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(hang_slices);
 
+static ssize_t irq_budget_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(to_tdev(dev)->irq_budget));
+}
+
+static ssize_t irq_budget_store(struct device *dev,
+				struct device_attribute *attr,
+				const char *buf, size_t count)
+{
+	u32 n;
+	int ret;
+
+	ret = kstrtou32(buf, 0, &n);
+	if (ret)
+		return ret;
+	if (n > TESSERA_IRQ_BUDGET_MAX)
+		return -EINVAL;
+	WRITE_ONCE(to_tdev(dev)->irq_budget, n);
+	return count;
+}
+static DEVICE_ATTR_RW(irq_budget);
+
 static ssize_t weights_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
@@ -220,6 +246,7 @@ static struct attribute *tessera_sched_attrs[] = {
 	&dev_attr_timeslice_us.attr,
 	&dev_attr_preempt_timeout_us.attr,
 	&dev_attr_hang_slices.attr,
+	&dev_attr_irq_budget.attr,
 	&dev_attr_weights.attr,
 	NULL
 };
@@ -239,13 +266,14 @@ static int sched_stats_show(struct seq_file *m, void *unused)
 		struct tessera_engine *eng = &tdev->engines[e];
 
 		mutex_lock(&eng->lock);
-		seq_printf(m, "engine %u policy %s timeslice_us %llu preempt_timeout_us %u hang_slices %u running %d queued %u clients %u switches %llu preempts %llu resets %llu\n",
+		seq_printf(m, "engine %u policy %s timeslice_us %llu preempt_timeout_us %u hang_slices %u running %d queued %u clients %u switches %llu preempts %llu resets %llu storms %llu\n",
 			   e, tessera_sched_policy_name(eng->rq.policy),
 			   eng->rq.timeslice_ns / NSEC_PER_USEC,
 			   tdev->preempt_timeout_us, tdev->hang_slices,
 			   eng->cur ? (int)eng->cur->ctx->id : -1,
 			   eng->rq.nr_queued, eng->rq.nr_attached,
-			   eng->switches, eng->preempts, eng->resets);
+			   eng->switches, eng->preempts, eng->resets,
+			   eng->storms);
 		mutex_unlock(&eng->lock);
 	}
 	seq_puts(m, "ctx engine weight busy_ns slices preempts resets hangs wait_ns max_wait_ns charged_ns\n");

@@ -20,11 +20,13 @@
 #                          mode), check the vGPU binds, "tessera info" says
 #                          virtual GPU, "tessera run-demo" and three
 #                          native_cmds tests pass;
-#                          both end with the fence check: at least 95% of
-#                          the fences the driver completed during the phase
-#                          (debugfs tessera/*/fences, kept over the suites'
-#                          unloads in /tmp/fences.log) completed by
-#                          interrupt, not by its timer or other passes;
+#                          both end with the fence check: of the fences the
+#                          driver learnt of during the phase (debugfs
+#                          tessera/*/fences, kept over the suites' unloads
+#                          in /tmp/fences.log), at least 95% by interrupt,
+#                          not by its timer passes (those a submission's
+#                          pass found done on its way are reported, not
+#                          judged);
 #                          probe: only check that the device is visible
 #                          and bound to some driver (the mtty stand-in)
 #   e2e_reloads=N          unload/reload rounds of the native suite (5)
@@ -162,16 +164,23 @@ export TESSERA_FENCE_LOG=/tmp/fences.log
 # the device under test at the end of the phase). At least 95% must have
 # completed by interrupt. Prints one line, "ok COUNTS" or "not ok COUNTS".
 fence_check() {
+	# A fence is counted by the kind of the driver's pass that first saw it
+	# complete. "Other" passes are the client's own submissions finding
+	# earlier fences done on the way: nobody waited for those. The share
+	# that says whether interrupts reach the guest is that of the rest:
+	# of the fences the driver had to learn about, how many it learnt by
+	# interrupt rather than by its timer's polling.
 	awk '$1 == "total" { irq += $3; timer += $5; other += $7 }
 	END {
 		all = irq + timer + other
-		pct = all ? 100 * irq / all : 0
-		msg = sprintf("%d of %d fences (%.1f%%) completed by interrupt; timer passes %d, other passes %d", irq, all, pct, timer, other)
+		learnt = irq + timer
+		pct = learnt ? 100 * irq / learnt : 0
+		msg = sprintf("%d of %d fences learnt by interrupt (%.1f%%), %d by timer passes; %d more first seen by a submission pass", irq, learnt, pct, timer, other)
 		# Below 100 fences one completion noticed by a timer pass first
 		# is already more than 1%: too few to judge (the smoke phase).
-		if (all < 100)
+		if (learnt < 100)
 			print "ok " msg " # SKIP too few fences to judge the share (want 100)"
-		else if (irq >= 0.95 * all)
+		else if (irq >= 0.95 * learnt)
 			print "ok " msg
 		else
 			print "not ok " msg " # want at least 95%"

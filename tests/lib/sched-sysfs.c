@@ -114,3 +114,24 @@ int sched_client_stat(unsigned int ctx, unsigned int engine,
 {
 	return sched_client_stats(&ctx, 1, engine, s);
 }
+
+long long sched_engine_storms(unsigned int engine)
+{
+	FILE *f = fopen(dbg_file, "r");
+	long long storms = -1;
+	char line[512], *p;
+	unsigned int e;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "engine %u ", &e) != 1 || e != engine)
+			continue;
+		p = strstr(line, " storms ");
+		if (p && sscanf(p, " storms %lld", &storms) != 1)
+			storms = -1;
+		break;
+	}
+	fclose(f);
+	return storms;
+}

@@ -64,4 +64,13 @@ int sched_client_stat(unsigned int ctx, unsigned int engine,
 int sched_client_stats(const unsigned int *ctx, int n, unsigned int engine,
 		       struct sched_stat *s);
 
+/**
+ * sched_engine_storms() - slices in which a client on @engine went over
+ *	the interrupt budget (the engine line's "storms")
+ * @engine: engine index
+ *
+ * Return: the count, or -1.
+ */
+long long sched_engine_storms(unsigned int engine);
+
 #endif

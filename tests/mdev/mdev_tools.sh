@@ -140,8 +140,8 @@ tap_check "status: GPU line, one row per engine ($ne), VRAM, GART, contexts" \
 	      has status "^  VRAM .*used" && has status "^  GART .*entries" &&
 	      has status "^  contexts  2 of 63 in use: 2 vGPUs, 0 native"'
 tap_check "status: both vGPUs open, with type and VRAM" \
-	eval 'grep -qE "^  $A  8m +open .* 8 MiB +0 +0$" "$work/status.out" &&
-	      grep -qE "^  $B  32m +open .* 32 MiB +0 +0$" "$work/status.out"'
+	eval 'grep -qE "^  $A  8m +open .* 8 MiB +0 +0 +0$" "$work/status.out" &&
+	      grep -qE "^  $B  32m +open .* 32 MiB +0 +0 +0$" "$work/status.out"'
 u0=$(awk '$1 == 0 && ($2 == "compute" || $2 == "copy") { print int($3) }' "$work/status.out")
 tap_check "status: engine 0 busy (${u0:-?}% >= 10) under two BUSY clients" \
 	test "${u0:-0}" -ge 10

@@ -239,6 +239,7 @@ int tsr_vgpu_sample(struct tsr_vgpu *v)
 	v->irqs = rd_u64(dir, "irqs");
 	v->csr_traps = rd_u64(dir, "csr_traps");
 	v->gart_errors = rd_u64(dir, "gart_errors");
+	v->irq_storms = rd_u64(dir, "irq_storms");
 	memset(v->runtime_ns, 0, sizeof(v->runtime_ns));
 	v->num_engines = rd_u64_list(dir, "engine_runtime_ns", v->runtime_ns,
 				     TESSERA_MAX_ENGINES);

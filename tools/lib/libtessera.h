@@ -95,6 +95,7 @@ struct tsr_vgpu {
 	unsigned int hw_context, weight, num_engines;
 	uint64_t vram_size, gart_entries, faults, resets, irqs, csr_traps;
 	uint64_t gart_errors;
+	uint64_t irq_storms;		/* slices over the interrupt budget */
 	uint64_t runtime_ns[TESSERA_MAX_ENGINES];	/* busy per engine */
 	uint64_t t_ns;
 };

@@ -108,6 +108,16 @@ static unsigned int ctx_free(const struct tsr_gpu *g)
 	return g->contexts_in_use > usable ? 0 : usable - g->contexts_in_use;
 }
 
+/*
+ * Adverse events (nvidia-smi's term): guest misbehaviour the host
+ * contained: GART entries naming memory that is not the guest's, and
+ * slices in which it went over the engine interrupt budget.
+ */
+static uint64_t adverse_events(const struct tsr_vgpu *v)
+{
+	return v->gart_errors + v->irq_storms;
+}
+
 static const char *short_type(const char *type)
 {
 	return strncmp(type, "tessera-", 8) ? type : type + 8;
@@ -161,7 +171,8 @@ static void status_text(const struct view *w)
 		printf("  %-36s  %-5s %-6s %3s", "UUID", "TYPE", "STATE", "CTX");
 		for (e = 0; e < p->num_engines; e++)
 			printf("    E%u%%", e);
-		printf(" %8s %6s %6s\n", "VRAM", "FAULTS", "RESETS");
+		printf(" %8s %6s %6s %7s\n", "VRAM", "FAULTS", "RESETS",
+		       "ADVERSE");
 		for (i = 0; i < w->nvgpu; i++) {
 			const struct tsr_vgpu *v = &w->v1[i];
 
@@ -172,9 +183,11 @@ static void status_text(const struct view *w)
 			       "gone", v->hw_context);
 			for (e = 0; e < p->num_engines; e++)
 				printf(" %6.1f", vgpu_share(w, i, e));
-			printf(" %4.0f MiB %6llu %6llu\n", v->vram_size / MIB,
+			printf(" %4.0f MiB %6llu %6llu %7llu\n",
+			       v->vram_size / MIB,
 			       (unsigned long long)v->faults,
-			       (unsigned long long)v->resets);
+			       (unsigned long long)v->resets,
+			       (unsigned long long)adverse_events(v));
 		}
 	}
 }
@@ -257,6 +270,8 @@ static void status_json(const struct view *w)
 			j_u64("irqs", v->irqs);
 			j_u64("csr_traps", v->csr_traps);
 			j_u64("gart_errors", v->gart_errors);
+			j_u64("irq_storms", v->irq_storms);
+			j_u64("adverse_events", adverse_events(v));
 			j_end_obj();
 		}
 		j_end_arr();
@@ -360,6 +375,9 @@ static void status_prometheus(const struct view *w, FILE *f)
 	VGPU_METRIC("tessera_vgpu_resets_total", "counter",
 		    "Resets of the vGPU (guest FLR or driver recovery).", "%llu",
 		    (unsigned long long)v->resets);
+	VGPU_METRIC("tessera_vgpu_adverse_events_total", "counter",
+		    "Guest misbehaviour the host contained (GART entries naming memory not the guest's, slices over the interrupt budget).",
+		    "%llu", (unsigned long long)adverse_events(v));
 	VGPU_METRIC("tessera_vgpu_irqs_total", "counter",
 		    "Interrupts delivered to the vGPU.", "%llu",
 		    (unsigned long long)v->irqs);
@@ -693,7 +711,7 @@ static int sched_show(const char *parent)
 {
 	static const char *const knobs[] = {
 		"policy", "policies", "timeslice_us", "preempt_timeout_us",
-		"hang_slices"
+		"hang_slices", "irq_budget"
 	};
 	char val[4096], own[128], *line, *save;
 	struct tsr_gpu *gpus;
@@ -782,6 +800,7 @@ static const struct {
 	{ "timeslice", "timeslice_us", "100..1000000 us" },
 	{ "preempt-timeout", "preempt_timeout_us", "100..10000000 us" },
 	{ "hang-slices", "hang_slices", "2..1000000" },
+	{ "irq-budget", "irq_budget", "0..65536 (0: no limit)" },
 };
 
 static int sched_set(const char *parent, int argc, char **argv)
