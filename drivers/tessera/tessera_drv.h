@@ -189,15 +189,17 @@ struct tessera_ctx {
  * @TESSERA_PASS_OTHER: a submission, a doorbell, a knob change, a quiesce,
  *	removal: anything but the two below
  * @TESSERA_PASS_TIMER: the engine's slice/timeout timer (and no interrupt)
- * @TESSERA_PASS_IRQ: an engine interrupt (fence, idle, preemption, fault)
+ * @TESSERA_PASS_IRQ: an engine interrupt (fence, idle, preemption, fault),
+ *	or a timer pass that found the fence interrupt raised and not yet
+ *	handled (ENG_INT_STATUS)
  * @TESSERA_PASS_NR: number of kinds
  *
  * A fence is counted as completed by the kind of the pass that first saw
  * it complete (tessera_engine.fences_by, debugfs "fences"): a fence seen by
- * a timer pass or another pass before its interrupt was handled counts as
- * polled, so the share of TESSERA_PASS_IRQ says how well interrupts reach
- * the driver (a vGPU whose MSI-X never fires completes fences only by its
- * timer passes).
+ * a timer pass before its interrupt was raised, or by another pass before
+ * its interrupt was handled, counts as polled, so the share of
+ * TESSERA_PASS_IRQ says how well interrupts reach the driver (a vGPU whose
+ * MSI-X never fires completes fences only by its timer passes).
  */
 enum tessera_pass {
 	TESSERA_PASS_OTHER,

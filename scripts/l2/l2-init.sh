@@ -169,8 +169,13 @@ fence_check() {
 	# earlier fences done on the way: nobody waited for those. The share
 	# that says whether interrupts reach the guest is that of the rest:
 	# of the fences the driver had to learn about, how many it learnt by
-	# interrupt rather than by its timer's polling.
-	awk '$1 == "total" { irq += $3; timer += $5; other += $7 }
+	# interrupt rather than by its timer's polling (a timer pass that
+	# finds the fence interrupt raised and not yet handled counts as by
+	# interrupt: the driver's debugfs "fences" does so).
+	# The scheduler suite's interrupt budget test masks the interrupts of
+	# its storm on purpose: its counters are not judged.
+	awk '/^# / { sched = /run-sched-tests/ }
+	$1 == "total" && !sched { irq += $3; timer += $5; other += $7 }
 	END {
 		all = irq + timer + other
 		learnt = irq + timer
