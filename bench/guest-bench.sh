@@ -30,7 +30,10 @@ tessera_insmod "$ko" ctx_vram_mb=4 ctx_gart_mb=4 || exit 1
 S=$(echo /sys/bus/pci/drivers/tessera/0000:*/sched)
 knob() { echo "$2" >"$S/$1"; }
 
+# No command-name recording: it would live-patch __schedule (sched_switch),
+# which QEMU's multi-threaded TCG has been seen to get wrong (a stale int3).
 trace_on() { echo 0 >$T/tracing_on; echo >$T/trace; echo 16384 >$T/buffer_size_kb;
+	echo 0 >$T/options/record-cmd;
 	echo 1 >$T/events/tessera/enable; echo 1 >$T/tracing_on; }
 trace_off() { echo 0 >$T/tracing_on; echo 0 >$T/events/tessera/enable; cat $T/trace >"$1"; }
 

@@ -6,11 +6,11 @@
 #
 # Environment:
 #   TESSERA_SKIP_VM=1   skip the stages that boot VMs (for a quick local run)
-#   TESSERA_DEBUG=1     also build the debug kernel (KASAN, lockdep, UBSAN,
-#                       kmemleak), the module against it, and run the debug
-#                       suites on it. Off by default until the stage has had
-#                       its first clean run and its time is measured (see
-#                       Documentation/dev/test-rig.rst); TESSERA_SKIP_VM=1
+#   TESSERA_DEBUG=0     skip the debug stage: the debug kernel (KASAN,
+#                       lockdep, UBSAN, kmemleak), the module built
+#                       against it, and the native, sched and mdev suites
+#                       (with the hostile fuzzer) on it
+#                       (Documentation/dev/test-rig.rst); TESSERA_SKIP_VM=1
 #                       skips it too.
 #   TESSERA_COMPAT_VM=1 also boot the 6.1 kernel and run the native and
 #                       mdev suites on it (off by default until the mdev
@@ -68,10 +68,10 @@ build_stage tools "$MAKE" tools
 build_stage vm-test-programs "$MAKE" tests
 tap_stage checkpatch scripts/checkpatch.sh
 build_stage qemu-with-model scripts/build-qemu.sh
-# The debug kernel (cached; a cold build takes ~13 min on 2 cores) and the
-# module built against it, for the debug suites of vm-tests.
+# The debug kernel (cached; a cold build takes ~10 min on 2 idle cores)
+# and the module built against it, for the debug suites of vm-tests.
 debug=0
-if [ "${TESSERA_SKIP_VM:-0}" != 1 ] && [ "${TESSERA_DEBUG:-0}" = 1 ]; then
+if [ "${TESSERA_SKIP_VM:-0}" != 1 ] && [ "${TESSERA_DEBUG:-1}" = 1 ]; then
 	debug=1
 	build_stage debug-kernel scripts/build-debug-kernel.sh
 	build_stage module-debug "$MAKE" modules-debug

@@ -23,7 +23,8 @@
 #         first finding) on the debug kernel (scripts/build-debug-kernel.sh:
 #         lockdep, KASAN, UBSAN, kmemleak, list/object debugging) with the
 #         module built against it (make modules-debug). A kmemleak scan
-#         follows each suite; any report fails it. Only with TESSERA_DEBUG=1 (or named).
+#         follows each suite; any report fails it. With TESSERA_DEBUG=1
+#         (make check sets it unless TESSERA_DEBUG=0), or named.
 # pkg     the tessera-dkms package (built here by scripts/mkdeb.sh) built
 #         by DKMS in the guest, modprobe, removal; make install (tests/pkg).
 #         Only with TESSERA_PKG=1 (or named).

@@ -617,6 +617,13 @@ int cmd_timeline(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	tf_write(inst, "buffer_size_kb", "8192");
+	/*
+	 * No command-name recording: enabling it hooks sched_switch, i.e.
+	 * live-patches __schedule(), for nothing the picture uses (lanes are
+	 * named by context and vGPU). Under QEMU's multi-threaded TCG a CPU
+	 * then ran a stale int3 of that patch ("Oops: int3" in __schedule).
+	 */
+	tf_write(inst, "options/record-cmd", "0");
 	events_enable(inst, "1");
 	tf_write(inst, "tracing_on", "1");
 	tf_write(inst, "trace_marker", "tessera-timeline start");
