@@ -1,15 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Tessera top-level Makefile. The kernel module itself is described by the
-# Kbuild files (top-level Kbuild descends into drivers/tessera/); this file
-# drives everything else. See README.md.
+# Tessera top-level Makefile. The kernel modules (tessera.ko, tessera-vgpu.ko)
+# are described by the Kbuild files (top-level Kbuild descends into
+# drivers/tessera/); this file drives everything else. See README.md.
 #
 #   make              module (6.12), tools, in-VM tests, QEMU with the model
 #   make check        everything: unit tests, builds, lint, VM test suites
 #   make demo         boot a VM with a Tessera GPU and show it at work
 #   make bench        time-slice scheduler benchmark (VM, not in check)
-#   make install      install the module for $(KVER) (depmod: modprobe
-#                     tessera works) and the tessera tool (PREFIX=/usr/local)
+#   make install      install the modules for $(KVER) (depmod: modprobe
+#                     tessera, modprobe tessera-vgpu work) and the tessera
+#                     tool (PREFIX=/usr/local)
 #   make deb          the tessera-dkms Debian package, in build/deb/
 
 TOP := $(CURDIR)
@@ -42,8 +43,8 @@ modules-compat:
 
 # The debug kernel (scripts/build-debug-kernel.sh: lockdep, KASAN, UBSAN,
 # kmemleak), and the module built against it in its own copy of the
-# sources: $(DEBUG_TREE)/drivers/tessera/tessera.ko, which the debug stage
-# loads (TESSERA_KO).
+# sources: $(DEBUG_TREE)/drivers/tessera/tessera.ko (and tessera-vgpu.ko
+# next to it), which the debug stage loads (TESSERA_KO).
 DEBUG_TREE := $(BUILD)/debug
 debug-kernel:
 	scripts/build-debug-kernel.sh

@@ -19,14 +19,14 @@ vns=${BENCH_VGPU_CLIENTS:-$(for n in $ns; do [ "$n" -le 8 ] && echo "$n"; done)}
 mount -t debugfs none /sys/kernel/debug 2>/dev/null || true
 T=/sys/kernel/debug/tracing
 # VFIO, its type1 IOMMU backend (the containers vgpu_bench opens) and the
-# mdev core before tessera.ko: insmod loads no dependencies
+# mdev core before tessera-vgpu.ko: insmod loads no dependencies
 for dep in vfio vfio_iommu_type1 mdev; do
 	modprobe "$dep" || echo "# modprobe $dep failed: no vGPU runs"
 done
 # shellcheck source-path=SCRIPTDIR source=../tests/lib/ksft-run.sh
 . "$repo/tests/lib/ksft-run.sh"
 # small windows so that 64 clients fit in the default VRAM
-tessera_insmod "$ko" ctx_vram_mb=4 ctx_gart_mb=4 || exit 1
+tessera_insmod --vgpu "$ko" ctx_vram_mb=4 ctx_gart_mb=4 || exit 1
 S=$(echo /sys/bus/pci/drivers/tessera/0000:*/sched)
 knob() { echo "$2" >"$S/$1"; }
 
@@ -76,5 +76,5 @@ echo "# vGPU interrupt storm"
 ls /sys/bus/mdev/devices/ >"$out/mdevs-left.txt" 2>&1
 grep -H . /sys/bus/pci/drivers/tessera/0000:*/tessera/* 2>/dev/null >"$out/sysfs.txt"
 cat /sys/kernel/debug/tessera/*/sched >"$out/sched-debugfs.txt"
-rmmod tessera
+tessera_rmmod
 echo "ok 1 bench complete"

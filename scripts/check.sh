@@ -64,6 +64,9 @@ k61=$(scripts/kernel-version.sh 6.1)
 tap_stage unit-tests "$MAKE" -s unit
 build_stage "module-$k612" "$MAKE" modules
 build_stage "module-$k61" "$MAKE" modules-compat
+# The two modules' split: core/ free of VFIO, tessera.ko's dependencies,
+# the core API exported (Documentation/dev/architecture.rst).
+tap_stage module-split scripts/check-modules.sh
 build_stage tools "$MAKE" tools
 build_stage vm-test-programs "$MAKE" tests
 tap_stage checkpatch scripts/checkpatch.sh

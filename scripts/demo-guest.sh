@@ -16,6 +16,7 @@ bdf=$(basename "$(grep -l 0x7e55 /sys/bus/pci/devices/*/vendor | head -n1 | xarg
 say "Load the driver (host mode)"
 modprobe -a vfio vfio_iommu_type1 mdev || exit 1
 run insmod "$repo/drivers/tessera/tessera.ko" || exit 1
+run insmod "$repo/drivers/tessera/tessera-vgpu.ko" || exit 1
 dmesg | grep -i tessera | tail -n 8
 
 say "Native interface: /dev/tessera0"
@@ -62,12 +63,13 @@ say "Remove the vGPUs and unload"
 for u in $uuids; do
 	run "$T" remove "$u"
 done
-run rmmod tessera
+run rmmod tessera_vgpu tessera
 say "Demo done"
 cat <<EOF
 What you saw: tessera.ko bound the Tessera GPU (our QEMU model) and ran
-jobs through its native interface; it offered vGPU types through VFIO mdev,
-two vGPUs were created, and two tenants ran jobs on them at the same time
+jobs through its native interface; tessera-vgpu.ko offered vGPU types on it
+through VFIO mdev, two vGPUs were created, and two tenants ran jobs on them
+at the same time
 through VFIO, time-sliced by the driver's scheduler, while tessera status
 showed the engines' utilisation and each vGPU's share. Result: $([ $rc = 0 ] && echo "all jobs correct" || echo "SOME JOBS FAILED").
 EOF

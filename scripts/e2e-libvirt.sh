@@ -7,7 +7,7 @@
 # scripts/run-e2e.sh), as root, with one Tessera GPU. Prints TAP, one line
 # per step, and exits non-zero if any step failed.
 #
-#   1. host side: loads tessera.ko; if its mdev layer offers tessera-*
+#   1. host side: loads tessera.ko and tessera-vgpu.ko; if it offers tessera-*
 #      types, they are used ("tessera" mode), otherwise the kernel's mtty
 #      sample (build/mtty/mtty.ko, scripts/l2/build-mtty.sh) stands in
 #      ("mtty" rehearsal mode). E2E_MODE=tessera|mtty forces one.
@@ -205,6 +205,12 @@ if lsmod | grep -q '^tessera '; then
 	ok "tessera.ko already loaded"
 else
 	step "insmod tessera.ko (host mode)" insmod "$repo/drivers/tessera/tessera.ko" || true
+fi
+if lsmod | grep -q '^tessera_vgpu '; then
+	ok "tessera-vgpu.ko already loaded"
+else
+	step "insmod tessera-vgpu.ko (the mdev parent)" \
+		insmod "$repo/drivers/tessera/tessera-vgpu.ko" || true
 fi
 # first_type PATTERN: "PARENT TYPE" of the first mdev type matching.
 first_type() {

@@ -5,8 +5,8 @@
 #
 # Usage: scripts/mkdeb.sh [OUTDIR]     (default build/deb)
 #
-# The package holds the module's sources (Kbuild, drivers/tessera/*.[ch]
-# and Kbuild, include/) and dkms.conf in /usr/src/tessera-VERSION/, and
+# The package holds the modules' sources (Kbuild, drivers/tessera/ with
+# its Kbuild, core/, lib/ and vgpu/, include/) and dkms.conf in /usr/src/tessera-VERSION/, and
 # maintainer scripts (scripts/deb/) that add, build and install it with
 # DKMS for the running kernel, and remove it from every kernel on removal.
 # VERSION is the file VERSION. Built with dpkg-deb alone (no debhelper).

@@ -1,14 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The only place with kernel version differences. Supported: Debian 6.1
- * and 6.12 (and what lies between).
+ * The only place with kernel version differences, for both modules
+ * (tessera.ko, tessera-vgpu.ko). Supported: Debian 6.1 and 6.12 (and what
+ * lies between).
  */
 #ifndef TESSERA_COMPAT_H
 #define TESSERA_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/export.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/pci.h>
+
+/*
+ * The symbol namespace of the core API (include/tessera/tessera_core.h):
+ * EXPORT_SYMBOL_NS_GPL(sym, TESSERA_NS) in tessera.ko,
+ * MODULE_IMPORT_NS(TESSERA_NS) in tessera-vgpu.ko. Up to 6.12 the macros
+ * take an identifier (and stringify it), from 6.13 a string literal.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define TESSERA_NS	"TESSERA"
+#else
+#define TESSERA_NS	TESSERA
+#endif
 
 /* vm_flags became read-only with accessors in 6.3. */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)

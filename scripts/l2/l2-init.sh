@@ -142,7 +142,8 @@ wait_dev() {
 	return 1
 }
 
-# load_deps: insmod the modules tessera.ko needs (mdev, vfio, ...).
+# load_deps: insmod the modules tessera.ko needs (modules.list; none since
+# the vGPU mediation, which L2 does not load, is tessera-vgpu.ko).
 load_deps() {
 	while read -r m; do
 		name=$(echo "${m%.ko}" | tr - _)

@@ -16,7 +16,8 @@
 #   /init                    scripts/l2/l2-init.sh
 #   /bin/busybox (+ applets) busybox-static
 #   /bin/bash and its shared libraries
-#   /tessera/tessera.ko      drivers/tessera/tessera.ko (guest mode), and
+#   /tessera/tessera.ko      drivers/tessera/tessera.ko (guest mode: not
+#                            tessera-vgpu.ko), and
 #                            the kernel modules it depends on (modules.list)
 #   /tessera/tests/{native,sched,lib}/*.sh
 #                            the suites' runners (tests/native,
@@ -85,7 +86,8 @@ ko=$repo/drivers/tessera/tessera.ko
 if [ -f "$ko" ]; then
 	cp "$ko" "$root/tessera/tessera.ko"
 	strip --strip-debug "$root/tessera/tessera.ko" 2>/dev/null || true
-	# The kernel modules tessera.ko needs (mdev, vfio, ...), decompressed,
+	# The kernel modules tessera.ko needs (none since the vGPU mediation
+	# is tessera-vgpu.ko, which L2 does not load), decompressed,
 	# in load order in /tessera/modules.list (the L2 /init insmods them).
 	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
 		modprobe -S "$kver" --show-depends "$dep" | awk '$1 == "insmod" {print $2}'

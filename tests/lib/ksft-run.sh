@@ -162,7 +162,15 @@ tessera_ko() {
 	fi
 }
 
-# tessera_rmmod: unload tessera.ko. With TESSERA_FENCE_LOG set (the e2e
+# tessera_vgpu_ko KO: the tessera-vgpu.ko built with the tessera.ko KO
+# (the same directory: drivers/tessera/, build/compat-KVER/..., build/debug/
+# ...).
+tessera_vgpu_ko() {
+	echo "$(dirname "$1")/tessera-vgpu.ko"
+}
+
+# tessera_rmmod: unload tessera.ko, and tessera-vgpu.ko before it if it is
+# loaded (it depends on tessera.ko). With TESSERA_FENCE_LOG set (the e2e
 # stage's L2 guest), first append to that file what the driver counted
 # until then: debugfs tessera/*/fences (fences completed by interrupt, by
 # timer passes, by other passes) and the tessera lines of /proc/interrupts,
@@ -175,15 +183,27 @@ tessera_rmmod() {
 			grep tessera /proc/interrupts
 		} >>"$TESSERA_FENCE_LOG" 2>/dev/null
 	fi
+	if grep -q '^tessera_vgpu ' /proc/modules; then
+		rmmod tessera_vgpu || return 1
+	fi
 	rmmod tessera
 }
 
-# tessera_insmod KO [PARAM...]: (re)load tessera.ko: unload a loaded one,
-# modprobe the modules it links against (insmod loads no dependencies),
-# insmod KO with PARAMs and wait (5 s at most) for /dev/tessera0.
-# Returns 0 once the device node is there.
+# tessera_insmod [--vgpu] KO [PARAM...]: (re)load tessera.ko: unload a
+# loaded one (tessera_rmmod), modprobe the modules it links against (insmod
+# loads no dependencies), insmod KO with PARAMs and wait (5 s at most) for
+# /dev/tessera0. With --vgpu, then load the vGPU mediation too: the
+# tessera-vgpu.ko next to KO (tessera_vgpu_ko), after modprobing vfio, mdev
+# & co; the GPUs bound then offer their mdev types. Guest and native-only
+# runs load tessera.ko alone.
+# Returns 0 once the device node is there (and tessera-vgpu.ko loaded).
 tessera_insmod() {
-	local ko=$1 dep
+	local ko vgpu='' dep
+	if [ "${1:-}" = --vgpu ]; then
+		vgpu=1
+		shift
+	fi
+	ko=$1
 	shift
 	if grep -q '^tessera ' /proc/modules; then
 		tessera_rmmod || return 1
@@ -192,6 +212,13 @@ tessera_insmod() {
 		modprobe "$dep" 2>/dev/null || true
 	done
 	insmod "$ko" "$@" || return 1
+	if [ -n "$vgpu" ]; then
+		ko=$(tessera_vgpu_ko "$ko")
+		for dep in $(modinfo -F depends "$ko" 2>/dev/null | tr , ' '); do
+			[ "$dep" = tessera ] || modprobe "$dep" 2>/dev/null || true
+		done
+		insmod "$ko" || return 1
+	fi
 	for _ in $(seq 50); do
 		[ -c /dev/tessera0 ] && return 0
 		sleep 0.1

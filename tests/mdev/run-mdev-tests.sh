@@ -6,17 +6,17 @@
 # Usage (inside the guest, as root):
 #   tests/mdev/run-mdev-tests.sh [-d BINDIR] [-t SECONDS] [TEST...]
 #
-# Loads vfio, vfio_iommu_type1 and mdev, then tessera.ko from this
-# repository's build for the running kernel (drivers/tessera/tessera.ko, or
-# build/compat-KVER/drivers/tessera/tessera.ko on the 6.1 kernel:
-# tests/lib/ksft-run.sh tessera_ko; the Tessera GPU binds to it and
-# registers its mdev parent), runs every test program of BINDIR
+# Loads vfio, vfio_iommu_type1 and mdev, then tessera.ko and tessera-vgpu.ko
+# from this repository's build for the running kernel (drivers/tessera/, or
+# build/compat-KVER/drivers/tessera/ on the 6.1 kernel: tests/lib/ksft-run.sh
+# tessera_ko, tessera_insmod --vgpu; the Tessera GPU binds to tessera.ko and
+# tessera-vgpu.ko registers its mdev parent), runs every test program of BINDIR
 # (default build/tests/mdev, or $TESSERA_MDEV_TESTS) and the mdev_*.sh
 # scripts next to this one, or only the named ones, each with a timeout of
 # SECONDS (default 1200), merging their TAP into one stream
 # (tests/lib/ksft-run.sh: results renumbered and prefixed with the
 # program's name). Each program creates and removes its own vGPUs; at the
-# end every leftover mdev is removed and the module unloaded.
+# end every leftover mdev is removed and the modules unloaded.
 # Exit status: 0 if nothing failed.
 #
 # Environment: TESSERA_MDEV_PARENT=dddd:bb:dd.f picks the GPU whose vGPUs
@@ -25,8 +25,9 @@
 # From the host:
 #   scripts/vm-run.sh --gpu "" -- mdev=$PWD/tests/mdev/run-mdev-tests.sh
 #
-# TESSERA_KO=PATH loads that tessera.ko instead of drivers/tessera/tessera.ko
-# (the debug suites: build/debug, built against the debug kernel).
+# TESSERA_KO=PATH loads that tessera.ko (and the tessera-vgpu.ko next to it)
+# instead of drivers/tessera/tessera.ko (the debug suites: build/debug,
+# built against the debug kernel).
 set -u
 
 here=$(dirname "$(readlink -f "$0")")
@@ -55,7 +56,7 @@ cleanup() {
 		echo 1 >"$d/remove" 2>/dev/null
 	done
 	if grep -q '^tessera ' /proc/modules; then
-		rmmod tessera 2>/dev/null || echo "# rmmod tessera failed"
+		tessera_rmmod 2>/dev/null || echo "# rmmod tessera-vgpu, tessera failed"
 	fi
 }
 
@@ -63,12 +64,13 @@ for m in vfio vfio_iommu_type1 mdev vfio_pci_core; do
 	modprobe "$m" 2>/dev/null || tap_bail "modprobe $m failed"
 done
 [ -f "$ko" ] || tap_bail "no $ko (make modules)"
+[ -f "$(tessera_vgpu_ko "$ko")" ] || tap_bail "no $(tessera_vgpu_ko "$ko") (make modules)"
 if grep -q '^tessera ' /proc/modules; then
-	rmmod tessera || tap_bail "a tessera module is loaded and cannot be removed"
+	tessera_rmmod || tap_bail "a tessera module is loaded and cannot be removed"
 fi
-insmod "$ko" || tap_bail "insmod $ko failed"
 trap cleanup EXIT
-tap_ok "insmod tessera.ko"
+tessera_insmod --vgpu "$ko" || tap_bail "insmod $ko, tessera-vgpu.ko failed"
+tap_ok "insmod tessera.ko tessera-vgpu.ko"
 
 parent=
 for d in /sys/bus/pci/devices/*/mdev_supported_types; do
@@ -100,5 +102,5 @@ leftover=$(find /sys/bus/mdev/devices -mindepth 1 -maxdepth 1 2>/dev/null | wc -
 if [ "$leftover" -eq 0 ]; then tap_ok "no mdev left over"; else tap_not_ok "$leftover mdevs left over"; fi
 cleanup
 trap - EXIT
-if grep -q '^tessera ' /proc/modules; then tap_not_ok "rmmod tessera"; else tap_ok "rmmod tessera"; fi
+if grep -q '^tessera\(_vgpu\)\? ' /proc/modules; then tap_not_ok "rmmod tessera-vgpu tessera"; else tap_ok "rmmod tessera-vgpu tessera"; fi
 tap_plan_and_exit

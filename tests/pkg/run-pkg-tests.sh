@@ -8,12 +8,13 @@
 # Usage (inside the guest, as root):
 #   tests/pkg/run-pkg-tests.sh [DEB]     (default build/deb/tessera-dkms_*.deb)
 #
-# dkms: dpkg -i builds the module with DKMS against the running kernel's
-#   headers; modprobe tessera loads it, the GPU binds and offers the vGPU
-#   types; the tool creates and removes a vGPU; dpkg -r removes the module
-#   (modinfo no longer finds it) and DKMS forgets it.
+# dkms: dpkg -i builds the modules with DKMS against the running kernel's
+#   headers; modprobe tessera loads the core, the GPU binds; modprobe
+#   tessera-vgpu loads the mediation, the GPU offers the vGPU types; the
+#   tool creates and removes a vGPU; dpkg -r removes the modules (modinfo
+#   no longer finds them) and DKMS forgets them.
 # install: make install (modules_install + depmod) puts the in-tree
-#   module under /lib/modules/KVER/updates; modprobe tessera loads that.
+#   modules under /lib/modules/KVER/updates; modprobe loads those.
 # Output: TAP. From the host: scripts/run-vm-tests.sh pkg
 # The checks are single-quoted for eval on purpose:
 # shellcheck disable=SC2016
@@ -59,7 +60,7 @@ unload() {
 	for d in /sys/bus/mdev/devices/*; do
 		[ -e "$d/remove" ] && echo 1 >"$d/remove"
 	done
-	if grep -q '^tessera ' /proc/modules; then rmmod tessera; fi
+	if grep -q '^tessera ' /proc/modules; then tessera_rmmod; fi
 }
 
 for m in vfio vfio_iommu_type1 mdev; do modprobe "$m" 2>/dev/null; done
@@ -86,9 +87,11 @@ tap_check "dkms: its vermagic is the running kernel's" \
 tap_check "dkms: modprobe tessera" modprobe tessera
 tap_check "dkms: the loaded module is the DKMS one" \
 	eval 'test "$(cat /sys/module/tessera/srcversion)" = "$(modinfo -F srcversion tessera)"'
+tap_check "dkms: modprobe tessera-vgpu (from updates/dkms)" \
+	eval 'case $(modinfo -n tessera-vgpu 2>/dev/null) in /lib/modules/$kver/updates/dkms/tessera-vgpu.ko*) modprobe tessera-vgpu ;; *) false ;; esac'
 gpu_checks dkms
 unload
-tap_check "dkms: rmmod tessera" eval '! grep -q "^tessera " /proc/modules'
+tap_check "dkms: rmmod tessera-vgpu tessera" eval '! grep -q "^tessera\(_vgpu\)\? " /proc/modules'
 if dpkg -r tessera-dkms >"$log" 2>&1; then
 	tap_ok "dkms: dpkg -r tessera-dkms"
 else
@@ -96,7 +99,7 @@ else
 	tap_not_ok "dkms: dpkg -r tessera-dkms"
 fi
 tap_check "dkms: removing the package removed the module" \
-	eval '! modinfo tessera >/dev/null 2>&1 && ! ls /lib/modules/$kver/updates/dkms/tessera.ko* >/dev/null 2>&1'
+	eval '! modinfo tessera >/dev/null 2>&1 && ! modinfo tessera-vgpu >/dev/null 2>&1 && ! ls /lib/modules/$kver/updates/dkms/tessera*.ko* >/dev/null 2>&1'
 tap_check "dkms: DKMS no longer knows it, /usr/src is clean" \
 	eval 'test -z "$(dkms status -m tessera 2>/dev/null)" && test ! -e /usr/src/tessera-$ver'
 
@@ -112,11 +115,14 @@ echo "# modinfo -n tessera: $path"
 tap_check "install: depmod ran, modinfo finds it under /lib/modules/$kver" \
 	eval 'case $path in /lib/modules/$kver/*/tessera.ko*) true ;; *) false ;; esac'
 tap_check "install: modprobe tessera" modprobe tessera
+vpath=$(modinfo -n tessera-vgpu 2>/dev/null)
+echo "# modinfo -n tessera-vgpu: $vpath"
+tap_check "install: modprobe tessera-vgpu" modprobe tessera-vgpu
 gpu_checks install
 unload
-rm -f "$path"
+rm -f "$path" "$vpath"
 depmod -a "$kver"
-tap_check "install: gone again after removing the file and depmod" \
-	eval '! modinfo tessera >/dev/null 2>&1'
+tap_check "install: gone again after removing the files and depmod" \
+	eval '! modinfo tessera >/dev/null 2>&1 && ! modinfo tessera-vgpu >/dev/null 2>&1'
 
 tap_plan_and_exit

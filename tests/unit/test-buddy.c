@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of the buddy allocator (drivers/tessera/tessera_buddy.c). */
+/* Unit tests of the buddy allocator (drivers/tessera/lib/tessera_buddy.c). */
 #include <stdint.h>
 #include "tap.h"
 #include "tessera_buddy.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of tessera_split_rd64() (drivers/tessera/tessera_rd64.h): a
+ * Unit tests of tessera_split_rd64() (drivers/tessera/lib/tessera_rd64.h): a
  * 64-bit register read as HI, LO, HI with a bounded number of retries.
  */
 #include <stdbool.h>

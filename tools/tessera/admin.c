@@ -545,7 +545,7 @@ int cmd_types(int argc, char **argv)
 		return parent ? fail("%s is not a Tessera GPU offering vGPUs",
 				     parent) :
 		       fail("no Tessera GPU offers vGPUs%s",
-			    " (tessera.ko not loaded, or no physical GPU bound)");
+			    " (tessera-vgpu.ko not loaded, or no physical GPU bound)");
 	return 0;
 }
 
@@ -615,7 +615,7 @@ int cmd_create(int argc, char **argv)
 	if (ret || !g.has_mdev)
 		return parent ? fail("%s is not a Tessera GPU offering vGPUs",
 				     parent) :
-		       fail("no Tessera GPU offers vGPUs (is tessera.ko loaded?)");
+		       fail("no Tessera GPU offers vGPUs (is tessera-vgpu.ko loaded?)");
 	if (tsr_type_get(&g, type, &t)) {
 		n = tsr_type_list(&g, all, 32);
 		for (i = 0; i < n; i++)

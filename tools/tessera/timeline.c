@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tessera timeline: record the scheduler's tracepoints
- * (drivers/tessera/tessera_trace.h: tessera_switch_in, tessera_switch_out,
+ * (drivers/tessera/core/tessera_trace.h: tessera_switch_in, tessera_switch_out,
  * tessera_client_reset) in a private tracefs instance for N seconds and
  * draw an SVG with one lane per engine of every GPU, each span coloured by
  * the client (vGPU or native context) that held the engine, resets marked.

@@ -14,10 +14,13 @@
 #include <linux/string.h>
 #include <linux/mm.h>
 
+#include "tessera_compat.h"	/* TESSERA_NS */
+
 #define tpure_zalloc(n)		kvzalloc((n), GFP_KERNEL)
 #define tpure_free(p)		kvfree(p)
 #else
 #include <linux/types.h>
+#include <assert.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,9 @@ typedef __s64 s64;
 
 #define tpure_zalloc(n)		calloc(1, (n))
 #define tpure_free(p)		free(p)
+
+/* Exports to tessera-vgpu.ko (tessera_core.h) mean nothing here. */
+#define EXPORT_SYMBOL_NS_GPL(sym, ns)	static_assert(sizeof(#ns) > 1, #sym)
 #endif
 
 /* Minimal intrusive doubly linked list usable on both sides. */

@@ -6,6 +6,7 @@
  */
 #include <linux/sched.h>
 
+#include "tessera_compat.h"
 #include "tessera_drv.h"
 
 #define TESSERA_VRAM_UNIT_SHIFT	16	/* windows are multiples of 64 KiB */
@@ -59,6 +60,7 @@ void tessera_vram_scrub(struct tessera_device *tdev, u64 offset, u64 size)
 	/* Push write-combined stores out before the range is handed over. */
 	wmb();
 }
+EXPORT_SYMBOL_NS_GPL(tessera_vram_scrub, TESSERA_NS);
 
 /**
  * tessera_vram_window_alloc() - allocate and scrub a context's VRAM window

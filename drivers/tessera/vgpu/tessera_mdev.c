@@ -4,6 +4,9 @@
  * (mdev_supported_types/tessera-<type>/). Creating an mdev allocates a
  * hardware context with the type's VRAM partition and GART slice and
  * registers a vfio_device (emulated IOMMU) for it; removing it undoes that.
+ *
+ * The module (tessera-vgpu.ko) learns of the GPUs from tessera.ko through
+ * the mediator hook (tessera_register_mediator(), <tessera/tessera_core.h>).
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -343,12 +346,13 @@ static struct mdev_driver tessera_mdev_driver = {
 };
 
 /**
- * tessera_mdev_register() - offer vGPUs of a physical GPU
- * @tdev: the GPU (not a vGPU seen from a guest)
+ * tessera_mdev_register() - offer vGPUs of a physical GPU (mediator attach)
+ * @tdev: the GPU (nothing is offered on a vGPU seen from a guest)
  *
+ * Context: under the core's mediator mutex (tessera_core.h).
  * Return: 0 or a negative errno.
  */
-int tessera_mdev_register(struct tessera_device *tdev)
+static int tessera_mdev_register(struct tessera_device *tdev)
 {
 	struct tessera_mdev_parent *mp;
 	unsigned int i;
@@ -402,9 +406,13 @@ err:
 
 /**
  * tessera_mdev_unregister() - remove every vGPU of a GPU and its parent
+ * (mediator detach)
  * @tdev: the GPU
+ *
+ * Context: under the core's mediator mutex; waits for each vGPU's user to
+ * close it.
  */
-void tessera_mdev_unregister(struct tessera_device *tdev)
+static void tessera_mdev_unregister(struct tessera_device *tdev)
 {
 	struct tessera_mdev_parent *mp;
 
@@ -423,20 +431,34 @@ void tessera_mdev_unregister(struct tessera_device *tdev)
 	kfree(mp);
 }
 
-/**
- * tessera_mdev_module_init() - register the mdev driver
- *
- * Return: 0 or a negative errno.
- */
-int tessera_mdev_module_init(void)
+static const struct tessera_mediator_ops tessera_mdev_mediator = {
+	.attach = tessera_mdev_register,
+	.detach = tessera_mdev_unregister,
+};
+
+static int __init tessera_vgpu_init(void)
 {
-	return mdev_register_driver(&tessera_mdev_driver);
+	int ret;
+
+	ret = mdev_register_driver(&tessera_mdev_driver);
+	if (ret)
+		return ret;
+	ret = tessera_register_mediator(&tessera_mdev_mediator);
+	if (ret)
+		mdev_unregister_driver(&tessera_mdev_driver);
+	return ret;
 }
 
-/**
- * tessera_mdev_module_exit() - unregister the mdev driver
- */
-void tessera_mdev_module_exit(void)
+static void __exit tessera_vgpu_exit(void)
 {
+	tessera_unregister_mediator(&tessera_mdev_mediator);
 	mdev_unregister_driver(&tessera_mdev_driver);
 }
+
+module_init(tessera_vgpu_init);
+module_exit(tessera_vgpu_exit);
+
+MODULE_IMPORT_NS(TESSERA_NS);
+MODULE_DESCRIPTION("Tessera vGPU mediation (VFIO mdev) for tessera.ko");
+MODULE_AUTHOR("Tessera developers");
+MODULE_LICENSE("GPL");

@@ -15,6 +15,7 @@
 #include <linux/sched/signal.h>
 #include <linux/tessera.h>
 
+#include "tessera_compat.h"
 #include "tessera_drv.h"
 #include "tessera_trace.h"
 
@@ -251,6 +252,7 @@ void tessera_sched_kick(struct tessera_engine *eng)
 	if (!READ_ONCE(eng->tdev->dead))
 		mod_delayed_work(eng->tdev->wq, &eng->work, 0);
 }
+EXPORT_SYMBOL_NS_GPL(tessera_sched_kick, TESSERA_NS);
 
 /*
  * Account the running client: its device busy time (ENG_BUSY_NS is per
@@ -865,6 +867,7 @@ void tessera_sched_ring_ready(struct tessera_ring *ring)
 	mutex_unlock(&eng->lock);
 	tessera_sched_kick(eng);
 }
+EXPORT_SYMBOL_NS_GPL(tessera_sched_ring_ready, TESSERA_NS);
 
 /**
  * tessera_sched_attach_ctx() - make a new context a client of every engine
@@ -989,6 +992,7 @@ void tessera_sched_quiesce_ctx(struct tessera_ctx *ctx)
 {
 	sched_take_off_ctx(ctx, false);
 }
+EXPORT_SYMBOL_NS_GPL(tessera_sched_quiesce_ctx, TESSERA_NS);
 
 /**
  * tessera_sched_hold_ctx() - take a context off every engine for a while
@@ -1004,6 +1008,7 @@ void tessera_sched_hold_ctx(struct tessera_ctx *ctx)
 {
 	sched_take_off_ctx(ctx, true);
 }
+EXPORT_SYMBOL_NS_GPL(tessera_sched_hold_ctx, TESSERA_NS);
 
 /**
  * tessera_sched_release_ctx() - end a tessera_sched_hold_ctx()
@@ -1013,6 +1018,7 @@ void tessera_sched_release_ctx(struct tessera_ctx *ctx)
 {
 	sched_give_back_ctx(ctx, true);
 }
+EXPORT_SYMBOL_NS_GPL(tessera_sched_release_ctx, TESSERA_NS);
 
 /**
  * tessera_sched_ctx_active() - may an engine be executing a context?
@@ -1047,6 +1053,7 @@ bool tessera_sched_ctx_active(struct tessera_ctx *ctx)
 	}
 	return active;
 }
+EXPORT_SYMBOL_NS_GPL(tessera_sched_ctx_active, TESSERA_NS);
 
 /**
  * tessera_sched_resume_ctx() - let a quiesced context run again

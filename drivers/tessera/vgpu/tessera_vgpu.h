@@ -351,12 +351,6 @@ static inline struct tessera_vgpu *vdev_to_vgpu(struct vfio_device *vdev)
 	return container_of(vdev, struct tessera_vgpu, vdev);
 }
 
-/* tessera_mdev.c */
-int tessera_mdev_module_init(void);
-void tessera_mdev_module_exit(void);
-int tessera_mdev_register(struct tessera_device *tdev);
-void tessera_mdev_unregister(struct tessera_device *tdev);
-
 /* tessera_vgpu.c */
 extern const struct vfio_device_ops tessera_vgpu_ops;
 void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool cfg);

@@ -3,13 +3,13 @@
  * Tessera host driver: PCI probe/remove, BARs, device reset and identity,
  * engine bring-up. Binds the physical GPU and, in a guest, a mediated vGPU
  * (TESSERA_CAPS_VIRTUAL) which it drives within what the vGPU exposes.
+ * The vGPUs of a physical GPU are tessera-vgpu.ko's (tessera_mediator.c).
  */
 #include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 
 #include "tessera_drv.h"
-#include "tessera_vgpu.h"
 
 unsigned int tessera_ctx_vram_mb = 16;
 module_param_named(ctx_vram_mb, tessera_ctx_vram_mb, uint, 0444);
@@ -277,9 +277,7 @@ static int tessera_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto err_irq;
 	tessera_debugfs_init(tdev);
-	/* vGPUs are optional: the host keeps working without them. */
-	if (tessera_mdev_register(tdev))
-		dev_warn(dev, "vGPUs not available\n");
+	tessera_mediator_add(tdev);
 
 	dev_info(dev, "%s: %s GPU v%u.%u, %u engines (%u compute, %u copy), %u contexts, %llu MiB VRAM, %u GART entries, %d IRQ vectors\n",
 		 tdev->name, tdev->is_virtual ? "virtual" : "physical",
@@ -316,7 +314,7 @@ static void tessera_remove(struct pci_dev *pdev)
 	struct tessera_device *tdev = pci_get_drvdata(pdev);
 	struct tessera_ctx *ctx;
 
-	tessera_mdev_unregister(tdev);
+	tessera_mediator_remove(tdev);
 	tessera_debugfs_fini(tdev);
 	tessera_cdev_unregister(tdev);
 
@@ -385,29 +383,21 @@ static int __init tessera_init(void)
 	int ret;
 
 	tessera_debugfs_module_init();
-	ret = tessera_mdev_module_init();
-	if (ret) {
-		tessera_debugfs_module_exit();
-		return ret;
-	}
 	ret = pci_register_driver(&tessera_pci_driver);
-	if (ret) {
-		tessera_mdev_module_exit();
+	if (ret)
 		tessera_debugfs_module_exit();
-	}
 	return ret;
 }
 
 static void __exit tessera_exit(void)
 {
 	pci_unregister_driver(&tessera_pci_driver);
-	tessera_mdev_module_exit();
 	tessera_debugfs_module_exit();
 }
 
 module_init(tessera_init);
 module_exit(tessera_exit);
 
-MODULE_DESCRIPTION("Tessera GPU host driver (native interface, vGPU host)");
+MODULE_DESCRIPTION("Tessera GPU host driver (native interface, guest mode)");
 MODULE_AUTHOR("Tessera developers");
 MODULE_LICENSE("GPL");

@@ -7,6 +7,7 @@
  */
 #include <linux/mm.h>
 
+#include "tessera_compat.h"
 #include "tessera_drv.h"
 
 static void tessera_doorbell_work(struct work_struct *work)
@@ -76,3 +77,4 @@ unsigned long tessera_doorbell_pfn(struct tessera_ctx *ctx)
 	return (ctx->tdev->db_phys +
 		(u64)ctx->id * TESSERA_DOORBELL_PAGE_SIZE) >> PAGE_SHIFT;
 }
+EXPORT_SYMBOL_NS_GPL(tessera_doorbell_pfn, TESSERA_NS);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tessera host driver: shared types of the kernel-only parts.
+ * Tessera host driver: shared types of the kernel-only parts. What the vGPU
+ * module may call is declared in <tessera/tessera_core.h>.
  */
 #ifndef TESSERA_DRV_H
 #define TESSERA_DRV_H
@@ -17,6 +18,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include <tessera/tessera_core.h>
 #include <tessera/tessera_regs.h>
 #include "tessera_buddy.h"
 #include "tessera_rd64.h"
@@ -359,6 +361,9 @@ struct tessera_engine {
  * @nr_bos: buffers (accounting)
  * @nr_maps: GART mappings (accounting)
  * @torn_reads: 64-bit register reads that stayed torn (tessera_rd64())
+ * @mediator_node: in the list of bound GPUs (tessera_mediator.c)
+ * @mediated: the mediator's attach succeeded on this GPU; both under the
+ *            mediator mutex
  */
 struct tessera_device {
 	struct pci_dev *pdev;
@@ -410,6 +415,8 @@ struct tessera_device {
 	atomic_t nr_bos;
 	atomic_t nr_maps;
 	atomic64_t torn_reads;
+	struct list_head mediator_node;
+	bool mediated;
 };
 
 static inline u32 tessera_rd(struct tessera_device *tdev, u32 reg)
@@ -466,6 +473,10 @@ static inline void tessera_wr64(struct tessera_device *tdev, u32 reg_lo,
 /* tessera_drv.c */
 void tessera_device_put(struct tessera_device *tdev);
 
+/* tessera_mediator.c: the hook of the vGPU module (tessera_core.h) */
+void tessera_mediator_add(struct tessera_device *tdev);
+void tessera_mediator_remove(struct tessera_device *tdev);
+
 /* tessera_vram.c */
 int tessera_vram_init(struct tessera_device *tdev);
 void tessera_vram_fini(struct tessera_device *tdev);
@@ -473,12 +484,10 @@ int tessera_vram_window_alloc(struct tessera_device *tdev, u64 size,
 			      u64 *base);
 void tessera_vram_window_free(struct tessera_device *tdev, u64 base,
 			      u64 size);
-void tessera_vram_scrub(struct tessera_device *tdev, u64 offset, u64 size);
 
 /* tessera_gart.c */
 int tessera_gart_init(struct tessera_device *tdev);
 void tessera_gart_fini(struct tessera_device *tdev);
-void tessera_gart_note(struct tessera_device *tdev, u32 entry, u64 val);
 int tessera_gart_window_alloc(struct tessera_device *tdev, u32 entries,
 			      u32 *base);
 void tessera_gart_window_free(struct tessera_device *tdev, u32 base,
@@ -490,9 +499,6 @@ void tessera_gart_unmap(struct tessera_ctx *ctx,
 
 /* tessera_ctx.c */
 struct tessera_ctx *tessera_ctx_create(struct tessera_device *tdev);
-struct tessera_ctx *tessera_ctx_create_sized(struct tessera_device *tdev,
-					     u64 vram_size, u64 gart_size);
-void tessera_ctx_destroy(struct tessera_ctx *ctx);
 void tessera_ctx_kill(struct tessera_ctx *ctx);
 int tessera_ctx_bo_alloc(struct tessera_ctx *ctx, u64 size,
 			 struct tessera_bo **out);
@@ -503,13 +509,7 @@ bool tessera_ctx_idle(struct tessera_ctx *ctx);
 /* tessera_sched.c */
 void tessera_sched_init(struct tessera_device *tdev);
 void tessera_sched_fini(struct tessera_device *tdev);
-void tessera_sched_kick(struct tessera_engine *eng);
-void tessera_sched_ring_ready(struct tessera_ring *ring);
-void tessera_sched_quiesce_ctx(struct tessera_ctx *ctx);
 void tessera_sched_resume_ctx(struct tessera_ctx *ctx);
-void tessera_sched_hold_ctx(struct tessera_ctx *ctx);
-void tessera_sched_release_ctx(struct tessera_ctx *ctx);
-bool tessera_sched_ctx_active(struct tessera_ctx *ctx);
 void tessera_sched_stop_all(struct tessera_device *tdev);
 int tessera_sched_submit(struct tessera_ring *ring, const u32 *cmds,
 			 u32 ndw, u64 *fence);
@@ -546,7 +546,6 @@ void tessera_irq_disable(struct tessera_device *tdev);
 /* tessera_doorbell.c */
 void tessera_doorbell_init(struct tessera_device *tdev);
 void tessera_doorbell_irq(struct tessera_device *tdev);
-unsigned long tessera_doorbell_pfn(struct tessera_ctx *ctx);
 
 /* tessera_cdev.c */
 int tessera_cdev_register(struct tessera_device *tdev);

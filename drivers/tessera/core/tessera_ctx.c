@@ -9,6 +9,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
+#include "tessera_compat.h"
 #include "tessera_drv.h"
 
 #define TESSERA_MAX_BO_HANDLE	((1u << 20) - 1)
@@ -176,6 +177,7 @@ err_free:
 	kfree(ctx);
 	return ERR_PTR(ret);
 }
+EXPORT_SYMBOL_NS_GPL(tessera_ctx_create_sized, TESSERA_NS);
 
 static void ctx_release_objects(struct tessera_ctx *ctx)
 {
@@ -265,6 +267,7 @@ void tessera_ctx_destroy(struct tessera_ctx *ctx)
 	xa_destroy(&ctx->maps);
 	kfree(ctx);
 }
+EXPORT_SYMBOL_NS_GPL(tessera_ctx_destroy, TESSERA_NS);
 
 /**
  * tessera_ctx_bo_alloc() - allocate a zeroed buffer in the VRAM window

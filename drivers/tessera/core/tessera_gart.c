@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "tessera_compat.h"
 #include "tessera_drv.h"
 
 static void gart_write(struct tessera_device *tdev, u32 entry, u64 val)
@@ -87,6 +88,7 @@ void tessera_gart_note(struct tessera_device *tdev, u32 entry, u64 val)
 	else
 		clear_bit(entry, tdev->gart_live);
 }
+EXPORT_SYMBOL_NS_GPL(tessera_gart_note, TESSERA_NS);
 
 /**
  * tessera_gart_window_alloc() - allocate a context's GART window

@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The split into two modules (Documentation/dev/architecture.rst) as lint,
+# after make modules (and make modules-compat, whose build is checked too
+# when present): prints TAP, exits non-zero on a finding.
+#
+#   - no file of drivers/tessera/core/ or lib/ includes a VFIO or mdev
+#     header or vgpu/tessera_vgpu.h;
+#   - tessera.ko depends on neither vfio nor mdev; tessera-vgpu.ko depends
+#     on tessera, vfio and mdev and imports the TESSERA namespace;
+#   - every function declared in include/tessera/tessera_core.h is exported
+#     by tessera.ko in the TESSERA namespace (Module.symvers).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+n=0 rc=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+notok() { n=$((n + 1)); echo "not ok $n $*"; rc=1; }
+echo "TAP version 13"
+
+cd "$top" || exit 1
+bad=$(grep -nE '#include[[:space:]]*[<"](linux/(vfio|mdev)[a-z_]*\.h|([^">]*/)?tessera_vgpu\.h)[">]' \
+	drivers/tessera/core/*.[ch] drivers/tessera/lib/*.[ch] || true)
+if [ -z "$bad" ]; then
+	ok "core/ and lib/ include no VFIO, mdev or vGPU header"
+else
+	notok "core/ and lib/ include no VFIO, mdev or vGPU header"
+	printf '# %s\n' "${bad//$'\n'/$'\n'# }"
+fi
+
+# The functions of the core API: "name(" at the start of a declaration.
+api=$(sed -n 's/^[a-z].*[ *]\(tessera_[a-z0-9_]*\)(.*/\1/p' include/tessera/tessera_core.h)
+[ -n "$api" ] || notok "no function found in include/tessera/tessera_core.h"
+
+check_build() { # DIR: a tree with drivers/tessera/*.ko and Module.symvers
+	local dir=$1 core=$1/drivers/tessera/tessera.ko
+	local vgpu=$1/drivers/tessera/tessera-vgpu.ko name=${1#"$top"/} dep f
+	local missing=
+	[ "$name" != "$top" ] || name=.
+	if [ ! -f "$core" ] || [ ! -f "$vgpu" ]; then
+		notok "$name: tessera.ko and tessera-vgpu.ko built"
+		return
+	fi
+	dep=$(modinfo -F depends "$core")
+	if echo ",$dep," | grep -qE ',(vfio[a-z_]*|mdev),'; then
+		notok "$name: tessera.ko depends on neither vfio nor mdev (depends: $dep)"
+	else
+		ok "$name: tessera.ko depends on neither vfio nor mdev"
+	fi
+	dep=$(modinfo -F depends "$vgpu")
+	if echo ",$dep," | grep -q ',tessera,' && echo ",$dep," | grep -q ',vfio,' &&
+	   echo ",$dep," | grep -q ',mdev,'; then
+		ok "$name: tessera-vgpu.ko depends on tessera, vfio, mdev"
+	else
+		notok "$name: tessera-vgpu.ko depends on tessera, vfio, mdev (depends: $dep)"
+	fi
+	if modinfo -F import_ns "$vgpu" | grep -qx TESSERA; then
+		ok "$name: tessera-vgpu.ko imports the TESSERA namespace"
+	else
+		notok "$name: tessera-vgpu.ko imports the TESSERA namespace"
+	fi
+	for f in $api; do
+		awk -v f="$f" '$2 == f && $NF == "TESSERA" { found = 1 } END { exit !found }' \
+			"$dir/Module.symvers" || { echo "# not exported: $f"; missing=1; }
+	done
+	if [ -n "$missing" ]; then
+		notok "$name: tessera_core.h functions exported in TESSERA (missing above)"
+	else
+		ok "$name: tessera_core.h functions exported in TESSERA"
+	fi
+}
+check_build "$top"
+for d in "$top"/build/compat-*; do
+	[ -d "$d/drivers/tessera" ] && check_build "$d"
+done
+echo "1..$n"
+exit $rc
