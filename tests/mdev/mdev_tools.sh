@@ -145,7 +145,10 @@ tap_check "status: both vGPUs open, with type and VRAM" \
 u0=$(awk '$1 == 0 && ($2 == "compute" || $2 == "copy") { print int($3) }' "$work/status.out")
 tap_check "status: engine 0 busy (${u0:-?}% >= 10) under two BUSY clients" \
 	test "${u0:-0}" -ge 10
-run status_json "$T" status --json -i 1
+# Over 3 s: a vGPU's time is charged when its 20 ms job leaves the engine,
+# so over one second the shares can lead the utilisation by more than the
+# margin below on a slow (debug) kernel (42 vs 34% seen there).
+run status_json "$T" status --json -i 3
 tap_check "status --json parses (python3 -m json.tool)" \
 	python3 -m json.tool "$work/status_json.out" /dev/null
 tap_check "status --json: engines, VRAM and GART add up, both vGPUs share engine 0" \
