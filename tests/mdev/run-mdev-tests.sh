@@ -25,6 +25,10 @@
 # From the host:
 #   scripts/vm-run.sh --gpu "" -- mdev=$PWD/tests/mdev/run-mdev-tests.sh
 #
+# TESSERA_MDEV_EXCLUDE="NAME..." leaves those programs out of the default
+# list (the debug suite: the kernel's own VFIO selftests, which test VFIO's
+# semantics and run in the stock suite, would take 7 of its minutes).
+#
 # TESSERA_KO=PATH loads that tessera.ko (and the tessera-vgpu.ko next to it)
 # instead of drivers/tessera/tessera.ko (the debug suites: build/debug,
 # built against the debug kernel).
@@ -84,6 +88,9 @@ if [ $# -gt 0 ]; then
 else
 	progs=()
 	for p in "$bindir"/mdev_* "$here"/mdev_*.sh; do
+		case " ${TESSERA_MDEV_EXCLUDE:-} " in
+		*" $(basename "$p") "*) echo "# $(basename "$p") left out (TESSERA_MDEV_EXCLUDE)"; continue ;;
+		esac
 		[ -x "$p" ] && progs+=("$p")
 	done
 fi
