@@ -24,8 +24,8 @@
  *
  * Meanwhile vGPU B (its own container and group) runs checked jobs (FILL
  * then COPY of a pattern that changes every job, verified word by word)
- * continuously: it loses no data and keeps its throughput (see
- * B_KEEP_PCT). Afterwards B's data is intact and B works, A works again
+ * continuously: it loses no data and keeps the throughput the host
+ * scheduler owes it (see B_KEEP_PCT). Afterwards B's data is intact and B works, A works again
  * after a reset (GART to system memory included) and after reopening, and
  * the host driver's accounting (debugfs) is back where it started.
  *
