@@ -247,6 +247,8 @@ enum tessera_pass {
  *	interrupt or the timer asked for a pass since the last one began
  * @pass: enum tessera_pass of the running pass (TESSERA_PASS_OTHER outside
  *	the work), under @lock
+ * @pass_classified: a timer @pass was told from an interrupt's (by the
+ *	fence status bit, at its first completed fence), under @lock
  * @fences_by: fences completed, by the kind of pass that saw them complete
  *	first (enum tessera_pass), under @lock
  * @slice_irqs: fence and idle interrupts since @budget_start (counted by
@@ -298,6 +300,7 @@ struct tessera_engine {
 	u64 storms;
 	unsigned long kicked;
 	u32 pass;
+	bool pass_classified;
 	u64 fences_by[TESSERA_PASS_NR];
 	u64 switches;
 	u64 preempts;

@@ -71,6 +71,39 @@ static bool ring_hw_pending(struct tessera_ring *ring)
 }
 
 /*
+ * A timer pass that finds the engine's fence interrupt raised but not yet
+ * handled (its status bit set, not masked by the budget) completes
+ * fences the interrupt announced: they count as by interrupt. Under
+ * nested virtualisation a guest's interrupt can take longer to arrive
+ * than a slice; the count says whether interrupts work, not who won.
+ */
+static u32 sched_timer_pass_kind(struct tessera_engine *eng)
+{
+	u32 st;
+
+	if (eng->irqs_throttled)
+		return TESSERA_PASS_TIMER;
+	st = tessera_rd(eng->tdev, ENG_REG(eng, TESSERA_ENG_INT_STATUS));
+	return st & TESSERA_ENG_INT_FENCE ? TESSERA_PASS_IRQ :
+	       TESSERA_PASS_TIMER;
+}
+
+/*
+ * The kind of the running pass, for counting fences: a timer pass is
+ * classified (sched_timer_pass_kind(): one register read, a trapped one
+ * in a guest) only when it completes fences, once.
+ */
+static u32 sched_pass_kind(struct tessera_engine *eng)
+{
+	lockdep_assert_held(&eng->lock);
+	if (eng->pass == TESSERA_PASS_TIMER && !eng->pass_classified) {
+		eng->pass = sched_timer_pass_kind(eng);
+		eng->pass_classified = true;
+	}
+	return eng->pass;
+}
+
+/*
  * The one place where the driver decides that fences completed: from the
  * ring's fence register, in a pass of the engine's work (or a quiesce, a
  * fault's handling, removal), all under the engine's lock. The fences are
@@ -84,7 +117,7 @@ static void ring_update_completed(struct tessera_ring *ring)
 	lockdep_assert_held(&eng->lock);
 	v -= ring->fence_base;
 	if (v > ring->completed && v <= ring->last_seqno) {
-		eng->fences_by[eng->pass] += v - ring->completed;
+		eng->fences_by[sched_pass_kind(eng)] += v - ring->completed;
 		WRITE_ONCE(ring->completed, v);
 		trace_tessera_complete(ring->ctx->tdev->index, ring->engine,
 				       ring->ctx->id, v);
@@ -739,24 +772,6 @@ static void sched_run(struct tessera_engine *eng)
 	sched_arm(eng, 1000000);
 }
 
-/*
- * A timer pass that finds the engine's fence interrupt raised but not yet
- * handled (its status bit set, not masked by the budget) completes
- * fences the interrupt announced: they count as by interrupt. Under
- * nested virtualisation a guest's interrupt can take longer to arrive
- * than a slice; the count says whether interrupts work, not who won.
- */
-static u32 sched_timer_pass_kind(struct tessera_engine *eng)
-{
-	u32 st;
-
-	if (eng->irqs_throttled)
-		return TESSERA_PASS_TIMER;
-	st = tessera_rd(eng->tdev, ENG_REG(eng, TESSERA_ENG_INT_STATUS));
-	return st & TESSERA_ENG_INT_FENCE ? TESSERA_PASS_IRQ :
-	       TESSERA_PASS_TIMER;
-}
-
 static void sched_work(struct work_struct *work)
 {
 	struct tessera_engine *eng = container_of(to_delayed_work(work),
@@ -771,7 +786,8 @@ static void sched_work(struct work_struct *work)
 	if (kicked & BIT(TESSERA_PASS_IRQ))
 		eng->pass = TESSERA_PASS_IRQ;
 	else if (kicked & BIT(TESSERA_PASS_TIMER))
-		eng->pass = sched_timer_pass_kind(eng);
+		eng->pass = TESSERA_PASS_TIMER;
+	eng->pass_classified = false;
 	sched_run(eng);
 	sched_irq_budget_check(eng);
 	eng->pass = TESSERA_PASS_OTHER;

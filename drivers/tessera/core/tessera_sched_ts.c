@@ -118,6 +118,26 @@ static ssize_t timeslice_us_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(timeslice_us);
 
+/*
+ * sched_u32_store() - parse a u32 knob of the sched/ directory into @field,
+ * refusing values outside [@min, @max] with -EINVAL. The scheduler reads
+ * the knobs with READ_ONCE() at the next decision, so no lock is taken.
+ */
+static ssize_t sched_u32_store(const char *buf, size_t count, u32 *field,
+			       u32 min, u32 max)
+{
+	u32 n;
+	int ret;
+
+	ret = kstrtou32(buf, 0, &n);
+	if (ret)
+		return ret;
+	if (n < min || n > max)
+		return -EINVAL;
+	WRITE_ONCE(*field, n);
+	return count;
+}
+
 static ssize_t preempt_timeout_us_show(struct device *dev,
 				       struct device_attribute *attr,
 				       char *buf)
@@ -130,17 +150,9 @@ static ssize_t preempt_timeout_us_store(struct device *dev,
 					struct device_attribute *attr,
 					const char *buf, size_t count)
 {
-	u32 us;
-	int ret;
-
-	ret = kstrtou32(buf, 0, &us);
-	if (ret)
-		return ret;
-	if (us < TESSERA_PREEMPT_TIMEOUT_MIN_US ||
-	    us > TESSERA_PREEMPT_TIMEOUT_MAX_US)
-		return -EINVAL;
-	WRITE_ONCE(to_tdev(dev)->preempt_timeout_us, us);
-	return count;
+	return sched_u32_store(buf, count, &to_tdev(dev)->preempt_timeout_us,
+			       TESSERA_PREEMPT_TIMEOUT_MIN_US,
+			       TESSERA_PREEMPT_TIMEOUT_MAX_US);
 }
 static DEVICE_ATTR_RW(preempt_timeout_us);
 
@@ -154,16 +166,8 @@ static ssize_t hang_slices_store(struct device *dev,
 				 struct device_attribute *attr,
 				 const char *buf, size_t count)
 {
-	u32 n;
-	int ret;
-
-	ret = kstrtou32(buf, 0, &n);
-	if (ret)
-		return ret;
-	if (n < TESSERA_HANG_SLICES_MIN || n > TESSERA_HANG_SLICES_MAX)
-		return -EINVAL;
-	WRITE_ONCE(to_tdev(dev)->hang_slices, n);
-	return count;
+	return sched_u32_store(buf, count, &to_tdev(dev)->hang_slices,
+			       TESSERA_HANG_SLICES_MIN, TESSERA_HANG_SLICES_MAX);
 }
 static DEVICE_ATTR_RW(hang_slices);
 
@@ -177,16 +181,8 @@ static ssize_t irq_budget_store(struct device *dev,
 				struct device_attribute *attr,
 				const char *buf, size_t count)
 {
-	u32 n;
-	int ret;
-
-	ret = kstrtou32(buf, 0, &n);
-	if (ret)
-		return ret;
-	if (n > TESSERA_IRQ_BUDGET_MAX)
-		return -EINVAL;
-	WRITE_ONCE(to_tdev(dev)->irq_budget, n);
-	return count;
+	return sched_u32_store(buf, count, &to_tdev(dev)->irq_budget, 0,
+			       TESSERA_IRQ_BUDGET_MAX);
 }
 static DEVICE_ATTR_RW(irq_budget);
 
