@@ -8,6 +8,10 @@
 #                                               (default build/vfio-selftests)
 #   scripts/fetch-vfio-selftests.sh --apt       only the apt source + pin
 #                                               (scripts/setup-host.sh)
+#   scripts/fetch-vfio-selftests.sh --print-candidate
+#                                               print "linux-source-N.M VERSION"
+#                                               of the package it would take
+#                                               (scripts/build-newest-kernel.sh)
 #
 # tools/testing/selftests/vfio exists from Linux 6.17 on; bookworm's
 # linux-source-6.12 lacks it. This script adds Debian's trixie-backports
@@ -44,7 +48,8 @@ dest=$top/build/vfio-selftests
 
 case ${1:-} in
 --apt) apt_only=yes ;;
--h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+--print-candidate) apt_only=candidate ;;
+-h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 -*) echo "fetch-vfio-selftests: unknown option $1" >&2; exit 2 ;;
 "") ;;
 *) dest=$(readlink -m "$1") ;;
@@ -113,7 +118,7 @@ if [ -f "$sources" ] && [ "$(id -u)" != 0 ]; then
 else
 	add_apt_source
 fi
-[ $apt_only = no ] || exit 0
+[ $apt_only != yes ] || exit 0
 
 if [ -n "${TESSERA_VFIO_SELFTESTS_PKG:-}" ]; then
 	pkg=$TESSERA_VFIO_SELFTESTS_PKG
@@ -123,6 +128,10 @@ else
 fi
 if [ -z "${pkg:-}" ] || [ -z "${ver:-}" ]; then
 	die "no linux-source >= 6.17 in $suite (apt-cache madison linux-source)"
+fi
+if [ $apt_only = candidate ]; then
+	echo "$pkg $ver"
+	exit 0
 fi
 # The layout revision changes whenever the list of members below does.
 key=${pkg}_${ver}_r2

@@ -2,13 +2,15 @@
 /*
  * The only place with kernel version differences, for both modules
  * (tessera.ko, tessera-vgpu.ko). Supported: Debian 6.1 and 6.12 (and what
- * lies between).
+ * lies between); compiled against the newest Debian ships (7.x, make
+ * modules-newest).
  */
 #ifndef TESSERA_COMPAT_H
 #define TESSERA_COMPAT_H
 
 #include <linux/version.h>
 #include <linux/export.h>
+#include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -50,6 +52,24 @@ static inline void tessera_vm_flags_clear(struct vm_area_struct *vma,
 {
 	vm_flags_clear(vma, flags);
 }
+#endif
+
+/*
+ * hrtimer_setup() (6.13) initialises a timer with its callback;
+ * hrtimer_init() is gone from 6.16.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+static inline void
+tessera_hrtimer_setup(struct hrtimer *timer,
+		      enum hrtimer_restart (*fn)(struct hrtimer *),
+		      clockid_t clock, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+}
+#else
+#define tessera_hrtimer_setup(timer, fn, clock, mode) \
+	hrtimer_setup(timer, fn, clock, mode)
 #endif
 
 /* PCI_IRQ_LEGACY was renamed PCI_IRQ_INTX in 6.8. */

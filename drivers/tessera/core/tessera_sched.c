@@ -810,8 +810,8 @@ void tessera_sched_init(struct tessera_device *tdev)
 		eng->idx = e;
 		mutex_init(&eng->lock);
 		INIT_DELAYED_WORK(&eng->work, sched_work);
-		hrtimer_init(&eng->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-		eng->timer.function = sched_timer_fn;
+		tessera_hrtimer_setup(&eng->timer, sched_timer_fn,
+				      CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		spin_lock_init(&eng->timer_lock);
 		init_waitqueue_head(&eng->fence_wq);
 		tessera_rq_init(&eng->rq, (u64)tessera_timeslice_us * 1000);
