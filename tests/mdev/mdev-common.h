@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mount.h>
 
 #include "vfio-mdev.h"
 
@@ -106,6 +107,52 @@ static inline int vgpu_fence_wait(struct tess_ring *r, u64 value)
 	if (ret)
 		return ret;
 	return tess_ring_wait_fence(r, value, TIMEOUT_MS);
+}
+
+/*
+ * The host driver's accounting of the parent GPU (debugfs
+ * tessera/<bdf>/accounting): what every vGPU and client holds. A test
+ * that creates and removes vGPUs expects it back where it started.
+ */
+#define VGPU_NR_ACCT	6
+static const char *const vgpu_acct_keys[VGPU_NR_ACCT] = {
+	"contexts", "vram_bytes", "gart_entries", "pinned_pages", "buffers",
+	"gart_maps",
+};
+
+/* The parent's debugfs accounting; 0, or -1 if unreadable. */
+static inline int vgpu_accounting(long long v[VGPU_NR_ACCT])
+{
+	const char *parent = mdev_parent();
+	char path[600], bdf[64], line[128], key[64];
+	const char *s, *e;
+	long long x;
+	FILE *fp;
+	int i, n = 0;
+
+	if (!parent)
+		return -1;
+	e = strrchr(parent, '/');
+	for (s = e - 1; s > parent && *s != '/'; s--)
+		;
+	snprintf(bdf, sizeof(bdf), "%.*s", (int)(e - s - 1), s + 1);
+	mount("none", "/sys/kernel/debug", "debugfs", 0, NULL);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/tessera/%s/accounting",
+		 bdf);
+	fp = fopen(path, "r");
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "%63s %lld", key, &x) != 2)
+			continue;
+		for (i = 0; i < VGPU_NR_ACCT; i++)
+			if (!strcmp(key, vgpu_acct_keys[i])) {
+				v[i] = x;
+				n++;
+			}
+	}
+	fclose(fp);
+	return n == VGPU_NR_ACCT ? 0 : -1;
 }
 
 #endif /* TESSERA_TESTS_MDEV_COMMON_H */

@@ -761,49 +761,6 @@ static double timeslice_s(void)
 	return strtoul(val, NULL, 0) / 1e6;
 }
 
-/* ------------------------------------------------------ accounting */
-
-#define NR_ACCT	6
-static const char *const acct_keys[NR_ACCT] = {
-	"contexts", "vram_bytes", "gart_entries", "pinned_pages", "buffers",
-	"gart_maps",
-};
-
-/* The parent's debugfs accounting; 0, or -1 if unreadable. */
-static int read_accounting(long long v[NR_ACCT])
-{
-	const char *parent = mdev_parent();
-	char path[600], bdf[64], line[128], key[64];
-	const char *s, *e;
-	long long x;
-	FILE *fp;
-	int i, n = 0;
-
-	if (!parent)
-		return -1;
-	e = strrchr(parent, '/');
-	for (s = e - 1; s > parent && *s != '/'; s--)
-		;
-	snprintf(bdf, sizeof(bdf), "%.*s", (int)(e - s - 1), s + 1);
-	mount("none", "/sys/kernel/debug", "debugfs", 0, NULL);
-	snprintf(path, sizeof(path), "/sys/kernel/debug/tessera/%s/accounting",
-		 bdf);
-	fp = fopen(path, "r");
-	if (!fp)
-		return -1;
-	while (fgets(line, sizeof(line), fp)) {
-		if (sscanf(line, "%63s %lld", key, &x) != 2)
-			continue;
-		for (i = 0; i < NR_ACCT; i++)
-			if (!strcmp(key, acct_keys[i])) {
-				v[i] = x;
-				n++;
-			}
-	}
-	fclose(fp);
-	return n == NR_ACCT ? 0 : -1;
-}
-
 /* ---------------------------------------------------------- fixture */
 
 FIXTURE(fuzz) {
@@ -811,7 +768,7 @@ FIXTURE(fuzz) {
 	struct tess_dev a, b;
 	struct tess_ring ra, rb;
 	int created;
-	long long acct0[NR_ACCT];
+	long long acct0[VGPU_NR_ACCT];
 	int have_acct;
 };
 
@@ -819,7 +776,7 @@ FIXTURE_SETUP(fuzz)
 {
 	if (!mdev_parent())
 		SKIP(return, "no Tessera mdev parent (module loaded?)");
-	self->have_acct = !read_accounting(self->acct0);
+	self->have_acct = !vgpu_accounting(self->acct0);
 	ASSERT_EQ(0, vgpu_create(SMALL_TYPE, self->ua));
 	self->created = 1;
 	ASSERT_EQ(0, vgpu_create(SMALL_TYPE, self->ub));
@@ -854,7 +811,7 @@ TEST_F_TIMEOUT(fuzz, hostile_guest_harms_nobody_else, 840)
 			    NULL, 0);
 	long ops = 0, refused = 0, sigs = 0, resets = 0, mmaps = 0;
 	long dma_ops = 0, storms = 0;
-	long long acct[NR_ACCT];
+	long long acct[VGPU_NR_ACCT];
 	double alone, during, slice, owed;
 	u64 t0, t1, fill = 0;
 	char st[32];
@@ -1035,11 +992,11 @@ TEST_F_TIMEOUT(fuzz, hostile_guest_harms_nobody_else, 840)
 		TH_LOG("no debugfs accounting: not checked");
 		return;
 	}
-	ASSERT_EQ(0, read_accounting(acct));
-	for (i = 0; i < NR_ACCT; i++) {
+	ASSERT_EQ(0, vgpu_accounting(acct));
+	for (i = 0; i < VGPU_NR_ACCT; i++) {
 		EXPECT_EQ(self->acct0[i], acct[i]) {
 			TH_LOG("accounting %s: %lld before, %lld after",
-			       acct_keys[i], self->acct0[i], acct[i]);
+			       vgpu_acct_keys[i], self->acct0[i], acct[i]);
 		}
 	}
 }
