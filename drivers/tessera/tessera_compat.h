@@ -97,11 +97,33 @@ tessera_hrtimer_setup(struct hrtimer *timer,
 #endif
 
 /*
+ * Up to 6.1 every vfio_device_ops must have @release, which frees the
+ * device (vfio_free_device()); from 6.2 VFIO frees it and @release is
+ * optional.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#define TESSERA_VFIO_NEEDS_RELEASE	1
+#endif
+
+/*
  * VFIO migration v2 with PRE_COPY (6.2), VFIO_MIG_GET_PRECOPY_INFO (6.2)
  * and migration_get_data_size (6.3): the vGPU migrates from 6.3 on.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 #define TESSERA_VFIO_HAS_MIGRATION	1
+#endif
+
+/*
+ * Since 6.10 every VFIO device file maps through its device's own inode
+ * (vfio_fs_type). Before, all of them shared the anonymous inode, so one
+ * device's unmap_mapping_range() zapped every device's mappings at the
+ * same offsets: the vGPUs' region offsets then carry a per-vGPU tag
+ * (tessera_vgpu_aperture.c).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+#define TESSERA_VFIO_SHARED_INODE	1
+#else
+#define TESSERA_VFIO_SHARED_INODE	0
 #endif
 
 #endif /* TESSERA_COMPAT_H */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
+#include <sys/utsname.h>
 
 #include "vfio-mdev.h"
 
@@ -109,6 +110,17 @@ static inline int vgpu_fence_wait(struct tess_ring *r, u64 value)
 	return tess_ring_wait_fence(r, value, TIMEOUT_MS);
 }
 
+/* The running kernel is at least @maj.@min. */
+static inline int kernel_at_least(int maj, int min)
+{
+	struct utsname u;
+	int a = 0, b = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
+		return 0;
+	return a > maj || (a == maj && b >= min);
+}
+
 /*
  * The host driver's accounting of the parent GPU (debugfs
  * tessera/<bdf>/accounting): what every vGPU and client holds. A test
@@ -120,39 +132,60 @@ static const char *const vgpu_acct_keys[VGPU_NR_ACCT] = {
 	"gart_maps",
 };
 
-/* The parent's debugfs accounting; 0, or -1 if unreadable. */
-static inline int vgpu_accounting(long long v[VGPU_NR_ACCT])
+/*
+ * Open the parent GPU's debugfs file @name (tessera/<bdf>/@name), mounting
+ * debugfs if need be; NULL if there is none.
+ */
+static inline FILE *vgpu_debugfs_open(const char *name)
 {
 	const char *parent = mdev_parent();
-	char path[600], bdf[64], line[128], key[64];
+	char path[600], bdf[64];
 	const char *s, *e;
-	long long x;
-	FILE *fp;
-	int i, n = 0;
 
 	if (!parent)
-		return -1;
+		return NULL;
 	e = strrchr(parent, '/');
 	for (s = e - 1; s > parent && *s != '/'; s--)
 		;
 	snprintf(bdf, sizeof(bdf), "%.*s", (int)(e - s - 1), s + 1);
 	mount("none", "/sys/kernel/debug", "debugfs", 0, NULL);
-	snprintf(path, sizeof(path), "/sys/kernel/debug/tessera/%s/accounting",
-		 bdf);
-	fp = fopen(path, "r");
+	snprintf(path, sizeof(path), "/sys/kernel/debug/tessera/%s/%s", bdf,
+		 name);
+	return fopen(path, "r");
+}
+
+/*
+ * Read "key value" lines of the parent's debugfs file @name into @v for
+ * the @n @keys; 0 when all were found, else -1.
+ */
+static inline int vgpu_debugfs_keys(const char *name,
+				    const char *const *keys, int n,
+				    long long *v)
+{
+	char line[128], key[64];
+	int i, found = 0;
+	long long x;
+	FILE *fp = vgpu_debugfs_open(name);
+
 	if (!fp)
 		return -1;
 	while (fgets(line, sizeof(line), fp)) {
 		if (sscanf(line, "%63s %lld", key, &x) != 2)
 			continue;
-		for (i = 0; i < VGPU_NR_ACCT; i++)
-			if (!strcmp(key, vgpu_acct_keys[i])) {
+		for (i = 0; i < n; i++)
+			if (!strcmp(key, keys[i])) {
 				v[i] = x;
-				n++;
+				found++;
 			}
 	}
 	fclose(fp);
-	return n == VGPU_NR_ACCT ? 0 : -1;
+	return found == n ? 0 : -1;
+}
+
+/* The parent's debugfs accounting; 0, or -1 if unreadable. */
+static inline int vgpu_accounting(long long v[VGPU_NR_ACCT])
+{
+	return vgpu_debugfs_keys("accounting", vgpu_acct_keys, VGPU_NR_ACCT, v);
 }
 
 #endif /* TESSERA_TESTS_MDEV_COMMON_H */

@@ -4,10 +4,12 @@
  * BAR2 mmaps are isolated; a fault in one vGPU stays there; GART shadow
  * of memory mapped with VFIO_IOMMU_MAP_DMA, dropped on UNMAP_DMA; a GART
  * entry pointing at memory the vGPU does not own; MSI-X per fence; reset
- * drops all state; a fresh vGPU's VRAM reads zeros.
+ * drops all state and revokes only the vGPU's own mappings; a doorbell
+ * storm is coalesced; a fresh vGPU's VRAM reads zeros.
  */
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "kselftest_harness.h"
 #include "mdev-common.h"
@@ -422,6 +424,148 @@ TEST_F(jobs, msix_eventfd_fires_per_fence)
 	EXPECT_EQ(-ETIMEDOUT, vfio_irq_wait(&a->vfio, 0, 100));
 	EXPECT_GE(mdev_attr_u64(self->ua, "tessera/irqs"), 5);
 	ASSERT_EQ(0, vfio_irq_disable(&a->vfio));
+}
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/*
+ * Host interrupts taken on the Tessera GPUs' global (doorbell) vectors,
+ * summed over CPUs from /proc/interrupts; -1 if there is no such line.
+ */
+static long long global_vector_irqs(void)
+{
+	char line[1024], *p, *end;
+	long long sum = -1, n;
+	FILE *fp = fopen("/proc/interrupts", "r");
+
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		if (!strstr(line, "tessera") || !strstr(line, "-global"))
+			continue;
+		p = strchr(line, ':');
+		if (!p)
+			continue;
+		if (sum < 0)
+			sum = 0;
+		for (p++;; p = end) {
+			n = strtoll(p, &end, 10);
+			if (end == p)
+				break;
+			sum += n;
+		}
+	}
+	fclose(fp);
+	return sum;
+}
+
+/*
+ * A doorbell storm: A writes its doorbell for an engine it is not loaded
+ * on (engine 1: never started there) as fast as it can for 2 s. Each
+ * write sets A's DB_PENDING bit; the host takes at most
+ * TESSERA_DB_PASSES_PER_MS (4) doorbell interrupts a millisecond, plus
+ * one delayed unmask per tick (Documentation/dev/scheduler.rst,
+ * "Doorbells"): here at most 8 per millisecond are allowed, where
+ * one interrupt per write would give some hundreds. Meanwhile B's
+ * jobs, which share engine 0 with A's idle ring, keep completing.
+ */
+TEST_F(jobs, doorbell_storm_is_coalesced)
+{
+	static const char *const keys[] = { "irqs", "passes", "throttled" };
+	long long v0[3] = { 0 }, v1[3] = { 0 }, irq0, irqs;
+	volatile u32 *db;
+	double t0, ms;
+	long writes = 0;
+	int jobs = 0;
+
+	if (self->a.engines < 2)
+		SKIP(return, "one engine");
+	irq0 = global_vector_irqs();
+	if (irq0 < 0)
+		SKIP(return, "no MSI-X global vector in /proc/interrupts");
+	vgpu_debugfs_keys("doorbells", keys, 3, v0);
+	ASSERT_NE(NULL, self->a.db);
+	db = (volatile u32 *)((char *)self->a.db + TESSERA_DB_TAIL(1));
+	t0 = mono_ms();
+	while (mono_ms() - t0 < 2000) {
+		int k;
+
+		for (k = 0; k < 1000; k++)
+			*db = 0;
+		writes += 1000;
+		/* B's job goes through its own doorbell, held by the storm. */
+		if (writes % 20000 == 0) {
+			ASSERT_EQ(0, tess_emit_fill(&self->rb, DATA_VA, 64,
+						    0xdb000000u + jobs));
+			ASSERT_EQ(0, vgpu_fence_wait(&self->rb, 1000 + jobs));
+			jobs++;
+		}
+	}
+	ms = mono_ms() - t0;
+	irqs = global_vector_irqs() - irq0;
+	EXPECT_EQ(0, vgpu_debugfs_keys("doorbells", keys, 3, v1));
+	TH_LOG("%ld doorbell writes in %.0f ms: %lld host interrupts",
+	       writes, ms, irqs);
+	TH_LOG("driver: %lld interrupts, %lld passes", v1[0] - v0[0],
+	       v1[1] - v0[1]);
+	TH_LOG("%lld passes throttled; B ran %d jobs", v1[2] - v0[2], jobs);
+	EXPECT_LT(0, irqs);
+	EXPECT_LE(irqs, (long long)(8 * ms) + 10);
+	EXPECT_GE(v1[1] - v0[1], v1[0] - v0[0]);
+	EXPECT_LT(0, jobs);
+	EXPECT_EQ(0xdb000000u + jobs - 1, vram32(&self->b, DATA_VA));
+}
+
+/* Touch one page of each mmapped aperture of @t: faults it in if revoked. */
+static void touch_apertures(struct tess_dev *t)
+{
+	(void)*(volatile u32 *)t->vram;
+	(void)*(volatile u32 *)t->db;
+}
+
+/*
+ * A reset revokes the vGPU's own BAR2/BAR4 mappings and nobody else's.
+ * Before 6.10 all VFIO device files share one inode: with the same region
+ * offsets in every vGPU, A's unmap_mapping_range() would zap B's pages
+ * too, and B would fault them in again (mmap_faults counts).
+ */
+TEST_F(jobs, reset_revokes_only_own_mappings)
+{
+	long long fa, fb;
+
+	ASSERT_NE(NULL, self->a.vram);
+	ASSERT_NE(NULL, self->a.db);
+	ASSERT_NE(NULL, self->b.vram);
+	ASSERT_NE(NULL, self->b.db);
+	touch_apertures(&self->a);
+	touch_apertures(&self->b);
+	fa = mdev_attr_u64(self->ua, "tessera/mmap_faults");
+	fb = mdev_attr_u64(self->ub, "tessera/mmap_faults");
+	ASSERT_LE(2, fa);
+	ASSERT_LE(2, fb);
+	/* Mapped: touching again faults nothing. */
+	touch_apertures(&self->a);
+	touch_apertures(&self->b);
+	EXPECT_EQ(fa, mdev_attr_u64(self->ua, "tessera/mmap_faults"));
+	EXPECT_EQ(fb, mdev_attr_u64(self->ub, "tessera/mmap_faults"));
+	ASSERT_EQ(0, vfio_dev_reset(&self->a.vfio));
+	touch_apertures(&self->a);
+	touch_apertures(&self->b);
+	/* A's two pages came back through the fault handler; B kept its. */
+	EXPECT_EQ(fa + 2, mdev_attr_u64(self->ua, "tessera/mmap_faults"));
+	EXPECT_EQ(fb, mdev_attr_u64(self->ub, "tessera/mmap_faults"));
+	/* And the other way round. */
+	ASSERT_EQ(0, vfio_dev_reset(&self->b.vfio));
+	touch_apertures(&self->a);
+	touch_apertures(&self->b);
+	EXPECT_EQ(fa + 2, mdev_attr_u64(self->ua, "tessera/mmap_faults"));
+	EXPECT_EQ(fb + 2, mdev_attr_u64(self->ub, "tessera/mmap_faults"));
 }
 
 TEST_F(jobs, reset_drops_all_state)

@@ -28,7 +28,15 @@
 #define JOB_TIMEOUT_S	120	/* per-test harness timeout for job tests */
 #define FIRE_MS		5000	/* an interrupt that must come */
 #define QUIET_MS	500	/* an interrupt that must not come */
-#define REGION_OFF(i)	((u64)(i) << 40)	/* vfio-pci region layout */
+/*
+ * vfio-pci's region layout, index << 40. Before 6.10 every VFIO device
+ * file shares one inode and each vGPU's offsets also carry its own tag
+ * (Documentation/dev/mediation.rst, "VFIO device"): region_base, read
+ * from REGION_INFO by the fixture, is 0 from 6.10 on (region_info_config).
+ */
+static u64 region_base;
+#define REGION_OFF(i)	(region_base | (u64)(i) << 40)
+#define TAG_SHIFT	48
 #define NO_REGION	VFIO_PCI_NUM_REGIONS
 #define CLASS_VGA	0x0300	/* PCI_CLASS_DISPLAY_VGA */
 
@@ -318,6 +326,8 @@ FIXTURE_SETUP(vc)
 	ASSERT_EQ(0, vgpu_setup(&self->t, &self->r, 0, 0));
 	ASSERT_EQ(0, msix_layout(&self->t, &self->m));
 	ASSERT_LE(self->m.size, 64);
+	region_base = self->t.vfio.regions[VFIO_PCI_CONFIG_REGION_INDEX].offset &
+		      ~((1ull << TAG_SHIFT) - 1);
 }
 
 /*
@@ -427,6 +437,11 @@ TEST_F(vc, region_info_config)
 	EXPECT_EQ(VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE,
 		  ri.flags & ~VFIO_REGION_INFO_FLAG_CAPS);
 	EXPECT_EQ(REGION_OFF(VFIO_PCI_CONFIG_REGION_INDEX), ri.offset);
+	/* vfio-pci's offsets exactly, where device files have own inodes. */
+	EXPECT_EQ(kernel_at_least(6, 10), region_base == 0) {
+		TH_LOG("region offsets carry 0x%llx",
+		       (unsigned long long)region_base);
+	}
 }
 
 TEST_F(vc, region_info_bars)

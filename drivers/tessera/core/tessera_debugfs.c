@@ -7,6 +7,8 @@
  *   engines     per-engine state and scheduler counters
  *   fences      per engine, fences completed by interrupt, by the timer's
  *               passes and by other passes (enum tessera_pass)
+ *   doorbells   doorbell interrupts, work passes, and passes after which
+ *               the unmask waited a tick (tessera_doorbell.c)
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -43,6 +45,19 @@ static int accounting_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(accounting);
+
+static int doorbells_show(struct seq_file *m, void *unused)
+{
+	struct tessera_device *tdev = m->private;
+
+	seq_printf(m, "irqs %lld\n", (long long)atomic64_read(&tdev->db_irqs));
+	seq_printf(m, "passes %lld\n",
+		   (long long)atomic64_read(&tdev->db_passes));
+	seq_printf(m, "throttled %lld\n",
+		   (long long)atomic64_read(&tdev->db_throttled));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(doorbells);
 
 static int contexts_show(struct seq_file *m, void *unused)
 {
@@ -170,6 +185,8 @@ void tessera_debugfs_init(struct tessera_device *tdev)
 			    &engines_fops);
 	debugfs_create_file("fences", 0444, tdev->debugfs, tdev,
 			    &fences_fops);
+	debugfs_create_file("doorbells", 0444, tdev->debugfs, tdev,
+			    &doorbells_fops);
 	tessera_sched_debugfs_init(tdev);
 }
 

@@ -337,6 +337,18 @@ struct tessera_engine {
  * @wq: scheduler and doorbell work
  * @db_work: handles doorbell interrupts
  * @db_pending: contexts whose doorbell rang (bitmap)
+ * @int_lock: protects REG_INT_ENABLE, @irq_on and @db_masked; innermost,
+ *	taken in hard interrupt context
+ * @irq_on: interrupts are enabled (tessera_irq_enable() .. _disable())
+ * @db_masked: the doorbell interrupt is masked until the doorbell work has
+ *	acknowledged what rang (tessera_doorbell.c)
+ * @db_rearm: unmasks the doorbell interrupt a tick later when the work
+ *	ran more than TESSERA_DB_PASSES_PER_MS times in the last millisecond
+ * @db_window: start of that millisecond (ktime, ns)
+ * @db_window_passes: doorbell work passes in it
+ * @db_irqs: doorbell interrupts taken
+ * @db_passes: doorbell work passes
+ * @db_throttled: passes after which the unmask waited a tick
  * @nvec: interrupt vectors in use
  * @shared_irq: one vector serves everything
  * @irq_names: names of the requested interrupts
@@ -395,6 +407,15 @@ struct tessera_device {
 	struct workqueue_struct *wq;
 	struct work_struct db_work;
 	unsigned long db_pending[BITS_TO_LONGS(TESSERA_MAX_CONTEXTS)];
+	spinlock_t int_lock;		/* REG_INT_ENABLE, irq_on, db_masked */
+	bool irq_on;
+	bool db_masked;
+	struct delayed_work db_rearm;
+	u64 db_window;
+	u32 db_window_passes;
+	atomic64_t db_irqs;
+	atomic64_t db_passes;
+	atomic64_t db_throttled;
 	int nvec;
 	bool shared_irq;
 	char irq_names[TESSERA_MSIX_VECTORS][40];
@@ -545,10 +566,13 @@ int tessera_irq_init(struct tessera_device *tdev);
 void tessera_irq_fini(struct tessera_device *tdev);
 void tessera_irq_enable(struct tessera_device *tdev);
 void tessera_irq_disable(struct tessera_device *tdev);
+bool tessera_irq_mask_doorbell(struct tessera_device *tdev, bool mask);
 
 /* tessera_doorbell.c */
+#define TESSERA_DB_PASSES_PER_MS	4	/* then the unmask waits a tick */
 void tessera_doorbell_init(struct tessera_device *tdev);
-void tessera_doorbell_irq(struct tessera_device *tdev);
+bool tessera_doorbell_irq(struct tessera_device *tdev);
+void tessera_doorbell_quiesce(struct tessera_device *tdev);
 
 /* tessera_cdev.c */
 int tessera_cdev_register(struct tessera_device *tdev);

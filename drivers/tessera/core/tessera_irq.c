@@ -55,10 +55,8 @@ static irqreturn_t tessera_irq_shared(int irq, void *data)
 	for (e = 0; e < tdev->num_engines; e++)
 		if (st & TESSERA_INT_ENGINE(e))
 			handled |= tessera_engine_irq(&tdev->engines[e]);
-	if (st & TESSERA_INT_DOORBELL) {
-		tessera_doorbell_irq(tdev);
+	if ((st & TESSERA_INT_DOORBELL) && tessera_doorbell_irq(tdev))
 		handled = true;
-	}
 	return handled ? IRQ_HANDLED : IRQ_NONE;
 }
 
@@ -145,26 +143,82 @@ void tessera_irq_fini(struct tessera_device *tdev)
 	tdev->nvec = 0;
 }
 
+/* REG_INT_ENABLE from @irq_on and @db_masked; int_lock held. */
+static void int_enable_write(struct tessera_device *tdev)
+{
+	u32 v = 0;
+
+	lockdep_assert_held(&tdev->int_lock);
+	if (tdev->irq_on) {
+		v = GENMASK(tdev->num_engines - 1, 0);
+		if (!tdev->db_masked)
+			v |= TESSERA_INT_DOORBELL;
+	}
+	tessera_wr(tdev, TESSERA_REG_INT_ENABLE, v);
+}
+
 /**
  * tessera_irq_enable() - let the device deliver engine and doorbell events
  * @tdev: device
  */
 void tessera_irq_enable(struct tessera_device *tdev)
 {
-	tessera_wr(tdev, TESSERA_REG_INT_ENABLE,
-		   GENMASK(tdev->num_engines - 1, 0) | TESSERA_INT_DOORBELL);
+	unsigned long flags;
+
+	spin_lock_irqsave(&tdev->int_lock, flags);
+	tdev->irq_on = true;
+	tdev->db_masked = false;
+	int_enable_write(tdev);
+	spin_unlock_irqrestore(&tdev->int_lock, flags);
+}
+
+/**
+ * tessera_irq_mask_doorbell() - mask or unmask the doorbell interrupt
+ * @tdev: device
+ * @mask: true to mask
+ *
+ * Unmasking while a DB_PENDING bit is set raises the interrupt at once
+ * (an enable bit set over a set status bit is an edge). Nothing is
+ * unmasked once tessera_irq_disable() has run.
+ *
+ * Context: any, hard interrupt included.
+ * Return: true if the interrupt was unmasked before (for @mask).
+ */
+bool tessera_irq_mask_doorbell(struct tessera_device *tdev, bool mask)
+{
+	unsigned long flags;
+	bool was;
+
+	spin_lock_irqsave(&tdev->int_lock, flags);
+	was = tdev->irq_on && !tdev->db_masked;
+	if (tdev->db_masked != mask) {
+		tdev->db_masked = mask;
+		if (tdev->irq_on)
+			int_enable_write(tdev);
+	}
+	spin_unlock_irqrestore(&tdev->int_lock, flags);
+	return was;
 }
 
 /**
  * tessera_irq_disable() - stop interrupt delivery and wait for handlers
  * @tdev: device
+ *
+ * Also waits for the doorbell work and its delayed unmask.
+ *
+ * Context: process, without tdev->lock (the doorbell work takes it).
  */
 void tessera_irq_disable(struct tessera_device *tdev)
 {
+	unsigned long flags;
 	int v;
 
+	spin_lock_irqsave(&tdev->int_lock, flags);
+	tdev->irq_on = false;
 	if (tdev->csr)
-		tessera_wr(tdev, TESSERA_REG_INT_ENABLE, 0);
+		int_enable_write(tdev);
+	spin_unlock_irqrestore(&tdev->int_lock, flags);
 	for (v = 0; v < tdev->nvec; v++)
 		synchronize_irq(pci_irq_vector(tdev->pdev, v));
+	tessera_doorbell_quiesce(tdev);
 }

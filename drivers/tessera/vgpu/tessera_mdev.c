@@ -173,10 +173,13 @@ static int tessera_mdev_probe(struct mdev_device *mdev)
 	ret = tessera_vgpu_mig_init(vgpu);
 	if (ret)
 		goto err_db;
+	ret = tessera_vgpu_offsets_init(vgpu);
+	if (ret)
+		goto err_mig;
 
 	ret = vfio_register_emulated_iommu_dev(&vgpu->vdev);
 	if (ret)
-		goto err_mig;
+		goto err_offsets;
 	dev_set_drvdata(&mdev->dev, vgpu);
 	mutex_lock(&mp->lock);
 	list_add_tail(&vgpu->node, &mp->vgpus);
@@ -187,6 +190,8 @@ static int tessera_mdev_probe(struct mdev_device *mdev)
 		 vgpu->gart_entries);
 	return 0;
 
+err_offsets:
+	tessera_vgpu_offsets_fini(vgpu);
 err_mig:
 	tessera_vgpu_mig_fini(vgpu);
 err_db:
@@ -224,6 +229,7 @@ static void tessera_mdev_remove(struct mdev_device *mdev)
 	list_del(&vgpu->node);
 	mutex_unlock(&mp->lock);
 
+	tessera_vgpu_offsets_fini(vgpu);
 	tessera_vgpu_mig_fini(vgpu);
 	tessera_vgpu_gart_fini(vgpu);
 	iounmap(vgpu->db);
@@ -273,6 +279,9 @@ VGPU_ATTR(irqs, "%llu", READ_ONCE(vgpu->irqs));
 VGPU_ATTR(irq_storms, "%lld",
 	  (long long)atomic64_read(&vgpu->ctx->irq_storms));
 VGPU_ATTR(csr_traps, "%llu", READ_ONCE(vgpu->csr_traps));
+/* BAR2/BAR4 pages the fault handler mapped (again after each revocation). */
+VGPU_ATTR(mmap_faults, "%lld",
+	  (long long)atomic64_read(&vgpu->mmap_faults));
 VGPU_ATTR(submits_runtime_ns, "%llu",
 	  READ_ONCE(vgpu->ctx->rings[0].ent.runtime_ns));
 /* Stream format version this vGPU writes and accepts (0: no migration). */
@@ -315,6 +324,7 @@ static struct attribute *tessera_vgpu_attrs[] = {
 	&dev_attr_resets.attr,
 	&dev_attr_irqs.attr,
 	&dev_attr_csr_traps.attr,
+	&dev_attr_mmap_faults.attr,
 	&dev_attr_submits_runtime_ns.attr,
 	&dev_attr_engine_runtime_ns.attr,
 	&dev_attr_migration_version.attr,

@@ -41,10 +41,12 @@ void tessera_vgpu_revoke_mmaps(struct tessera_vgpu *vgpu)
 	if (!mapping)
 		return;
 	unmap_mapping_range(mapping,
-			    TESSERA_VGPU_OFFSET(VFIO_PCI_BAR2_REGION_INDEX),
+			    tessera_vgpu_region_offset(vgpu,
+						       VFIO_PCI_BAR2_REGION_INDEX),
 			    vgpu->vram_size, 1);
 	unmap_mapping_range(mapping,
-			    TESSERA_VGPU_OFFSET(VFIO_PCI_BAR4_REGION_INDEX),
+			    tessera_vgpu_region_offset(vgpu,
+						       VFIO_PCI_BAR4_REGION_INDEX),
 			    TESSERA_DOORBELL_PAGE_SIZE, 1);
 }
 
@@ -342,13 +344,14 @@ static ssize_t region_bound(struct tessera_vgpu *vgpu, u32 index, u64 pos,
 static ssize_t tessera_vgpu_rw(struct tessera_vgpu *vgpu, char __user *ubuf,
 			       size_t count, loff_t *ppos, bool write)
 {
-	u32 index = TESSERA_VGPU_OFF_INDEX((u64)*ppos);
-	u64 pos = *ppos & TESSERA_VGPU_OFF_MASK;
 	size_t done = 0, n;
 	ssize_t ret = 0;
 	char *kbuf;
+	u32 index;
+	u64 pos;
 
-	if (*ppos < 0 || index >= VFIO_PCI_NUM_REGIONS)
+	if (tessera_vgpu_region_decode(vgpu, *ppos, &index, &pos) ||
+	    index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
 	mutex_lock(&vgpu->lock);
 	ret = region_bound(vgpu, index, pos, count);
@@ -416,7 +419,7 @@ static int region_info(struct tessera_vgpu *vgpu, unsigned long arg)
 	if (info.index >= VFIO_PCI_NUM_REGIONS ||
 	    info.index == VFIO_PCI_VGA_REGION_INDEX)
 		return -EINVAL;
-	info.offset = TESSERA_VGPU_OFFSET(info.index);
+	info.offset = tessera_vgpu_region_offset(vgpu, info.index);
 	info.flags = 0;
 	info.size = 0;
 	info.cap_offset = 0;
@@ -520,6 +523,14 @@ static void tessera_vgpu_request(struct vfio_device *vdev, unsigned int count)
 	mutex_unlock(&vgpu->lock);
 }
 
+#ifdef TESSERA_VFIO_NEEDS_RELEASE
+/* The last reference is gone (6.1): free the vfio_device and the vGPU. */
+static void tessera_vgpu_release(struct vfio_device *vdev)
+{
+	vfio_free_device(vdev);
+}
+#endif
+
 const struct vfio_device_ops tessera_vgpu_ops = {
 	.name = "tessera-vgpu",
 	.open_device = tessera_vgpu_open,
@@ -530,6 +541,9 @@ const struct vfio_device_ops tessera_vgpu_ops = {
 	.mmap = tessera_vgpu_mmap,
 	.request = tessera_vgpu_request,
 	.dma_unmap = tessera_vgpu_dma_unmap,
+#ifdef TESSERA_VFIO_NEEDS_RELEASE
+	.release = tessera_vgpu_release,
+#endif
 #ifdef TESSERA_VFIO_HAS_IOMMUFD_OPS
 	.bind_iommufd = vfio_iommufd_emulated_bind,
 	.unbind_iommufd = vfio_iommufd_emulated_unbind,

@@ -41,11 +41,22 @@
 
 #define TESSERA_VGPU_MAX		63	/* one context stays with the host */
 
-/* VFIO region offsets, as vfio-pci: index in the top bits. */
+/*
+ * VFIO region offsets, as vfio-pci: index << 40, plus, on kernels whose
+ * VFIO device files share one inode (TESSERA_VFIO_SHARED_INODE), the
+ * vGPU's tag << 48 (vgpu->off_base), so that no two vGPUs' mappings share
+ * an offset of that inode's address space.
+ */
 #define TESSERA_VGPU_OFFSET_SHIFT	40
 #define TESSERA_VGPU_OFFSET(idx)	((u64)(idx) << TESSERA_VGPU_OFFSET_SHIFT)
-#define TESSERA_VGPU_OFF_INDEX(off)	((off) >> TESSERA_VGPU_OFFSET_SHIFT)
 #define TESSERA_VGPU_OFF_MASK		(TESSERA_VGPU_OFFSET(1) - 1)
+#define TESSERA_VGPU_TAG_SHIFT		48
+#define TESSERA_VGPU_TAG_MAX		0x3fff	/* offsets stay below 2^62 */
+#define TESSERA_VGPU_OFF_INDEX(off) \
+	(((off) >> TESSERA_VGPU_OFFSET_SHIFT) & \
+	 ((1u << (TESSERA_VGPU_TAG_SHIFT - TESSERA_VGPU_OFFSET_SHIFT)) - 1))
+#define TESSERA_VGPU_OFF_BASE(off) \
+	((off) & ~((1ull << TESSERA_VGPU_TAG_SHIFT) - 1))
 
 /* Virtual config space: size and capability layout (vGPU-specific). */
 #define TESSERA_VGPU_CFG_SIZE		4096
@@ -330,6 +341,7 @@ struct tessera_vgpu {
 	u64 faults;
 	u64 irqs;
 	u64 csr_traps;
+	atomic64_t mmap_faults;		/* pages mapped in by the fault handler */
 	u32 irq_type;
 	struct eventfd_ctx *trigger[TESSERA_MSIX_VECTORS];
 	struct virqfd *intx_unmask;
@@ -339,6 +351,7 @@ struct tessera_vgpu {
 	struct wait_queue_entry waits[TESSERA_MAX_ENGINES];
 	struct work_struct event_work;
 	struct address_space *mapping;
+	u64 off_base;
 	bool frozen;
 	struct tessera_vgpu_mig mig;
 };
@@ -390,6 +403,40 @@ ssize_t tessera_vgpu_aperture_rw(struct tessera_vgpu *vgpu, u32 bar,
 				 char *buf, size_t count, loff_t pos,
 				 bool write);
 int tessera_vgpu_mmap(struct vfio_device *vdev, struct vm_area_struct *vma);
+int tessera_vgpu_offsets_init(struct tessera_vgpu *vgpu);
+void tessera_vgpu_offsets_fini(struct tessera_vgpu *vgpu);
+
+/**
+ * tessera_vgpu_region_offset() - where a region starts in the device file
+ * @vgpu: vGPU
+ * @index: VFIO region index
+ *
+ * Return: the offset REGION_INFO reports.
+ */
+static inline u64 tessera_vgpu_region_offset(const struct tessera_vgpu *vgpu,
+					     u32 index)
+{
+	return vgpu->off_base | TESSERA_VGPU_OFFSET(index);
+}
+
+/**
+ * tessera_vgpu_region_decode() - split a device-file offset
+ * @vgpu: vGPU
+ * @off: offset (of read/write/mmap)
+ * @index: the region index
+ * @pos: the position inside the region
+ *
+ * Return: 0, or -EINVAL if @off is negative or carries another tag.
+ */
+static inline int tessera_vgpu_region_decode(const struct tessera_vgpu *vgpu,
+					     loff_t off, u32 *index, u64 *pos)
+{
+	if (off < 0 || TESSERA_VGPU_OFF_BASE((u64)off) != vgpu->off_base)
+		return -EINVAL;
+	*index = TESSERA_VGPU_OFF_INDEX((u64)off);
+	*pos = (u64)off & TESSERA_VGPU_OFF_MASK;
+	return 0;
+}
 
 /* tessera_vgpu_irq.c */
 int tessera_vgpu_get_irq_info(struct tessera_vgpu *vgpu,

@@ -8,7 +8,15 @@
  * on fault (vmf_insert_pfn), so that unmap_mapping_range() revokes them on
  * reset and removal. Both can also be accessed through read/write on the
  * region; BAR0 never can be mmapped (every register is trapped).
+ *
+ * Revoking zaps the vGPU's ranges of the device file's address space. From
+ * 6.10 that address space is the VFIO device's own inode's. Before, every
+ * VFIO device file shares the anonymous inode, and with vfio-pci's offsets
+ * (index << 40) one vGPU's reset would zap every vGPU's mappings: there
+ * each vGPU's offsets carry a tag of its own (TESSERA_VGPU_TAG_SHIFT),
+ * which REGION_INFO reports and every access checks.
  */
+#include <linux/idr.h>
 #include <linux/mm.h>
 
 #include "tessera_compat.h"
@@ -87,7 +95,7 @@ static vm_fault_t tessera_vgpu_fault(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	struct tessera_vgpu *vgpu = vma->vm_private_data;
 	u64 off = (u64)vmf->pgoff << PAGE_SHIFT;
-	u32 bar = TESSERA_VGPU_OFF_INDEX(off);
+	u32 bar = TESSERA_VGPU_OFF_INDEX(off);	/* tag checked at mmap */
 	u64 pos = off & TESSERA_VGPU_OFF_MASK;
 	unsigned long pfn;
 	vm_fault_t ret = VM_FAULT_SIGBUS;
@@ -114,6 +122,8 @@ static vm_fault_t tessera_vgpu_fault(struct vm_fault *vmf)
 	 */
 	if (bar == TESSERA_BAR_VRAM)
 		tessera_vgpu_mig_mark(vgpu, pos, PAGE_SIZE);
+	if (ret == VM_FAULT_NOPAGE)
+		atomic64_inc(&vgpu->mmap_faults);
 out:
 	up_read(&vgpu->mem_sem);
 	return ret;
@@ -134,11 +144,13 @@ int tessera_vgpu_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 {
 	struct tessera_vgpu *vgpu = vdev_to_vgpu(vdev);
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	u32 bar = TESSERA_VGPU_OFF_INDEX(off);
-	u64 pos = off & TESSERA_VGPU_OFF_MASK;
 	u64 len = vma->vm_end - vma->vm_start;
-	u64 size;
+	u64 size, pos;
+	u32 bar;
 
+	if (vma->vm_pgoff > (U64_MAX >> PAGE_SHIFT) ||
+	    tessera_vgpu_region_decode(vgpu, off, &bar, &pos))
+		return -EINVAL;
 	if (bar != TESSERA_BAR_VRAM && bar != TESSERA_BAR_DOORBELL)
 		return -EINVAL;
 	size = tessera_vgpu_bar_size(vgpu, bar);
@@ -163,4 +175,44 @@ int tessera_vgpu_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 	 */
 	WRITE_ONCE(vgpu->mapping, vma->vm_file->f_mapping);
 	return 0;
+}
+
+/* Tags of the vGPUs' region offsets, unique among all vGPUs (all GPUs). */
+static DEFINE_IDA(tessera_vgpu_tags);
+
+/**
+ * tessera_vgpu_offsets_init() - give a new vGPU its region offsets
+ * @vgpu: vGPU, not yet registered
+ *
+ * vfio-pci's layout where each VFIO device file has its own inode; a
+ * unique tag in the offsets where all share one (TESSERA_VFIO_SHARED_INODE).
+ *
+ * Return: 0, or -ENOSPC when every tag is in use.
+ */
+int tessera_vgpu_offsets_init(struct tessera_vgpu *vgpu)
+{
+	int tag;
+
+	vgpu->off_base = 0;
+	if (!TESSERA_VFIO_SHARED_INODE)
+		return 0;
+	tag = ida_alloc_range(&tessera_vgpu_tags, 1, TESSERA_VGPU_TAG_MAX,
+			      GFP_KERNEL);
+	if (tag < 0)
+		return tag == -ENOMEM ? -ENOMEM : -ENOSPC;
+	vgpu->off_base = (u64)tag << TESSERA_VGPU_TAG_SHIFT;
+	return 0;
+}
+
+/**
+ * tessera_vgpu_offsets_fini() - release a vGPU's offset tag
+ * @vgpu: vGPU, unregistered: its device file and every mapping of it
+ *	  are gone
+ */
+void tessera_vgpu_offsets_fini(struct tessera_vgpu *vgpu)
+{
+	if (vgpu->off_base)
+		ida_free(&tessera_vgpu_tags,
+			 vgpu->off_base >> TESSERA_VGPU_TAG_SHIFT);
+	vgpu->off_base = 0;
 }
