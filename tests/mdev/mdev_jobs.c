@@ -9,7 +9,6 @@
  */
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #include "kselftest_harness.h"
 #include "mdev-common.h"
@@ -426,14 +425,6 @@ TEST_F(jobs, msix_eventfd_fires_per_fence)
 	ASSERT_EQ(0, vfio_irq_disable(&a->vfio));
 }
 
-static double mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /*
  * Host interrupts taken on the Tessera GPUs' global (doorbell) vectors,
  * summed over CPUs from /proc/interrupts; -1 if there is no such line.
@@ -480,7 +471,8 @@ TEST_F(jobs, doorbell_storm_is_coalesced)
 	static const char *const keys[] = { "irqs", "passes", "throttled" };
 	long long v0[3] = { 0 }, v1[3] = { 0 }, irq0, irqs;
 	volatile u32 *db;
-	double t0, ms;
+	u64 t0;
+	double ms;
 	long writes = 0;
 	int jobs = 0;
 
@@ -492,8 +484,8 @@ TEST_F(jobs, doorbell_storm_is_coalesced)
 	vgpu_debugfs_keys("doorbells", keys, 3, v0);
 	ASSERT_NE(NULL, self->a.db);
 	db = (volatile u32 *)((char *)self->a.db + TESSERA_DB_TAIL(1));
-	t0 = mono_ms();
-	while (mono_ms() - t0 < 2000) {
+	t0 = tess_now_ms();
+	while (tess_now_ms() - t0 < 2000) {
 		int k;
 
 		for (k = 0; k < 1000; k++)
@@ -507,7 +499,7 @@ TEST_F(jobs, doorbell_storm_is_coalesced)
 			jobs++;
 		}
 	}
-	ms = mono_ms() - t0;
+	ms = tess_now_ms() - t0;
 	irqs = global_vector_irqs() - irq0;
 	EXPECT_EQ(0, vgpu_debugfs_keys("doorbells", keys, 3, v1));
 	TH_LOG("%ld doorbell writes in %.0f ms: %lld host interrupts",

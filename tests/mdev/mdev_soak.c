@@ -19,7 +19,6 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
-#include <time.h>
 
 #include "kselftest_harness.h"
 #include "mdev-common.h"
@@ -34,14 +33,6 @@ static unsigned long soak_cycles(void)
 	unsigned long n = s ? strtoul(s, NULL, 0) : 0;
 
 	return n ? n : 1000;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* The hash CHECKSUM writes for @bytes of the 32-bit @pattern (LE). */
@@ -163,7 +154,7 @@ TEST_F_TIMEOUT(soak, create_open_job_close_remove, SOAK_TIMEOUT_S)
 	long long acct0[VGPU_NR_ACCT], acct[VGPU_NR_ACCT];
 	unsigned long n = soak_cycles(), i;
 	int avail0, have_acct, k;
-	double t0 = now_s();
+	u64 t0 = tess_now_ms(), ms;
 	char why[512];
 
 	if (!mdev_parent())
@@ -191,8 +182,9 @@ TEST_F_TIMEOUT(soak, create_open_job_close_remove, SOAK_TIMEOUT_S)
 			       vgpu_acct_keys[k], acct[k], acct0[k]);
 		}
 	}
+	ms = tess_now_ms() - t0;
 	TH_LOG("%lu cycles in %.1f s (%.1f ms each), accounting back to the start",
-	       n, now_s() - t0, (now_s() - t0) * 1000 / n);
+	       n, ms / 1e3, (double)ms / n);
 }
 
 /* delete_module(2) without waiting: 0, or -errno. */

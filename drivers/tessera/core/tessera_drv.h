@@ -344,8 +344,8 @@ struct tessera_engine {
  *	acknowledged what rang (tessera_doorbell.c)
  * @db_rearm: unmasks the doorbell interrupt a tick later when the work
  *	ran more than TESSERA_DB_PASSES_PER_MS times in the last millisecond
- * @db_window: start of that millisecond (ktime, ns)
- * @db_window_passes: doorbell work passes in it
+ * @db_window: start of that millisecond (ktime, ns); doorbell work only
+ * @db_window_passes: doorbell work passes in it; doorbell work only
  * @db_irqs: doorbell interrupts taken
  * @db_passes: doorbell work passes
  * @db_throttled: passes after which the unmask waited a tick
