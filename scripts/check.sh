@@ -132,5 +132,12 @@ fi
 booted=$(cat "$top"/build/vm-results/{model,native,sched,mdev,pkg,debug-*,e2e}*/console.log 2>/dev/null |
 	sed -n 's/.*tessera-guest: up .*: kernel \([^,]*\),.*/\1/p' | sort -u | tr '\n' ' ')
 echo "=== kernels: module built for $k612 (make modules), $k61 (make modules-compat) and ${knew:-the newest: failed} (make modules-newest, not booted); VMs booted: ${booted:-none}"
+# The first splat of each guest that logged one (vm-run.sh's kernel-log.tap),
+# again here at the end, where a truncated CI log still shows it.
+for f in "$out"/*-kernel-log.tap; do
+	[ -f "$f" ] || continue
+	echo "=== splat: $(basename "$f" .tap)"
+	grep '^# ' "$f" | head -n 40
+done
 echo "=== summary (TAP in $out)"
 scripts/tap-summary.sh "$out"/*.tap

@@ -120,8 +120,11 @@ for s in $suites; do
 		debug_suite debug-mdev "env TESSERA_MDEV_EXCLUDE=mdev_kernel_selftests.sh TESSERA_FUZZ_OPS=${DEBUG_FUZZ_OPS:-100000} $top/tests/mdev/run-mdev-tests.sh"
 		;;
 	model)
+		# rig: the rig's own TCG survives the guest patching its code
+		# while both vCPUs run it (Documentation/dev/test-rig.rst).
 		run_suite model --gpu "" --allow-splat "$dmar_fault" -- \
-			"model=env TESSERA_ALLOW_DMAR_FAULT=1 $top/tests/vm/run-model-tests.sh"
+			"model=env TESSERA_ALLOW_DMAR_FAULT=1 $top/tests/vm/run-model-tests.sh" \
+			"rig=$top/tests/vm/rig_code_patching.sh"
 		;;
 	native)
 		if [ -x "$top/tests/native/run-native-tests.sh" ]; then
