@@ -135,3 +135,31 @@ long long sched_engine_storms(unsigned int engine)
 	fclose(f);
 	return storms;
 }
+
+long long sched_host_irqs(const char *vector)
+{
+	char line[1024], *p, *end;
+	long long sum = -1, n;
+	FILE *fp = fopen("/proc/interrupts", "r");
+
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		if (!strstr(line, "tessera") || !strstr(line, vector))
+			continue;
+		p = strchr(line, ':');
+		if (!p)
+			continue;
+		if (sum < 0)
+			sum = 0;
+		/* the per-CPU counts, up to the chip's name */
+		for (p++;; p = end) {
+			n = strtoll(p, &end, 10);
+			if (end == p)
+				break;
+			sum += n;
+		}
+	}
+	fclose(fp);
+	return sum;
+}

@@ -73,4 +73,15 @@ int sched_client_stats(const unsigned int *ctx, int n, unsigned int engine,
  */
 long long sched_engine_storms(unsigned int engine);
 
+/**
+ * sched_host_irqs() - host interrupts taken on the Tessera GPUs' vectors
+ * @vector: a part of the vector's name in /proc/interrupts ("-global",
+ *	"-eng1"), or "" for every Tessera vector
+ *
+ * Summed over CPUs and over the Tessera GPUs, from /proc/interrupts.
+ *
+ * Return: the count, or -1 when no such line is listed.
+ */
+long long sched_host_irqs(const char *vector);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "kselftest_harness.h"
 #include "mdev-common.h"
+#include "sched-sysfs.h"
 
 #define DATA_VA		0x10000ull
 #define IOVA_BASE	0x1000000ull
@@ -426,37 +427,6 @@ TEST_F(jobs, msix_eventfd_fires_per_fence)
 }
 
 /*
- * Host interrupts taken on the Tessera GPUs' global (doorbell) vectors,
- * summed over CPUs from /proc/interrupts; -1 if there is no such line.
- */
-static long long global_vector_irqs(void)
-{
-	char line[1024], *p, *end;
-	long long sum = -1, n;
-	FILE *fp = fopen("/proc/interrupts", "r");
-
-	if (!fp)
-		return -1;
-	while (fgets(line, sizeof(line), fp)) {
-		if (!strstr(line, "tessera") || !strstr(line, "-global"))
-			continue;
-		p = strchr(line, ':');
-		if (!p)
-			continue;
-		if (sum < 0)
-			sum = 0;
-		for (p++;; p = end) {
-			n = strtoll(p, &end, 10);
-			if (end == p)
-				break;
-			sum += n;
-		}
-	}
-	fclose(fp);
-	return sum;
-}
-
-/*
  * A doorbell storm: A writes its doorbell for an engine it is not loaded
  * on (engine 1: never started there) as fast as it can for 2 s. Each
  * write sets A's DB_PENDING bit; the host takes at most
@@ -478,7 +448,7 @@ TEST_F(jobs, doorbell_storm_is_coalesced)
 
 	if (self->a.engines < 2)
 		SKIP(return, "one engine");
-	irq0 = global_vector_irqs();
+	irq0 = sched_host_irqs("-global");
 	if (irq0 < 0)
 		SKIP(return, "no MSI-X global vector in /proc/interrupts");
 	vgpu_debugfs_keys("doorbells", keys, 3, v0);
@@ -500,7 +470,7 @@ TEST_F(jobs, doorbell_storm_is_coalesced)
 		}
 	}
 	ms = tess_now_ms() - t0;
-	irqs = global_vector_irqs() - irq0;
+	irqs = sched_host_irqs("-global") - irq0;
 	EXPECT_EQ(0, vgpu_debugfs_keys("doorbells", keys, 3, v1));
 	TH_LOG("%ld doorbell writes in %.0f ms: %lld host interrupts",
 	       writes, ms, irqs);
