@@ -50,6 +50,10 @@ struct tessera_ctx;
  * @err_last: last fence discarded by the last fault
  * @blocked: quiesced, not to be scheduled
  * @held: holds of tessera_sched_hold_ctx(): not to be scheduled either
+ * @loads: times the scheduler loaded the ring onto the engine (written
+ *         under the engine's lock, read locklessly): its fence and
+ *         status move only while it is loaded, so an observer that saw
+ *         it unloaded with the same count has nothing new to read
  * @ent: scheduling entity (tessera_sched_policy.h)
  * @lock: serialises submissions to this ring
  */
@@ -66,6 +70,7 @@ struct tessera_ring {
 	u64 err_last;
 	bool blocked;
 	u32 held;
+	u64 loads;
 	struct tessera_sched_entity ent;
 	struct mutex lock; /* submissions to this ring */
 };

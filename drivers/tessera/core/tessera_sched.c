@@ -534,7 +534,8 @@ static void sched_started(struct tessera_engine *eng, struct tessera_ring *ring,
 	struct tessera_device *tdev = eng->tdev;
 
 	eng->cur_busy = busy;
-	eng->cur = ring;
+	WRITE_ONCE(ring->loads, ring->loads + 1);
+	WRITE_ONCE(eng->cur, ring);
 	eng->cur_hung = false;
 	sched_irq_budget_reset(eng, start);
 	eng->cur_start = start;

@@ -18,12 +18,18 @@
 #include "tessera_compat.h"
 #include "tessera_vgpu.h"
 
+/*
+ * A wake of engine e's fence_wq: an interrupt or a scheduler pass there.
+ * Only a ring that is loaded, or was loaded since the event work last
+ * looked, can have moved its fence or status (tessera_vgpu_ring_moved()).
+ */
 static int vgpu_wake(struct wait_queue_entry *wqe, unsigned int mode,
 		     int flags, void *key)
 {
 	struct tessera_vgpu *vgpu = wqe->private;
+	u32 e = wqe - vgpu->waits;
 
-	if (READ_ONCE(vgpu->open))
+	if (READ_ONCE(vgpu->open) && tessera_vgpu_ring_moved(vgpu, e, NULL))
 		queue_work(system_wq, &vgpu->event_work);
 	return 0;
 }
@@ -263,6 +269,10 @@ static int tessera_vgpu_open(struct vfio_device *vdev)
 	WRITE_ONCE(vgpu->open, true);
 	mutex_unlock(&vgpu->lock);
 	for (e = 0; e < vgpu->tdev->num_engines; e++) {
+		u64 loads = READ_ONCE(vgpu->ctx->rings[e].loads);
+
+		vgpu->loads_seen[e] = loads;
+		vgpu->loads_looked[e] = loads;
 		init_waitqueue_func_entry(&vgpu->waits[e], vgpu_wake);
 		vgpu->waits[e].private = vgpu;
 		add_wait_queue(&vgpu->tdev->engines[e].fence_wq,

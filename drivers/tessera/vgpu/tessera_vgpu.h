@@ -292,6 +292,13 @@ struct tessera_vgpu_mig {
  * @err_trigger: eventfd of the error IRQ (never signalled by the device:
  *	a vGPU has no AER errors; loopback only)
  * @waits: entries on the engines' fence_wq
+ * @loads_seen: per engine, the ring's tessera_ring.loads when
+ *	@event_work last read its fence with the ring off the engine; a
+ *	wake of an engine whose ring is not loaded and has the same count
+ *	does not queue @event_work (another tenant's fences and storms
+ *	cost this vGPU nothing)
+ * @loads_looked: per engine, tessera_ring.loads at the event work's
+ *	last look (under @lock)
  * @event_work: turns physical events into virtual ones
  * @mapping: address space of the user's mmaps (for revocation); set by
  *           mmap without @lock (mmap runs under mmap_lock, and @lock is
@@ -349,6 +356,8 @@ struct tessera_vgpu {
 	struct eventfd_ctx *req_trigger;
 	struct eventfd_ctx *err_trigger;
 	struct wait_queue_entry waits[TESSERA_MAX_ENGINES];
+	u64 loads_seen[TESSERA_MAX_ENGINES];
+	u64 loads_looked[TESSERA_MAX_ENGINES];
 	struct work_struct event_work;
 	struct address_space *mapping;
 	u64 off_base;
@@ -446,6 +455,7 @@ void tessera_vgpu_irq_update(struct tessera_vgpu *vgpu);
 void tessera_vgpu_irq_fire_vector(struct tessera_vgpu *vgpu, u32 vector);
 void tessera_vgpu_irq_release(struct tessera_vgpu *vgpu);
 void tessera_vgpu_events(struct work_struct *work);
+bool tessera_vgpu_ring_moved(struct tessera_vgpu *vgpu, u32 e, u64 *loads);
 
 /* tessera_vgpu_migration.c */
 #define TESSERA_MIG_VERSION		1	/* stream format version */

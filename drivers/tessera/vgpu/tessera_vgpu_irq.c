@@ -437,6 +437,30 @@ int tessera_vgpu_set_irqs(struct tessera_vgpu *vgpu, unsigned long arg)
 /* -------------------------------------------------------------- events */
 
 /**
+ * tessera_vgpu_ring_moved() - may the vGPU's ring on @e have progressed
+ *	since the event work last looked?
+ * @vgpu: vGPU (no lock needed: a racy answer errs towards true, or is
+ *	followed by another wake; see tessera_ring.loads)
+ * @e: engine
+ * @loads: if not NULL, set to the ring's load count read first; the
+ *	event work records it when the ring was not loaded
+ *
+ * Return: true if the ring is loaded now or was loaded since.
+ */
+bool tessera_vgpu_ring_moved(struct tessera_vgpu *vgpu, u32 e, u64 *loads)
+{
+	struct tessera_ring *ring = &vgpu->ctx->rings[e];
+	u64 l = READ_ONCE(ring->loads);
+
+	if (loads)
+		*loads = l;
+	/* the count before the engine: a load in between shows in either */
+	smp_rmb();
+	return READ_ONCE(vgpu->tdev->engines[e].cur) == ring ||
+	       l != READ_ONCE(vgpu->loads_seen[e]);
+}
+
+/**
  * tessera_vgpu_events() - turn the context's events into virtual ones
  * @work: vgpu->event_work
  */
@@ -487,7 +511,19 @@ void tessera_vgpu_events(struct work_struct *work)
 	for (e = 0; e < tdev->num_engines; e++) {
 		struct tessera_vgpu_eng *ve = &s->eng[e];
 		bool pending = st & TESSERA_CTX_STATUS_PENDING(e);
+		u64 loads;
 
+		/*
+		 * Loaded since the last look: it had work then (the
+		 * scheduler loads only rings with work), although the
+		 * wake that showed it pending may have been skipped.
+		 */
+		if (tessera_vgpu_ring_moved(vgpu, e, &loads) &&
+		    loads != vgpu->loads_looked[e])
+			ve->was_pending = 1;
+		vgpu->loads_looked[e] = loads;
+		if (READ_ONCE(tdev->engines[e].cur) != &ctx->rings[e])
+			WRITE_ONCE(vgpu->loads_seen[e], loads);
 		v = tessera_rd64(tdev, TESSERA_CTX_RING_REG(ctx->id, e,
 							    TESSERA_RING_FENCE_LO));
 		if (v != s->phys_fence[e]) {
