@@ -28,6 +28,7 @@
  * the end, also on failure and on SIGINT/SIGTERM.
  */
 #include <errno.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,8 @@
 #define RING_VA		0x0ull
 #define FENCE_VA	0x100000ull	/* 1 MiB: after the largest ring */
 #define JOB_DW		(TESSERA_BUSY_LEN + TESSERA_FENCE_LEN)
+/* Rounds of run_storm() at most (BENCH_STORM_ROUNDS). */
+#define BENCH_STORM_MAX_ROUNDS	16
 
 /**
  * struct vgpu - one vGPU and the guest driver's state of its engine 0
@@ -338,19 +341,37 @@ static int saturate(int n, double secs)
 /* Commands per storm round: FENCE|IRQ, the last one also writing VRAM. */
 #define STORM_FENCES	256
 
-/* Does the storming tenant ask for an interrupt with every fence? */
-static int storm_irq;
+/*
+ * What the storming tenant does in a phase of run_storm(); each storm
+ * comes with a baseline that loads the guest and the device alike
+ * without the interrupts or doorbells.
+ */
+enum storm_mode {
+	STORM_FENCE,	/* rings of FENCE commands on engine 1 (baseline) */
+	STORM_IRQ,	/* the same rings of FENCE|IRQ */
+	STORM_SPIN,	/* a CPU loop writing one VRAM word (baseline) */
+	STORM_DB,	/* the same loop writing its doorbell of engine 1 */
+};
+
+static enum storm_mode storm_mode;
 
 /*
- * The storming tenant (child of bench_spawn()): its context's ring on
- * engine 1 kept full of FENCE commands, with storm_irq FENCE|IRQ, one
- * interrupt each (the device coalesces those the host has not
- * acknowledged yet), else the same device work without interrupts.
+ * The storming tenant (child of bench_spawn()) as a guest driver with
+ * MSI-X enabled and engine 1's fence interrupt unmasked, as a VMM sets a
+ * vGPU up. STORM_FENCE/STORM_IRQ keep engine 1 busy with rounds of
+ * STORM_FENCES fences (with STORM_IRQ one interrupt each; the device
+ * coalesces those the host has not acknowledged yet) and acknowledge the
+ * vGPU's interrupt status once a round. STORM_SPIN/STORM_DB never start
+ * engine 1: they write, as fast as the CPU goes, either a word of VRAM
+ * (BAR2) or the doorbell of engine 1 (BAR4), which rings for an engine
+ * the context is not loaded on.
  */
 static int storm_client(void *arg)
 {
 	struct vgpu *v = arg;
 	struct tess_dev *t = &v->t;
+	int irq = storm_mode == STORM_IRQ;
+	volatile u32 *word;
 	u32 c[TESSERA_FENCE_LEN];
 	unsigned int i, k, n;
 	u64 round = 0;
@@ -358,7 +379,21 @@ static int storm_client(void *arg)
 	if (tess_open_mdev(t, v->uuid) || !t->vram || !t->db ||
 	    tess_ctx_setup(t, 0, 0, t->vram_size, 0, t->gart_entries) ||
 	    tess_ring_init(t, &v->r, 0, 1, RING_VA, ring_bytes) ||
-	    tess_eng_start(t, 1, 0))
+	    vfio_irq_enable(&t->vfio, VFIO_PCI_MSIX_IRQ_INDEX, 1 + t->engines))
+		return -1;
+	tess_eng_wr(t, 1, TESSERA_ENG_INT_MASK, TESSERA_ENG_INT_FENCE);
+	tess_wr32(t, TESSERA_REG_INT_ENABLE, TESSERA_INT_ENGINE(1));
+	if (storm_mode == STORM_SPIN || storm_mode == STORM_DB) {
+		word = storm_mode == STORM_DB ?
+		       (volatile u32 *)((u8 *)t->db + TESSERA_DB_TAIL(1)) :
+		       (volatile u32 *)((u8 *)t->vram + FENCE_VA);
+		if (bench_ready(v->hw_ctx))
+			return -1;
+		for (;;)
+			for (k = 0; k < 1000; k++)
+				*word = 0;
+	}
+	if (tess_eng_start(t, 1, 0))
 		return -1;
 	tess_vram_wr32(t, FENCE_VA, 0);
 	tess_vram_wr32(t, FENCE_VA + 4, 0);
@@ -367,7 +402,7 @@ static int storm_client(void *arg)
 	for (;;) {
 		round++;
 		for (i = 0; i < STORM_FENCES; i++) {
-			n = tess_enc_fence(c, (storm_irq ? TESSERA_FENCE_IRQ : 0) |
+			n = tess_enc_fence(c, (irq ? TESSERA_FENCE_IRQ : 0) |
 					   (i == STORM_FENCES - 1 ?
 					    TESSERA_FENCE_WRITE : 0),
 					   round, FENCE_VA);
@@ -382,6 +417,7 @@ static int storm_client(void *arg)
 			return -1;
 		while (tess_vram_rd64(t, FENCE_VA) < round)
 			tess_sleep_us(50);
+		tess_eng_wr(t, 1, TESSERA_ENG_INT_STATUS, TESSERA_ENG_INT_ALL);
 	}
 }
 
@@ -399,24 +435,118 @@ static double pingpong_rate(struct vgpu *v, double secs)
 	return jobs / ((bench_now_ns() - t0) / 1e9);
 }
 
+/**
+ * struct storm_phase - one phase of run_storm(), and what it measured
+ * @name: key prefix of its output lines
+ * @mode: what the storming tenant does
+ * @budget: irq_budget during the phase (NULL: the default)
+ * @base: index of the phase it is compared with (itself: a baseline)
+ * @jobs: the bystander's pingpong jobs/s, per round
+ * @irqs: host interrupts/s on the Tessera vectors, per round
+ * @storms: the storming context's irq_storms, summed over the rounds
+ * @throttled: doorbell passes put off to the next tick (debugfs
+ *	doorbells "throttled"), summed over the rounds
+ */
+struct storm_phase {
+	const char *name;
+	enum storm_mode mode;
+	const char *budget;
+	int base;
+	double jobs[BENCH_STORM_MAX_ROUNDS];
+	double irqs[BENCH_STORM_MAX_ROUNDS];
+	long long storms, throttled;
+};
+
+/* The doorbell throttle's count of the first GPU, or 0. */
+static long long db_throttled(void)
+{
+	char line[256];
+	long long n = 0;
+	FILE *f;
+	glob_t g;
+
+	if (glob("/sys/kernel/debug/tessera/*/doorbells", 0, NULL, &g))
+		return 0;
+	f = fopen(g.gl_pathv[0], "r");
+	globfree(&g);
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "throttled %lld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+static double mean(const double *x, int n)
+{
+	double s = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		s += x[i];
+	return n ? s / n : 0;
+}
+
 /*
- * The bystander's rate is compared with its rate while the other tenant
- * does the same device work without interrupts: under emulation the
- * engines share the host's CPUs with everything else, so the difference
- * between the two is what the interrupts cost, not the device work.
+ * One round of a phase: the storming tenant @a started in @ph->mode, the
+ * bystander @b's pingpong rate measured for @secs after a warm-up.
+ */
+static int storm_round(struct storm_phase *ph, int r, struct vgpu *a,
+		       struct vgpu *b, const char *dflt, double secs)
+{
+	long long s0, t0, i0, thr0;
+	unsigned int ctx;
+	pid_t p;
+
+	storm_mode = ph->mode;
+	sched_knob_write("irq_budget", ph->budget ? ph->budget : dflt);
+	p = bench_spawn(storm_client, a, &ctx);
+	if (p < 0)
+		return -EIO;
+	usleep(BENCH_WARMUP_US);
+	s0 = mdev_attr_u64(a->uuid, "tessera/irq_storms");
+	thr0 = db_throttled();
+	i0 = sched_host_irqs("");
+	t0 = bench_now_ns();
+	ph->jobs[r] = pingpong_rate(b, secs);
+	ph->irqs[r] = (sched_host_irqs("") - i0) /
+		      ((bench_now_ns() - t0) / 1e9);
+	ph->storms += mdev_attr_u64(a->uuid, "tessera/irq_storms") - s0;
+	ph->throttled += db_throttled() - thr0;
+	bench_stop_all(&p, 1);
+	return ph->jobs[r] < 0 ? -EIO : 0;
+}
+
+/*
+ * The cost of a storming tenant A to a bystander B: B's pingpong rate on
+ * engine 0 while A storms, against its rate while A loads the guest and
+ * the device alike without the interrupts (or doorbells). Under
+ * emulation the engines and both tenants share the host's CPUs, so that
+ * difference is what the storm costs, not the device work. The phases
+ * take turns, BENCH_STORM_ROUNDS rounds (default 3) of @secs each, so
+ * that a drift of the host shows in every phase alike; each storm phase
+ * is compared round by round with its baseline of the same round.
  */
 static int run_storm(double secs)
 {
-	static const char *const name[] = { "quiet", "default", "none" };
+	static struct storm_phase ph[] = {
+		{ .name = "fence", .mode = STORM_FENCE, .base = 0 },
+		{ .name = "default", .mode = STORM_IRQ, .base = 0 },
+		{ .name = "none", .mode = STORM_IRQ, .budget = "0", .base = 0 },
+		{ .name = "spin", .mode = STORM_SPIN, .base = 3 },
+		{ .name = "doorbell", .mode = STORM_DB, .base = 3 },
+	};
 	struct vgpu *b = &vgpus[0], *a = &vgpus[1];
-	double alone, quiet = 0, with;
+	const char *env = getenv("BENCH_STORM_ROUNDS");
+	int rounds = env ? atoi(env) : 3;
+	double lo, hi, k, alone;
 	char dflt[32] = "64";
-	unsigned int ctx;
-	long long s0;
-	pid_t p;
-	int i, ret;
+	unsigned int i;
+	int r, ret;
 
-	if (STORM_FENCES * TESSERA_FENCE_LEN * 4 >= ring_bytes)
+	if (STORM_FENCES * TESSERA_FENCE_LEN * 4 >= ring_bytes ||
+	    rounds < 1 || rounds > BENCH_STORM_MAX_ROUNDS)
 		return -EINVAL;
 	ret = vgpus_create(2);
 	if (!ret)
@@ -424,31 +554,40 @@ static int run_storm(double secs)
 	if (ret)
 		return ret;
 	sched_knob_read("irq_budget", dflt, sizeof(dflt));
-	printf("client vgpu\ntype %s\nmode storm\nstorm_budget %s\n", vtype,
-	       dflt);
+	printf("client vgpu\ntype %s\nmode storm\nstorm_budget %s\nstorm_rounds %d\n",
+	       vtype, dflt, rounds);
 	alone = pingpong_rate(b, secs);
 	printf("storm_alone_jobs_s %.1f\n", alone);
-	for (i = 0; i < 3 && !ret; i++) {
-		storm_irq = i > 0;
-		sched_knob_write("irq_budget", i == 2 ? "0" : dflt);
-		p = bench_spawn(storm_client, a, &ctx);
-		if (p < 0) {
-			ret = -EIO;
-			break;
-		}
-		s0 = mdev_attr_u64(a->uuid, "tessera/irq_storms");
-		usleep(BENCH_WARMUP_US);
-		with = pingpong_rate(b, secs);
-		if (!i)
-			quiet = with;
-		printf("storm_%s_jobs_s %.1f\nstorm_%s_kept %.3f\nstorm_%s_storms %lld\n",
-		       name[i], with, name[i], quiet > 0 ? with / quiet : 0,
-		       name[i], mdev_attr_u64(a->uuid, "tessera/irq_storms") - s0);
-		bench_stop_all(&p, 1);
-	}
+	for (r = 0; r < rounds && !ret; r++)
+		for (i = 0; i < ARRAY_SIZE(ph) && !ret; i++)
+			ret = storm_round(&ph[i], r, a, b, dflt, secs);
 	sched_knob_write("irq_budget", dflt);
 	tess_close(&b->t);
-	return ret;
+	if (ret)
+		return ret;
+	for (i = 0; i < ARRAY_SIZE(ph); i++) {
+		lo = 1e9;
+		hi = 0;
+		for (r = 0; r < rounds; r++) {
+			k = ph[ph[i].base].jobs[r] > 0 ?
+			    ph[i].jobs[r] / ph[ph[i].base].jobs[r] : 0;
+			lo = k < lo ? k : lo;
+			hi = k > hi ? k : hi;
+		}
+		printf("storm_%s_jobs_s %.1f\nstorm_%s_irqs_s %.0f\n",
+		       ph[i].name, mean(ph[i].jobs, rounds), ph[i].name,
+		       mean(ph[i].irqs, rounds));
+		printf("storm_%s_storms %lld\nstorm_%s_throttled %lld\n",
+		       ph[i].name, ph[i].storms, ph[i].name, ph[i].throttled);
+		if (ph[i].base == (int)i)
+			continue;
+		printf("storm_%s_base %s\nstorm_%s_kept %.3f\n", ph[i].name,
+		       ph[ph[i].base].name, ph[i].name,
+		       mean(ph[i].jobs, rounds) / mean(ph[ph[i].base].jobs, rounds));
+		printf("storm_%s_kept_min %.3f\nstorm_%s_kept_max %.3f\n",
+		       ph[i].name, lo, ph[i].name, hi);
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
