@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "sched-sysfs.h"
@@ -162,4 +163,11 @@ long long sched_host_irqs(const char *vector)
 	}
 	fclose(fp);
 	return sum;
+}
+
+int sched_debug_kernel(void)
+{
+	struct utsname u;
+
+	return !uname(&u) && strstr(u.release, "-tessera-debug");
 }

@@ -84,4 +84,14 @@ long long sched_engine_storms(unsigned int engine);
  */
 long long sched_host_irqs(const char *vector);
 
+/**
+ * sched_debug_kernel() - is this the rig's debug kernel?
+ *
+ * scripts/build-debug-kernel.sh's (KASAN, lockdep: every scheduler pass
+ * several times slower, so shares of short slices shift by several points).
+ *
+ * Return: non-zero on the debug kernel.
+ */
+int sched_debug_kernel(void);
+
 #endif

