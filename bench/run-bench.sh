@@ -24,7 +24,7 @@ cflags=(-std=gnu11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE
 cc "${cflags[@]}" -I"$top/tools/lib" -o "$top/build/bench/sched_bench" \
 	"$top/bench/sched_bench.c" "$top/bench/bench.c" "$lib/sched-sysfs.c" \
 	"$top/tools/lib/libtessera.c"
-cc "${cflags[@]}" -o "$top/build/bench/vgpu_bench" \
+cc "${cflags[@]}" -I"$top/tests/mdev" -o "$top/build/bench/vgpu_bench" \
 	"$top/bench/vgpu_bench.c" "$top/bench/bench.c" "$lib/sched-sysfs.c" \
 	"$lib/vfio-mdev.c" "$lib/vfio-dev.c" "$lib/tessera-hw.c"
 env="BENCH_CLIENTS='${BENCH_CLIENTS:-1 2 4 8 16 32 64}' BENCH_SECS=${BENCH_SECS:-5}"

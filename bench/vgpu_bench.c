@@ -28,7 +28,6 @@
  * the end, also on failure and on SIGINT/SIGTERM.
  */
 #include <errno.h>
-#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +36,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "vfio-mdev.h"
+#include "mdev-common.h"
 #include "sched-sysfs.h"
 
 #define DEFAULT_TYPE	"tessera-8m"
@@ -460,22 +459,10 @@ struct storm_phase {
 /* The doorbell throttle's count of the first GPU, or 0. */
 static long long db_throttled(void)
 {
-	char line[256];
+	static const char *const key[] = { "throttled" };
 	long long n = 0;
-	FILE *f;
-	glob_t g;
 
-	if (glob("/sys/kernel/debug/tessera/*/doorbells", 0, NULL, &g))
-		return 0;
-	f = fopen(g.gl_pathv[0], "r");
-	globfree(&g);
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "throttled %lld", &n) == 1)
-			break;
-	fclose(f);
-	return n;
+	return vgpu_debugfs_keys("doorbells", key, 1, &n) ? 0 : n;
 }
 
 static double mean(const double *x, int n)

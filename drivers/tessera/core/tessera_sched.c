@@ -535,6 +535,8 @@ static void sched_started(struct tessera_engine *eng, struct tessera_ring *ring,
 
 	eng->cur_busy = busy;
 	WRITE_ONCE(ring->loads, ring->loads + 1);
+	/* the count before the engine: tessera_vgpu_ring_moved() */
+	smp_wmb();
 	WRITE_ONCE(eng->cur, ring);
 	eng->cur_hung = false;
 	sched_irq_budget_reset(eng, start);

@@ -29,7 +29,7 @@ static int vgpu_wake(struct wait_queue_entry *wqe, unsigned int mode,
 	struct tessera_vgpu *vgpu = wqe->private;
 	u32 e = wqe - vgpu->waits;
 
-	if (READ_ONCE(vgpu->open) && tessera_vgpu_ring_moved(vgpu, e, NULL))
+	if (READ_ONCE(vgpu->open) && tessera_vgpu_ring_moved(vgpu, e))
 		queue_work(system_wq, &vgpu->event_work);
 	return 0;
 }

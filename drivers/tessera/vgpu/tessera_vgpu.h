@@ -455,7 +455,7 @@ void tessera_vgpu_irq_update(struct tessera_vgpu *vgpu);
 void tessera_vgpu_irq_fire_vector(struct tessera_vgpu *vgpu, u32 vector);
 void tessera_vgpu_irq_release(struct tessera_vgpu *vgpu);
 void tessera_vgpu_events(struct work_struct *work);
-bool tessera_vgpu_ring_moved(struct tessera_vgpu *vgpu, u32 e, u64 *loads);
+bool tessera_vgpu_ring_moved(struct tessera_vgpu *vgpu, u32 e);
 
 /* tessera_vgpu_migration.c */
 #define TESSERA_MIG_VERSION		1	/* stream format version */

@@ -442,19 +442,15 @@ int tessera_vgpu_set_irqs(struct tessera_vgpu *vgpu, unsigned long arg)
  * @vgpu: vGPU (no lock needed: a racy answer errs towards true, or is
  *	followed by another wake; see tessera_ring.loads)
  * @e: engine
- * @loads: if not NULL, set to the ring's load count read first; the
- *	event work records it when the ring was not loaded
  *
  * Return: true if the ring is loaded now or was loaded since.
  */
-bool tessera_vgpu_ring_moved(struct tessera_vgpu *vgpu, u32 e, u64 *loads)
+bool tessera_vgpu_ring_moved(struct tessera_vgpu *vgpu, u32 e)
 {
 	struct tessera_ring *ring = &vgpu->ctx->rings[e];
 	u64 l = READ_ONCE(ring->loads);
 
-	if (loads)
-		*loads = l;
-	/* the count before the engine: a load in between shows in either */
+	/* the count before the engine (sched_started() writes them in turn) */
 	smp_rmb();
 	return READ_ONCE(vgpu->tdev->engines[e].cur) == ring ||
 	       l != READ_ONCE(vgpu->loads_seen[e]);
@@ -518,8 +514,10 @@ void tessera_vgpu_events(struct work_struct *work)
 		 * scheduler loads only rings with work), although the
 		 * wake that showed it pending may have been skipped.
 		 */
-		if (tessera_vgpu_ring_moved(vgpu, e, &loads) &&
-		    loads != vgpu->loads_looked[e])
+		loads = READ_ONCE(ctx->rings[e].loads);
+		/* the count before the engine, as tessera_vgpu_ring_moved() */
+		smp_rmb();
+		if (loads != vgpu->loads_looked[e])
 			ve->was_pending = 1;
 		vgpu->loads_looked[e] = loads;
 		if (READ_ONCE(tdev->engines[e].cur) != &ctx->rings[e])
