@@ -176,6 +176,11 @@ l2_says() {
 	report_has "$1" && return 0
 	return 2
 }
+# l2_progress: the last lines of the suites' output L2 reported as they came.
+l2_progress() {
+	diag "last lines of L2's suites:"
+	tr -d '\r' <"$l2_rep" 2>/dev/null | grep '^#> ' | tail -n 5 | sed 's/^#> /#   L2: /'
+}
 # l2_phase PHASE DESC: wait for the L2 phase (E2E_WAIT; the full cold
 # phase 3 x E2E_WAIT), show its TAP as a subtest, one top-level line for it.
 l2_phase() {
@@ -187,6 +192,7 @@ l2_phase() {
 		diag "last lines of L2's console:"
 		tr -d '\r' <"$l2_con" 2>/dev/null | tail -n 15 |
 			sed 's/^\[ *[0-9.]*\] //; s/^/#   L2: /'
+		l2_progress
 		return 1
 	fi
 	phase_tap "$phase" >"$art/l2-$phase.tap"

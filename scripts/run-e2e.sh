@@ -16,7 +16,8 @@
 # Environment: E2E_TIMEOUT (whole L1 run, s, default 2400; raise it with
 # E2E_L2_SUITE=full: on a loaded 2-core host that took more), E2E_L1_CPU
 # (L1's -cpu), E2E_MODE, E2E_WAIT, E2E_L2_MEM, E2E_HOTPLUG, E2E_TYPE,
-# E2E_L2_SUITE, E2E_L2_ACCEL (passed on to e2e-libvirt.sh).
+# E2E_L2_SUITE, E2E_L2_ACCEL (passed on to e2e-libvirt.sh), E2E_TRIES (fresh
+# L1s for a stage lost to the emulator, default 2; see lost_to_emulator).
 # Results: build/vm-results/e2e (console.log, e2e.tap, e2e/ artifacts).
 set -eu
 
@@ -61,6 +62,40 @@ done
 # TCG never reached its suite in 1837 s (CI, 2026-12-03); the stale-int3
 # risk of MTTCG (Documentation/dev/test-rig.rst) is accepted here.
 export VM_ACCEL=${VM_ACCEL:-tcg}
-exec "$here/vm-run.sh" --gpu "vram-size=1G" --mem 4G --cpu "$l1_cpu" \
-	--timeout "${E2E_TIMEOUT:-2400}" --results "$repo/build/vm-results/e2e" "$@" \
-	-- "e2e=env ${env[*]} $repo/scripts/e2e-libvirt.sh"
+results=$repo/build/vm-results/e2e
+# lost_to_emulator: the stage failed the way TCG's SVM emulation fails, not
+# the way a driver does, with no splat anywhere: L1 itself triple-faulted
+# (QEMU's reset log), or L2 stopped in the middle of its suite without a
+# line on its console (a reset of L2: on_reboot is destroy). Seen in 1 of
+# 8 runs each (2026-12-04, multi-threaded TCG); a restart of L2 inside
+# the same L1 fared worse (2 of 2 failed again), a fresh L1 did not.
+lost_to_emulator() {
+	[ ! -s "$results/splats.txt" ] || return 1
+	grep -qs '^Triple fault' "$results/qemu-reset.log" && [ ! -f "$results/e2e.rc" ] &&
+		return 0
+	grep -qs '^not ok .* L2 guest suite on the cold-plugged vGPU .*# no report from L2' \
+		"$results/e2e.tap" &&
+		grep -qs "^ok .* no kernel splat in L2's log" "$results/e2e.tap"
+}
+# One more fresh L1 for a stage lost that way (E2E_TRIES, default 2); the
+# lost try's results stay in build/vm-results/e2e-tryN and its TAP is named.
+tries=${E2E_TRIES:-2}
+try=1
+mkdir -p "$(dirname "$results")"
+while :; do
+	rc=0
+	# Printed once the try is over (a lost try's FAIL lines are not the
+	# stage's); vm-run.sh --timeout bounds the wait.
+	"$here/vm-run.sh" --gpu "vram-size=1G" --mem 4G --cpu "$l1_cpu" \
+		--timeout "${E2E_TIMEOUT:-2400}" --results "$results" "$@" \
+		-- "e2e=env ${env[*]} $repo/scripts/e2e-libvirt.sh" >"$results.out" 2>&1 || rc=$?
+	if [ $rc = 0 ] || [ $try -ge "$tries" ] || ! lost_to_emulator; then
+		cat "$results.out"
+		exit $rc
+	fi
+	rm -rf "$results-try$try"
+	mv "$results" "$results-try$try"
+	mv "$results.out" "$results-try$try/vm-run.out"
+	echo "# e2e try $try lost to the emulator (no splat; L1 reset or L2 silent stop): results in $results-try$try; a fresh L1 again"
+	try=$((try + 1))
+done

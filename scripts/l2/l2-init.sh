@@ -206,9 +206,17 @@ run_phase() {
 	run_suite() {
 		name=$1 desc=$2
 		shift 2
-		TESSERA_CLI=/tessera/tools/tessera timeout -k 10 "$wait" bash "$@" \
-			>"/tmp/$name.out" 2>&1
-		rc=$?
+		# Each line also goes to the report channel as it comes
+		# ("#> NAME: LINE"): when L2 dies in the middle, L1 knows where.
+		: >"/tmp/$name.out"
+		{
+			TESSERA_CLI=/tessera/tools/tessera timeout -k 10 "$wait" bash "$@"
+			echo $? >"/tmp/$name.rc"
+		} 2>&1 | while IFS= read -r l; do
+			echo "$l" >>"/tmp/$name.out"
+			echo "#> $name: $l" >$rep
+		done
+		rc=$(cat "/tmp/$name.rc" 2>/dev/null || echo 255)
 		sub "/tmp/$name.out"
 		if [ $rc = 0 ]; then
 			t ok "$desc"
