@@ -66,9 +66,9 @@ results=$repo/build/vm-results/e2e
 # lost_to_emulator: the stage failed the way TCG's SVM emulation fails, not
 # the way a driver does, with no splat anywhere: L1 itself triple-faulted
 # (QEMU's reset log), or L2 stopped in the middle of its suite without a
-# line on its console (a reset of L2: on_reboot is destroy). Seen in 1 of
-# 8 runs each (2026-12-04, multi-threaded TCG); a restart of L2 inside
-# the same L1 fared worse (2 of 2 failed again), a fresh L1 did not.
+# line on its console (a reset of L2: on_reboot is destroy). Seen in 2 of
+# 9 runs (2026-12-04, multi-threaded TCG; Documentation/dev/test-rig.rst);
+# a restart of L2 inside the same L1 fared worse (2 of 2 failed again).
 lost_to_emulator() {
 	[ ! -s "$results/splats.txt" ] || return 1
 	grep -qs '^Triple fault' "$results/qemu-reset.log" && [ ! -f "$results/e2e.rc" ] &&
