@@ -471,7 +471,16 @@ TEST_F(jobs, doorbell_storm_is_coalesced)
 	}
 	ms = tess_now_ms() - t0;
 	irqs = sched_host_irqs("-global") - irq0;
-	EXPECT_EQ(0, vgpu_debugfs_keys("doorbells", keys, 3, v1));
+	/* The last interrupt's pass is queued work: it may still be to run
+	 * when the storm stops (1322 passes of 1323 interrupts read in CI).
+	 */
+	t0 = tess_now_ms();
+	do {
+		EXPECT_EQ(0, vgpu_debugfs_keys("doorbells", keys, 3, v1));
+		if (v1[1] - v0[1] >= v1[0] - v0[0])
+			break;
+		usleep(10000);
+	} while (tess_now_ms() - t0 < 1000);
 	TH_LOG("%ld doorbell writes in %.0f ms: %lld host interrupts",
 	       writes, ms, irqs);
 	TH_LOG("driver: %lld interrupts, %lld passes", v1[0] - v0[0],
