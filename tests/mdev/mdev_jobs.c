@@ -479,7 +479,7 @@ TEST_F(jobs, doorbell_storm_is_coalesced)
 		EXPECT_EQ(0, vgpu_debugfs_keys("doorbells", keys, 3, v1));
 		if (v1[1] - v0[1] >= v1[0] - v0[0])
 			break;
-		usleep(10000);
+		tess_sleep_us(10000);
 	} while (tess_now_ms() - t0 < 1000);
 	TH_LOG("%ld doorbell writes in %.0f ms: %lld host interrupts",
 	       writes, ms, irqs);
