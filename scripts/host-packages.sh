@@ -6,7 +6,10 @@
 #
 #   scripts/host-packages.sh            the list
 #   scripts/host-packages.sh --missing  only those not installed (none: the
-#                                       machine is set up); exit 0 either way
+#                                       machine is set up); exit 0 either way;
+#                                       also "qemu-system-x86/bookworm-backports"
+#                                       while the installed QEMU is older
+#                                       than 8.0
 #
 # The kernels are resolved by scripts/kernel-version.sh; when it cannot
 # resolve one (a fresh machine without package lists), a placeholder that
@@ -17,6 +20,7 @@ k612=$("$here/kernel-version.sh" 6.12 2>/dev/null || true)
 k61=$("$here/kernel-version.sh" 6.1 2>/dev/null || true)
 k612=${k612:-unresolved-6.12}
 k61=${k61:-unresolved-6.1}
+vmm_suite=bookworm-backports
 
 list() {
 	cat <<PKGS
@@ -77,6 +81,12 @@ if [ "${1:-}" = --missing ]; then
 	installed=$(dpkg-query -W -f '${Package} ${db:Status-Abbrev}\n' $(list) 2>/dev/null |
 		awk '$2 == "ii" { print $1 }' | sort -u)
 	list | sort -u | comm -23 - <(echo "$installed")
+	# L1's VMM for its guests: QEMU >= 8.0 (VFIO migration v2), from
+	# bookworm-backports (scripts/setup-host.sh).
+	qv=$(dpkg-query -W -f '${Version}' qemu-system-x86 2>/dev/null || true)
+	if [ -n "$qv" ] && dpkg --compare-versions "$qv" lt 1:8.0; then
+		echo "qemu-system-x86/$vmm_suite"
+	fi
 else
 	list
 fi

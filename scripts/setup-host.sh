@@ -37,6 +37,37 @@ echo "setup-host: kernels $k612 (primary) and $k61 (compat)"
 # this script when one of them is missing: scripts/ensure-host.sh).
 # shellcheck disable=SC2046
 $SUDO apt-get install -y -q --no-install-recommends $("$here/host-packages.sh")
+# L1's VMM (the QEMU that runs L2 guests, and libvirt's emulator): QEMU
+# 10 from bookworm-backports, for VFIO migration v2 (bookworm's 7.2 speaks
+# only the removed v1 protocol; scripts/e2e-migrate.sh). The suite is
+# pinned to 1: only the packages named here come from it, and nothing is
+# upgraded from it by accident. The L0 QEMU that carries the GPU model is
+# built from bookworm's 7.2 source (scripts/build-qemu.sh; no deb-src line
+# for backports, so "apt-get source qemu" stays 7.2).
+vmm_sources=/etc/apt/sources.list.d/tessera-vmm.sources
+vmm_prefs=/etc/apt/preferences.d/tessera-vmm
+if [ ! -f "$vmm_sources" ] || [ ! -f "$vmm_prefs" ]; then
+	$SUDO tee "$vmm_sources" >/dev/null <<'SRC'
+# Added by Tessera's scripts/setup-host.sh: QEMU >= 8 for L1's guests.
+# Pinned in /etc/apt/preferences.d/tessera-vmm.
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	$SUDO tee "$vmm_prefs" >/dev/null <<'PIN'
+# Tessera: nothing comes from bookworm-backports unless named
+# (pkg/bookworm-backports in scripts/setup-host.sh).
+Package: *
+Pin: release n=bookworm-backports
+Pin-Priority: 1
+PIN
+	$SUDO apt-get update -q
+fi
+$SUDO apt-get install -y -q --no-install-recommends \
+	qemu-system-x86/bookworm-backports qemu-system-common/bookworm-backports \
+	qemu-system-data/bookworm-backports seabios/bookworm-backports
 # The kernel's VFIO selftests (the outside oracle, tests/oracle): Debian's
 # newer linux-source from a low-pinned suite, downloaded, not installed.
 $SUDO "$here/fetch-vfio-selftests.sh"

@@ -29,7 +29,12 @@
 #                          judged);
 #                          probe: only check that the device is visible
 #                          and bound to some driver (the mtty stand-in)
+#                          migrate: load tessera.ko, run "tessera soak"
+#                          (checked jobs) for e2e_soak seconds while L1
+#                          migrates the VM (scripts/e2e-migrate.sh), then
+#                          the fence check
 #   e2e_reloads=N          unload/reload rounds of the native suite (5)
+#   e2e_soak=SECONDS       how long the migrate suite's workload runs (60)
 #   e2e_hotplug=0|1        after the cold-plug phase, wait for a vGPU to be
 #                          hot-added, test it, then wait for its removal
 #   e2e_wait=SECONDS       how long each wait for L1 lasts (default 600)
@@ -57,7 +62,7 @@ mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 
-expect=7e55:0100 suite=smoke hotplug=0 wait=600 reloads=5
+expect=7e55:0100 suite=smoke hotplug=0 wait=600 reloads=5 soak=60
 read -r cmdline </proc/cmdline
 for arg in $cmdline; do
 	case $arg in
@@ -66,6 +71,7 @@ for arg in $cmdline; do
 	e2e_hotplug=*) hotplug=${arg#*=} ;;
 	e2e_wait=*) wait=${arg#*=} ;;
 	e2e_reloads=*) reloads=${arg#*=} ;;
+	e2e_soak=*) soak=${arg#*=} ;;
 	esac
 done
 
@@ -193,6 +199,27 @@ fence_check() {
 	}' $TESSERA_FENCE_LOG
 }
 
+# check_fences: the phase's interrupt lines and fence counters (kept for
+# L1), and one TAP line: fences complete by interrupt (fence_check).
+check_fences() {
+	# The tessera vectors of L2 (MSI-X through KVM irqfds, or
+	# whatever the driver fell back to) and the fence counters.
+	grep tessera /proc/interrupts >"/tmp/interrupts-$phase.txt"
+	{
+		echo "# phase $phase, $(basename "$dev") now:"
+		cat "/sys/kernel/debug/tessera/$(basename "$dev")/fences"
+		cat "/tmp/interrupts-$phase.txt"
+	} >>$TESSERA_FENCE_LOG 2>/dev/null
+	sed 's/^/# interrupts: /' "/tmp/interrupts-$phase.txt" >>"$out"
+	fc=$(fence_check)
+	case $fc in
+	"ok "*) t ok "fences complete by interrupt: ${fc#ok }" ;;
+	*) t "not ok" "fences complete by interrupt: ${fc#not ok }" ;;
+	esac
+	cp $TESSERA_FENCE_LOG "/tmp/fences-$phase.txt"
+	: >$TESSERA_FENCE_LOG
+}
+
 # run_phase PHASE: the TAP of one phase (cold or hotplug) into /tmp/PHASE.tap.
 run_phase() {
 	phase=$1 out=/tmp/$1.tap n=0 fail=0
@@ -290,22 +317,27 @@ run_phase() {
 				t "not ok" "native_cmds on $node # exit status $rc"
 			fi
 		fi
-		# The tessera vectors of L2 (MSI-X through KVM irqfds, or
-		# whatever the driver fell back to) and the fence counters.
-		grep tessera /proc/interrupts >"/tmp/interrupts-$phase.txt"
-		{
-			echo "# phase $phase, $(basename "$dev") now:"
-			cat "/sys/kernel/debug/tessera/$(basename "$dev")/fences"
-			cat "/tmp/interrupts-$phase.txt"
-		} >>$TESSERA_FENCE_LOG 2>/dev/null
-		sed 's/^/# interrupts: /' "/tmp/interrupts-$phase.txt" >>"$out"
-		fc=$(fence_check)
-		case $fc in
-		"ok "*) t ok "fences complete by interrupt: ${fc#ok }" ;;
-		*) t "not ok" "fences complete by interrupt: ${fc#not ok }" ;;
-		esac
-		cp $TESSERA_FENCE_LOG "/tmp/fences-$phase.txt"
-		: >$TESSERA_FENCE_LOG
+		check_fences
+		;;
+	migrate)
+		# The workload a live migration moves (scripts/e2e-migrate.sh):
+		# checked jobs for e2e_soak seconds while L1 moves this VM to
+		# another QEMU process and vGPU.
+		[ -n "$dev" ] || { finish_phase; return; }
+		if load_tessera >/tmp/insmod.out 2>&1; then
+			t ok "insmod tessera.ko"
+		else
+			t "not ok" "insmod tessera.ko # $(tail -n 1 /tmp/insmod.out)"
+		fi
+		if ! node=$(wait_dev "$dev"); then
+			t "not ok" "$(basename "$dev") bound to tessera # no /dev/tessera* for it"
+			finish_phase
+			return
+		fi
+		t ok "$(basename "$dev") bound to tessera: $node"
+		run_suite soak "tessera soak: checked jobs for ${soak}s, across the migration" \
+			-c "exec /tessera/tools/tessera -d $node soak --seconds $soak"
+		check_fences
 		;;
 	probe)
 		# Stand-in device (mtty): its config space and BARs must be

@@ -37,6 +37,7 @@ struct mig_precopy_info {		/* struct vfio_precopy_info */
 };
 
 #define MIG_GET_PRECOPY_INFO	_IO(VFIO_TYPE, VFIO_BASE + 21)
+#define MIG_FEATURE_DATA_SIZE	9	/* VFIO_DEVICE_FEATURE_MIG_DATA_SIZE */
 
 /* Stream layout (Documentation/dev/migration.rst). */
 #define HDR_SIZE	96
@@ -89,6 +90,21 @@ static int mig_flags(struct tess_dev *t, u64 *flags)
 	if (ioctl(t->vfio.device_fd, VFIO_DEVICE_FEATURE, f))
 		return -errno;
 	*flags = m->flags;
+	return 0;
+}
+
+/* VFIO_DEVICE_FEATURE_MIG_DATA_SIZE: the VMM's STOP_COPY estimate. */
+static int mig_data_size(struct tess_dev *t, u64 *len)
+{
+	u64 buf[(sizeof(struct vfio_device_feature) + sizeof(u64) + 7) / 8];
+	struct vfio_device_feature *f = (void *)buf;
+
+	memset(buf, 0, sizeof(buf));
+	f->argsz = sizeof(buf);
+	f->flags = VFIO_DEVICE_FEATURE_GET | MIG_FEATURE_DATA_SIZE;
+	if (ioctl(t->vfio.device_fd, VFIO_DEVICE_FEATURE, f))
+		return -errno;
+	memcpy(len, f->data, sizeof(*len));
 	return 0;
 }
 
@@ -151,7 +167,7 @@ static int stream_write(int fd, const char *p, size_t len)
 /* Read what MIG_GET_PRECOPY_INFO calls initial; 0 or -errno. */
 static int precopy_initial(int fd, struct stream *s)
 {
-	u64 initial, dirty;
+	u64 initial = 0, dirty = 0;
 	ssize_t n;
 	int ret;
 
@@ -424,6 +440,41 @@ TEST_F(mig, running_jobs_move_from_a_to_b)
 	EXPECT_EQ(0, kmsg_count(self->kmsg, "refused"));
 	vfio_irq_disable(&a->vfio);
 	vfio_irq_disable(&b->vfio);
+	free(s.buf);
+}
+
+/*
+ * The STOP_COPY estimate (what QEMU plans its downtime with): the whole
+ * partition while nothing was sent; during pre-copy, once the initial
+ * copy is read, only the device state and what was dirtied since.
+ */
+TEST_F(mig, data_size_counts_only_what_pre_copy_left)
+{
+	struct tess_dev *a = &self->a;
+	u64 full = 0, idle = 0, after = 0, again = 0;
+	struct stream s = {};
+	int fd;
+
+	ASSERT_EQ(0, mig_data_size(a, &full));
+	EXPECT_GT(full, a->vram_size);
+	fd = mig_set(a, MIG_PRE_COPY);
+	ASSERT_LT(0, fd);
+	ASSERT_EQ(0, precopy_initial(fd, &s));
+	ASSERT_EQ(0, mig_data_size(a, &idle));
+	/* No ring ran, no CPU write: state sections only. */
+	EXPECT_LT(idle, a->vram_size / 8);
+	EXPECT_GT(idle, 0);
+	ASSERT_NE(NULL, a->vram);
+	memset((char *)a->vram + CPU_OFF, 0x3c, 3 * 4096);
+	ASSERT_EQ(0, mig_data_size(a, &after));
+	EXPECT_GE(after, idle + 3 * 4096);
+	TH_LOG("estimate: %llu full, %llu after the initial copy, %llu after 3 pages",
+	       (unsigned long long)full, (unsigned long long)idle,
+	       (unsigned long long)after);
+	ASSERT_EQ(0, mig_set(a, VFIO_DEVICE_STATE_RUNNING));
+	close(fd);
+	ASSERT_EQ(0, mig_data_size(a, &again));
+	EXPECT_EQ(full, again);
 	free(s.buf);
 }
 

@@ -333,6 +333,8 @@ static const char usage_text[] =
 "                      draw which client held each engine (timeline.svg)\n"
 "Native interface (/dev/tesseraN, default /dev/tessera0):\n"
 "  [-d DEVICE] info | alloc SIZE | run-demo\n"
+"  [-d DEVICE] soak [--seconds N]  checked jobs for N s (10), one line a\n"
+"                      second (the workload of the migration test)\n"
 "\n"
 "--json (anywhere) prints JSON instead of tables for status, types, sched,\n"
 "timeline and info.\n";
@@ -387,7 +389,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], admin_cmds[c].name))
 			return admin_cmds[c].fn(argc - i, argv + i);
 	if (strcmp(argv[i], "info") && strcmp(argv[i], "alloc") &&
-	    strcmp(argv[i], "run-demo")) {
+	    strcmp(argv[i], "run-demo") && strcmp(argv[i], "soak")) {
 		fprintf(stderr, "tessera: unknown command '%s'\n\n", argv[i]);
 		usage();
 	}
@@ -403,6 +405,8 @@ int main(int argc, char **argv)
 		ret = alloc(&d, argv[i + 1]);
 	else if (!strcmp(argv[i], "run-demo"))
 		ret = run_demo(&d);
+	else if (!strcmp(argv[i], "soak"))
+		ret = cmd_soak(&d, argc - i, argv + i);
 	else
 		usage();
 	tsr_close(&d);

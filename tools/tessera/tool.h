@@ -45,5 +45,6 @@ int cmd_remove(int argc, char **argv);
 int cmd_sched(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
+int cmd_soak(struct tsr_dev *d, int argc, char **argv);
 
 #endif

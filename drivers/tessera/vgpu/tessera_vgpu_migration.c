@@ -492,10 +492,30 @@ static u64 pending_bytes(struct tessera_mig_file *migf)
 	       (sizeof(struct tessera_mig_sec) + sizeof(u64));
 }
 
+/*
+ * What an enabled pre-copy file still holds back (@queued: the rest of the
+ * header and of the initial copy) and the bytes of the pages dirtied since
+ * they were last queued (@dirty), after a device-write sweep.
+ */
+static void precopy_sizes(struct tessera_mig_file *migf, u64 *queued,
+			  u64 *dirty)
+{
+	struct tessera_vgpu *vgpu = migf->vgpu;
+
+	lockdep_assert_held(&migf->lock);
+	*queued = (migf->src_len - migf->src_pos) + pending_bytes(migf);
+	if (migf->phase == SAVE_HDR)
+		*queued += sizeof(struct tessera_mig_hdr);
+	mutex_lock(&vgpu->lock);
+	sweep_device(vgpu);
+	*dirty = (u64)bitmap_weight(vgpu->mig.dirty, vgpu->mig.npages) <<
+		TESSERA_PAGE_SHIFT;
+	mutex_unlock(&vgpu->lock);
+}
+
 static long save_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct tessera_mig_file *migf = filp->private_data;
-	struct tessera_vgpu *vgpu = migf->vgpu;
 	struct vfio_precopy_info info = {};
 	unsigned long minsz = offsetofend(struct vfio_precopy_info,
 					  dirty_bytes);
@@ -522,14 +542,7 @@ static long save_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		mutex_unlock(&migf->lock);
 		return -EINVAL;
 	}
-	queued = (migf->src_len - migf->src_pos) + pending_bytes(migf);
-	if (migf->phase == SAVE_HDR)
-		queued += sizeof(struct tessera_mig_hdr);
-	mutex_lock(&vgpu->lock);
-	sweep_device(vgpu);
-	dirty = (u64)bitmap_weight(vgpu->mig.dirty, vgpu->mig.npages) <<
-		TESSERA_PAGE_SHIFT;
-	mutex_unlock(&vgpu->lock);
+	precopy_sizes(migf, &queued, &dirty);
 	if (migf->initial) {
 		info.initial_bytes = queued;
 		info.dirty_bytes = dirty;
@@ -1133,13 +1146,37 @@ static int mig_get_data_size(struct vfio_device *vdev,
 			     unsigned long *stop_copy_length)
 {
 	struct tessera_vgpu *vgpu = vdev_to_vgpu(vdev);
-	u64 sec = sizeof(struct tessera_mig_sec);
+	u64 sec = sizeof(struct tessera_mig_sec), fixed, queued, dirty, est;
+	struct tessera_mig_file *migf;
 
-	*stop_copy_length = sizeof(struct tessera_mig_hdr) + 4 * sec +
-		sizeof(struct tessera_vgpu_state) + gart_bytes(vgpu) +
-		rings_bytes(vgpu) + vgpu->vram_size +
+	/* STATE, GART, RINGS and END; then the header and every page. */
+	fixed = 4 * sec + sizeof(struct tessera_vgpu_state) +
+		gart_bytes(vgpu) + rings_bytes(vgpu);
+	*stop_copy_length = sizeof(struct tessera_mig_hdr) + fixed +
+		vgpu->vram_size +
 		DIV_ROUND_UP(vgpu->mig.npages, MIG_CHUNK_PAGES) *
 		(sec + sizeof(u64));
+	/*
+	 * During pre-copy STOP_COPY will send only what pre-copy has not:
+	 * the queued rest and the dirty pages. The VMM plans its downtime
+	 * with this figure (QEMU switches over when it fits the limit).
+	 */
+	mutex_lock(&vgpu->mig.lock);
+	migf = vgpu->mig.saving;
+	if (migf && (vgpu->mig.state == VFIO_DEVICE_STATE_PRE_COPY ||
+		     vgpu->mig.state == VFIO_DEVICE_STATE_PRE_COPY_P2P)) {
+		mutex_lock(&migf->lock);
+		if (!migf->disabled && !migf->final) {
+			precopy_sizes(migf, &queued, &dirty);
+			est = fixed + queued + dirty +
+			      DIV_ROUND_UP(dirty >> TESSERA_PAGE_SHIFT,
+					   MIG_CHUNK_PAGES) *
+			      (sec + sizeof(u64));
+			*stop_copy_length = min_t(u64, est, *stop_copy_length);
+		}
+		mutex_unlock(&migf->lock);
+	}
+	mutex_unlock(&vgpu->mig.lock);
 	return 0;
 }
 

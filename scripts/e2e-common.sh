@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# e2e-common.sh - sourced by the end-to-end scripts that run inside L1
+# (scripts/e2e-libvirt.sh, scripts/e2e-migrate.sh): TAP helpers, polling,
+# and libvirt started the way a nested, systemd-less L1 needs it.
+# The sourcing script sets $log (a file for the steps' output) first.
+# shellcheck shell=bash
+# $fail is the sourcing script's exit status, $log its file:
+# shellcheck disable=SC2034,SC2154
+
+# ---- TAP helpers ---------------------------------------------------------
+n=0
+fail=0
+t0=$(date +%s)
+echo "TAP version 13"
+ok() { n=$((n + 1)); echo "ok $n - $* [$(($(date +%s) - t0))s]"; }
+notok() { n=$((n + 1)); echo "not ok $n - $* [$(($(date +%s) - t0))s]"; fail=1; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+diag() { echo "# $*"; }
+# step DESC CMD...: run CMD (output to steps.log), one TAP line; the last
+# lines of its output become the reason when it fails.
+step() {
+	local desc=$1 out
+	shift
+	echo "=== $desc: $*" >>"$log"
+	if out=$("$@" 2>&1); then
+		echo "$out" >>"$log"
+		ok "$desc"
+	else
+		echo "$out" >>"$log"
+		notok "$desc # $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+		return 1
+	fi
+}
+# wait_for SECONDS CMD...: poll CMD every 2 s until it succeeds; give up
+# early when CMD returns 2 (then its output is shown).
+wait_for() {
+	local limit=$1 end
+	shift
+	end=$(($(date +%s) + limit))
+	local rc
+	while :; do
+		rc=0
+		"$@" >/dev/null 2>&1 || rc=$?
+		[ $rc != 0 ] || return 0
+		# Status 2: the condition can never come true.
+		[ $rc != 2 ] || { "$@" 2>&1 || true; return 1; }
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 2
+	done
+}
+# ---- libvirt -------------------------------------------------------------
+# Nested, systemd-less L1: no cgroup controllers, no namespaces, no
+# security driver, QEMU as root, stdio to files. L1's /etc is a writable
+# overlay, so the configuration goes where libvirt looks for it.
+start_libvirt() {
+	local d
+	grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts ||
+		mount -t cgroup2 cgroup2 /sys/fs/cgroup
+	for d in /etc/libvirt /var/lib/libvirt/qemu /var/log/libvirt/qemu \
+		/run/libvirt /var/cache/libvirt /etc/mdevctl.d; do
+		mkdir -p "$d"
+	done
+	cat >/etc/libvirt/qemu.conf <<-'CONF'
+	# Written by scripts/e2e-libvirt.sh (nested, systemd-less L1).
+	user = "root"
+	group = "root"
+	dynamic_ownership = 0
+	remember_owner = 0
+	security_driver = "none"
+	namespaces = [ ]
+	cgroup_controllers = [ ]
+	stdio_handler = "file"
+	CONF
+	cat >/etc/libvirt/libvirtd.conf <<-'CONF'
+	# Written by scripts/e2e-libvirt.sh.
+	auth_unix_rw = "none"
+	auth_unix_ro = "none"
+	log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
+	CONF
+	# The QEMU driver resolves its built-in default user (Debian:
+	# libvirt-qemu) before it reads qemu.conf; libvirt-daemon-system
+	# creates it, but that package would also start a libvirtd on the
+	# host. Create it in L1's overlay instead.
+	getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
+	getent passwd libvirt-qemu >/dev/null ||
+		useradd -r -g libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
+	# devtmpfs has no /dev/fd, /dev/stdin...: udev or systemd make them.
+	# libvirt runs "mdevctl define --jsonfile /dev/stdin".
+	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+	[ -e /dev/stdin ] || ln -s /proc/self/fd/0 /dev/stdin
+	[ -e /dev/stdout ] || ln -s /proc/self/fd/1 /dev/stdout
+	[ -e /dev/stderr ] || ln -s /proc/self/fd/2 /dev/stderr
+	# libvirt's node device driver follows devices through udev events
+	# (without them a started nodedev mdev stays "inactive" to libvirt);
+	# L1 has no udevd: start one. No coldplug trigger: libvirtd enumerates
+	# sysfs itself when it starts.
+	if [ -x /lib/systemd/systemd-udevd ] && ! pidof systemd-udevd >/dev/null; then
+		/lib/systemd/systemd-udevd --daemon || echo "systemd-udevd did not start"
+	fi
+	virtlogd -d
+	libvirtd -d
+	# libvirtd probes QEMU's capabilities first: slow under TCG. Stop
+	# waiting at once if it died.
+	wait_for 240 libvirt_up
+}
+libvirt_up() {
+	virsh -q version >/dev/null 2>&1 && return 0
+	if ! pidof libvirtd >/dev/null; then
+		echo "libvirtd is not running:"
+		tail -n 5 /var/log/libvirt/libvirtd.log 2>/dev/null
+		return 2
+	fi
+	return 1
+}
