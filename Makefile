@@ -8,6 +8,7 @@
 #   make check        everything: unit tests, builds, lint, VM test suites
 #   make demo         boot a VM with a Tessera GPU and show it at work
 #   make bench        time-slice scheduler benchmark (VM, not in check)
+#   make bench-migrate  live migration benchmark (VM, not in check)
 #   make install      install the modules for $(KVER) (depmod: modprobe
 #                     tessera, modprobe tessera-vgpu work) and the tessera
 #                     tool (PREFIX=/usr/local)
@@ -128,10 +129,15 @@ demo: setup-host
 bench: modules tools qemu
 	bench/run-bench.sh
 
+# Live migration benchmark in the VM rig (not part of make check); see
+# bench/migrate-bench.sh and Documentation/dev/migration.rst.
+bench-migrate: modules tests tools qemu
+	bench/migrate-bench.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(BUILD)
 
 .PHONY: all modules modules-compat debug-kernel modules-debug modules-newest sparse install modules_install deb tools \
 	setup-host \
-	unit tests qemu checkpatch vmtest check demo bench clean
+	unit tests qemu checkpatch vmtest check demo bench bench-migrate clean

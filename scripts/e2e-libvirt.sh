@@ -330,6 +330,17 @@ port_reserve() {
 	done
 	echo "  </qemu:override>"
 }
+# L2's firmware: bookworm's SeaBIOS (scripts/setup-host.sh keeps it
+# aside): the 1.16.3 of QEMU 10 places the 64-bit PCI windows where L2's
+# kernel cannot assign a hot-plugged vGPU's BAR.
+rom=${TESSERA_CACHE:-/var/cache/tessera}/seabios-bookworm/bios-256k.bin
+l2_loader=
+if [ -f "$rom" ]; then
+	l2_loader="    <loader type='rom'>$rom</loader>
+"
+else
+	diag "no $rom (scripts/setup-host.sh): L2 boots QEMU's default SeaBIOS; hot plug may fail"
+fi
 # q35 with spare PCIe root ports for the hot-plugged vGPU; no USB, no
 # balloon, no graphics. ACPI on (bookworm's libvirt with a newer QEMU
 # rejects -no-acpi). Serial 0: console; a virtio console (hvc0): the
@@ -343,7 +354,7 @@ cat >"$work/domain.xml" <<EOF
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>/boot/vmlinuz-$kver</kernel>
+$l2_loader    <kernel>/boot/vmlinuz-$kver</kernel>
     <initrd>$initrd</initrd>
     <cmdline>console=ttyS0,115200 loglevel=5 printk.time=1 panic=-1 e2e_expect=$expect e2e_suite=$suite e2e_hotplug=$hotplug e2e_wait=$wait_s e2e_reloads=$reloads</cmdline>
   </os>

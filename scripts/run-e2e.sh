@@ -3,7 +3,9 @@
 #
 # run-e2e.sh - the end-to-end stage from the host: boot an L1 VM with one
 # Tessera GPU and run scripts/e2e-libvirt.sh in it (libvirt, vGPUs, an L2
-# guest on a vGPU, hot plug). Prints the stage's TAP and, last, the line
+# guest on a vGPU, hot plug), then scripts/e2e-migrate.sh (an L2 migrated
+# live from one vGPU to another by QEMU, saved and restored by libvirt,
+# its GPU workload running). Prints the stage's TAP and, last, the line
 # "N passed, N failed, N skipped"; exit status 0 if everything passed.
 #
 # Usage: scripts/run-e2e.sh [VM-RUN-OPTION...]
@@ -16,7 +18,9 @@
 # Environment: E2E_TIMEOUT (whole L1 run, s, default 2400; raise it with
 # E2E_L2_SUITE=full: on a loaded 2-core host that took more), E2E_L1_CPU
 # (L1's -cpu), E2E_MODE, E2E_WAIT, E2E_L2_MEM, E2E_HOTPLUG, E2E_TYPE,
-# E2E_L2_SUITE, E2E_L2_ACCEL (passed on to e2e-libvirt.sh), E2E_TRIES (fresh
+# E2E_L2_SUITE, E2E_L2_ACCEL (passed on to e2e-libvirt.sh), E2E_MIG_MEM,
+# E2E_MIG_SOAK, E2E_MIG_TYPE, E2E_MIG_QEMU, E2E_MIG_LIBVIRT (to
+# e2e-migrate.sh), E2E_TRIES (fresh
 # L1s for a stage lost to the emulator, default 2; see lost_to_emulator).
 # Results: build/vm-results/e2e (console.log, e2e.tap, e2e/ artifacts).
 set -eu
@@ -55,7 +59,8 @@ make -s -C "$repo/tests/e2e" O="$repo/build/tests/e2e" >&2 ||
 initrd=$("$here/l2/mkinitramfs-l2.sh")
 
 env=(E2E_L2_INITRD="$initrd")
-for v in E2E_MODE E2E_WAIT E2E_L2_MEM E2E_HOTPLUG E2E_TYPE E2E_L2_SUITE E2E_L2_ACCEL; do
+for v in E2E_MODE E2E_WAIT E2E_L2_MEM E2E_HOTPLUG E2E_TYPE E2E_L2_SUITE E2E_L2_ACCEL \
+	E2E_MIG_MEM E2E_MIG_SOAK E2E_MIG_TYPE E2E_MIG_QEMU E2E_MIG_LIBVIRT; do
 	[ -z "${!v:-}" ] || env+=("$v=${!v}")
 done
 # Multi-threaded TCG for this L1 only: L2 on KVM inside single-threaded
@@ -71,7 +76,8 @@ results=$repo/build/vm-results/e2e
 # a restart of L2 inside the same L1 fared worse (2 of 2 failed again).
 lost_to_emulator() {
 	[ ! -s "$results/splats.txt" ] || return 1
-	grep -qs '^Triple fault' "$results/qemu-reset.log" && [ ! -f "$results/e2e.rc" ] &&
+	grep -qs '^Triple fault' "$results/qemu-reset.log" &&
+		{ [ ! -f "$results/e2e.rc" ] || [ ! -f "$results/migrate.rc" ]; } &&
 		return 0
 	grep -qs '^not ok .* L2 guest suite on the cold-plugged vGPU .*# no report from L2' \
 		"$results/e2e.tap" &&
@@ -88,7 +94,8 @@ while :; do
 	# stage's); vm-run.sh --timeout bounds the wait.
 	"$here/vm-run.sh" --gpu "vram-size=1G" --mem 4G --cpu "$l1_cpu" \
 		--timeout "${E2E_TIMEOUT:-2400}" --results "$results" "$@" \
-		-- "e2e=env ${env[*]} $repo/scripts/e2e-libvirt.sh" >"$results.out" 2>&1 || rc=$?
+		-- "e2e=env ${env[*]} $repo/scripts/e2e-libvirt.sh" \
+		"migrate=env ${env[*]} $repo/scripts/e2e-migrate.sh" >"$results.out" 2>&1 || rc=$?
 	if [ $rc = 0 ] || [ $try -ge "$tries" ] || ! lost_to_emulator; then
 		cat "$results.out"
 		exit $rc

@@ -68,6 +68,21 @@ fi
 $SUDO apt-get install -y -q --no-install-recommends \
 	qemu-system-x86/bookworm-backports qemu-system-common/bookworm-backports \
 	qemu-system-data/bookworm-backports seabios/bookworm-backports
+# bookworm's SeaBIOS 1.16.2, kept aside for the e2e stage's L2 domain
+# (scripts/e2e-libvirt.sh): the 1.16.3 that QEMU 10 brings puts the
+# 64-bit PCI windows at the top of the guest's physical address space
+# (0xff00000000 in L2), and there L2's kernel fails to assign the BAR of
+# a hot-plugged vGPU ("can't assign; no space"); with 1.16.2 the windows
+# start at 4 GiB and hot plug works.
+rom_dir=${TESSERA_CACHE:-/var/cache/tessera}/seabios-bookworm
+if [ ! -f "$rom_dir/bios-256k.bin" ]; then
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q seabios/bookworm)
+	dpkg-deb -x "$tmp"/seabios_*.deb "$tmp/x"
+	$SUDO mkdir -p "$rom_dir"
+	$SUDO cp "$tmp/x/usr/share/seabios/bios-256k.bin" "$rom_dir/"
+	rm -rf "$tmp"
+fi
 # The kernel's VFIO selftests (the outside oracle, tests/oracle): Debian's
 # newer linux-source from a low-pinned suite, downloaded, not installed.
 $SUDO "$here/fetch-vfio-selftests.sh"

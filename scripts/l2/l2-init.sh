@@ -35,6 +35,9 @@
 #                          the fence check
 #   e2e_reloads=N          unload/reload rounds of the native suite (5)
 #   e2e_soak=SECONDS       how long the migrate suite's workload runs (60)
+#   e2e_linger=SECONDS     migrate suite: then report "### e2e-idle", stay
+#                          idle that long (L1 migrates an idle vGPU), and
+#                          run a 3 s workload more (0: not)
 #   e2e_hotplug=0|1        after the cold-plug phase, wait for a vGPU to be
 #                          hot-added, test it, then wait for its removal
 #   e2e_wait=SECONDS       how long each wait for L1 lasts (default 600)
@@ -62,7 +65,7 @@ mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 
-expect=7e55:0100 suite=smoke hotplug=0 wait=600 reloads=5 soak=60
+expect=7e55:0100 suite=smoke hotplug=0 wait=600 reloads=5 soak=60 linger=0
 read -r cmdline </proc/cmdline
 for arg in $cmdline; do
 	case $arg in
@@ -72,6 +75,7 @@ for arg in $cmdline; do
 	e2e_wait=*) wait=${arg#*=} ;;
 	e2e_reloads=*) reloads=${arg#*=} ;;
 	e2e_soak=*) soak=${arg#*=} ;;
+	e2e_linger=*) linger=${arg#*=} ;;
 	esac
 done
 
@@ -337,6 +341,13 @@ run_phase() {
 		t ok "$(basename "$dev") bound to tessera: $node"
 		run_suite soak "tessera soak: checked jobs for ${soak}s, across the migration" \
 			-c "exec /tessera/tools/tessera -d $node soak --seconds $soak"
+		if [ "$linger" -gt 0 ]; then
+			# Idle: L1 migrates while nothing runs, then more work.
+			report "### e2e-idle for ${linger}s"
+			sleep "$linger"
+			run_suite soak2 "tessera soak after the idle time" \
+				-c "exec /tessera/tools/tessera -d $node soak --seconds 3"
+		fi
 		check_fences
 		;;
 	probe)

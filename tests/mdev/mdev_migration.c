@@ -452,6 +452,7 @@ TEST_F(mig, data_size_counts_only_what_pre_copy_left)
 {
 	struct tess_dev *a = &self->a;
 	u64 full = 0, idle = 0, after = 0, again = 0;
+	char buf[128], want[128];
 	struct stream s = {};
 	int fd;
 
@@ -461,6 +462,11 @@ TEST_F(mig, data_size_counts_only_what_pre_copy_left)
 	ASSERT_LT(0, fd);
 	ASSERT_EQ(0, precopy_initial(fd, &s));
 	ASSERT_EQ(0, mig_data_size(a, &idle));
+	/* What was read so far is counted as pre-copy (sysfs). */
+	ASSERT_EQ(0, mdev_attr(self->ua, "tessera/migration_bytes", buf,
+			       sizeof(buf)));
+	snprintf(want, sizeof(want), "precopy %zu stop_copy 0", s.len);
+	EXPECT_STREQ(want, buf);
 	/* No ring ran, no CPU write: state sections only. */
 	EXPECT_LT(idle, a->vram_size / 8);
 	EXPECT_GT(idle, 0);

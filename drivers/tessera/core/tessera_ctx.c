@@ -5,8 +5,10 @@
  * mappings) and one ring per engine. Context 0 stays with the host and is
  * never handed out.
  */
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "tessera_compat.h"
@@ -66,7 +68,15 @@ static int ctx_id_alloc(struct tessera_device *tdev)
  */
 struct tessera_ctx *tessera_ctx_create(struct tessera_device *tdev)
 {
-	return tessera_ctx_create_sized(tdev, (u64)tessera_ctx_vram_mb << 20,
+	u64 vram = (u64)tessera_ctx_vram_mb << 20;
+
+	/*
+	 * A GPU smaller than the window (a guest on an 8 MiB vGPU: the
+	 * default window is 16 MiB) gives its clients what it has.
+	 */
+	if (tdev->vram_size >= SZ_64K)
+		vram = min_t(u64, vram, rounddown_pow_of_two(tdev->vram_size));
+	return tessera_ctx_create_sized(tdev, vram,
 					(u64)tessera_ctx_gart_mb << 20);
 }
 

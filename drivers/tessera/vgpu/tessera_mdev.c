@@ -288,6 +288,11 @@ VGPU_ATTR(submits_runtime_ns, "%llu",
 VGPU_ATTR(migration_version, "%u",
 	  tessera_vgpu_mig_supported() ? TESSERA_MIG_VERSION : 0);
 
+/* Bytes of the last (or current) saving stream: before STOP_COPY, in it. */
+VGPU_ATTR(migration_bytes, "precopy %lld stop_copy %lld",
+	  (long long)atomic64_read(&vgpu->mig.sent_precopy),
+	  (long long)atomic64_read(&vgpu->mig.sent_stopcopy));
+
 /* Device busy time of the vGPU's context on each engine, space separated. */
 static ssize_t engine_runtime_ns_show(struct device *dev,
 				      struct device_attribute *attr, char *buf)
@@ -328,6 +333,7 @@ static struct attribute *tessera_vgpu_attrs[] = {
 	&dev_attr_submits_runtime_ns.attr,
 	&dev_attr_engine_runtime_ns.attr,
 	&dev_attr_migration_version.attr,
+	&dev_attr_migration_bytes.attr,
 	NULL,
 };
 

@@ -223,6 +223,8 @@ struct tessera_mig_file;
  * @tracking: @dirty is being maintained (PRE_COPY phases)
  * @runtime: ring runtimes at the last sweep (device-write tracking)
  * @gart_repin: saved guest GART values wait for the resume arc
+ * @sent_precopy: bytes of the last saving stream read before STOP_COPY
+ * @sent_stopcopy: bytes of it read in STOP_COPY (sysfs migration_bytes)
  */
 struct tessera_vgpu_mig {
 	struct mutex lock; /* state, files */
@@ -234,6 +236,8 @@ struct tessera_vgpu_mig {
 	bool tracking;
 	u64 runtime[TESSERA_MAX_ENGINES];
 	bool gart_repin;
+	atomic64_t sent_precopy;
+	atomic64_t sent_stopcopy;
 };
 
 /**

@@ -476,6 +476,11 @@ static ssize_t save_read(struct file *filp, char __user *ubuf, size_t len,
 		migf->src_pos += n;
 		done += n;
 	}
+	/* A saving file of this vGPU: while enabled, the vGPU exists. */
+	if (done)
+		atomic64_add(done, migf->final ?
+			     &migf->vgpu->mig.sent_stopcopy :
+			     &migf->vgpu->mig.sent_precopy);
 out:
 	mutex_unlock(&migf->lock);
 	if (done)
@@ -975,6 +980,13 @@ static int load(struct tessera_mig_file *migf)
 
 /* ------------------------------------------------------ state machine */
 
+/* A new saving stream: its byte counters start again. */
+static void sent_reset(struct tessera_vgpu *vgpu)
+{
+	atomic64_set(&vgpu->mig.sent_precopy, 0);
+	atomic64_set(&vgpu->mig.sent_stopcopy, 0);
+}
+
 static struct file *step(struct tessera_vgpu *vgpu, u32 next)
 {
 	struct tessera_vgpu_mig *m = &vgpu->mig;
@@ -1036,6 +1048,7 @@ static struct file *step(struct tessera_vgpu *vgpu, u32 next)
 		migf = migf_new(vgpu, true);
 		if (IS_ERR(migf))
 			return ERR_CAST(migf);
+		sent_reset(vgpu);
 		track_start(vgpu);
 		m->saving = migf;
 		get_file(migf->filp);
@@ -1050,6 +1063,7 @@ static struct file *step(struct tessera_vgpu *vgpu, u32 next)
 			migf = migf_new(vgpu, true);
 			if (IS_ERR(migf))
 				return ERR_CAST(migf);
+			sent_reset(vgpu);
 		} else {
 			migf = m->saving;
 		}
