@@ -72,7 +72,7 @@ static long soak_mismatch(const volatile uint32_t *p, uint32_t bytes,
 	return -1;
 }
 
-static int soak(struct tsr_dev *d, double seconds)
+static int soak_run(struct tsr_dev *d, double seconds)
 {
 	uint32_t cmds[64], k, iter, sum, canary_sum, digest = 0, handle;
 	uint64_t a, b, c, r, t0, last, now, next_line, gap, max_gap = 0, gva;
@@ -202,5 +202,5 @@ int cmd_soak(struct tsr_dev *d, int argc, char **argv)
 	}
 	if (!(seconds > 0 && seconds < 86400))
 		return fail("soak: --seconds wants 0 < N < 86400");
-	return soak(d, seconds);
+	return soak_run(d, seconds);
 }
