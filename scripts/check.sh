@@ -73,6 +73,7 @@ tap_stage module-split scripts/check-modules.sh
 build_stage tools "$MAKE" tools
 build_stage vm-test-programs "$MAKE" tests
 tap_stage checkpatch scripts/checkpatch.sh
+tap_stage shell-lint scripts/lint-shell.sh
 build_stage qemu-with-model scripts/build-qemu.sh
 # The debug kernel (cached; a cold build takes ~10 min on 2 idle cores)
 # and the module built against it, for the debug suites of vm-tests.
