@@ -4,8 +4,8 @@
 # mdev_qemu_vfio_pci.sh - a vGPU as QEMU's "-device vfio-pci,sysfsdev=..."
 #
 # Creates a vGPU, starts QEMU (stopped, -S) with it assigned through
-# vfio-pci and checks with the monitor that QEMU realized the device: IDs,
-# class, BARs of the right sizes and the MSI-X capability; then quits and
+# vfio-pci and checks over QMP (query-pci) that QEMU realized the device: IDs,
+# class, BARs of the right sizes; then quits and
 # removes the vGPU. Needs the tessera module loaded (run-mdev-tests.sh).
 # Output: TAP.
 set -u
@@ -29,23 +29,49 @@ u=$(cat /proc/sys/kernel/random/uuid)
 if echo "$u" >"$parent/tessera-32m/create"; then ok "create 32m vGPU"; else notok "create"; echo "1..$n"; exit 1; fi
 
 out=$(mktemp)
-printf 'info pci\nquit\n' |
+# QMP on stdio: query-pci reports IDs, class and BAR sizes the same way
+# in every QEMU (the monitor's "info pci" prints no size for an unmapped
+# BAR since QEMU 8).
+printf '%s\n' '{"execute": "qmp_capabilities"}' '{"execute": "query-pci"}' \
+	'{"execute": "quit"}' |
 	timeout 120 "$QEMU" -machine q35 -accel tcg -m 256 -nodefaults \
-		-display none -S -monitor stdio \
+		-display none -S -qmp stdio \
 		-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$u" >"$out" 2>&1
 rc=$?
 [ $rc -eq 0 ] && ok "qemu realized vfio-pci and quit" || notok "qemu exited with $rc"
-sed -n '/7e55:0100/,/id ""/p' "$out" | sed 's/^/# /' 
-grep -q "7e55:0100" "$out" && ok "vendor:device 7e55:0100" || notok "vendor:device"
-grep -q "3D controller: PCI device 7e55:0100" "$out" && ok "class 0302 (3D controller)" || notok "class 0302"
-grep -q "PCI subsystem 7e55:0102" "$out" && ok "subsystem names the 32m type" || notok "subsystem"
-grep -q "BAR0: 32 bit memory at .* \[0x003ffffe\]" "$out" && ok "BAR0 32-bit 4 MiB" || notok "BAR0"
-grep -q "BAR2: 64 bit prefetchable memory at .* \[0x01fffffe\]" "$out" && ok "BAR2 64-bit prefetchable 32 MiB" || notok "BAR2"
-grep -q "BAR4: 64 bit memory at .* \[0x00000ffe\]" "$out" && ok "BAR4 64-bit 4 KiB" || notok "BAR4"
-# vfio-pci warns when the device lacks what it expects of a PCI function
-# (error recovery needs GET_IRQ_INFO(ERR).count 1, MSI-X a table-sized
-# IRQ count, ...): a vGPU is to give it no cause.
-warn=$(grep -i -E "vfio|warning" "$out" | grep -v -E "^\(qemu\)|Bus [0-9]|id \"" || true)
+# dev_facts: one line per fact of the 7e55:0100 function, from query-pci.
+dev_facts() {
+	python3 - "$out" <<-'PY'
+	import json, sys
+	for line in open(sys.argv[1]):
+	    try:
+	        msg = json.loads(line)
+	    except ValueError:
+	        continue
+	    for bus in msg.get("return", []) if isinstance(msg.get("return"), list) else []:
+	        for d in bus.get("devices", []):
+	            if (d["id"]["vendor"], d["id"]["device"]) != (0x7e55, 0x0100):
+	                continue
+	            print("id 7e55:0100")
+	            print("class %04x" % d["class_info"]["class"])
+	            print("subsystem %04x:%04x" % (d["id"].get("subsystem-vendor", 0),
+	                                           d["id"].get("subsystem", 0)))
+	            for b in d.get("regions", []):
+	                print("bar%d %s%s%s %#x" % (b["bar"], b["type"],
+	                      " 64" if b.get("mem_type_64") else "",
+	                      " pref" if b.get("prefetch") else "", b["size"]))
+	PY
+}
+facts=$(dev_facts)
+printf '%s\n' "$facts" | sed 's/^/# /'
+has() { printf '%s\n' "$facts" | grep -qx -- "$1"; }
+has "id 7e55:0100" && ok "vendor:device 7e55:0100" || notok "vendor:device"
+has "class 0302" && ok "class 0302 (3D controller)" || notok "class 0302"
+has "subsystem 7e55:0102" && ok "subsystem names the 32m type" || notok "subsystem"
+has "bar0 memory 0x400000" && ok "BAR0 32-bit 4 MiB" || notok "BAR0"
+has "bar2 memory 64 pref 0x2000000" && ok "BAR2 64-bit prefetchable 32 MiB" || notok "BAR2"
+has "bar4 memory 64 0x1000" && ok "BAR4 64-bit 4 KiB" || notok "BAR4"
+warn=$(grep -v '^{' "$out" | grep -i -E "vfio|warning" || true)
 if [ -z "$warn" ]; then
 	ok "no vfio warning from QEMU"
 else
