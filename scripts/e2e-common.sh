@@ -114,3 +114,25 @@ libvirt_up() {
 	fi
 	return 1
 }
+
+# ---- KVM in L1 -------------------------------------------------------------
+# kvm_hold: keep one (empty) KVM VM for the rest of L1's life. KVM's first
+# VM turns the preempt_notifier static key on and its last one off, and
+# each flip patches a jump in __schedule (text_poke_bp). Under L1's
+# multi-threaded TCG the other vCPU, always somewhere in __schedule, then
+# now and then runs the stale int3: "Oops: int3" at __schedule+0x428, seen
+# twice in CI (2026-12-06), once when libvirtd probed QEMU, once when a
+# migration's QEMU quit. With a VM held, L2's QEMUs come and go without a
+# flip; only this one start flips the key, before anything else runs.
+kvm_hold() {
+	[ -c /dev/kvm ] || return 0
+	pgrep -f 'tessera-kvm-hold' >/dev/null && return 0
+	python3 -c '
+import fcntl, os, signal
+kvm = os.open("/dev/kvm", os.O_RDWR)
+vm = fcntl.ioctl(kvm, 0xAE01, 0)  # KVM_CREATE_VM
+signal.pause()
+' tessera-kvm-hold </dev/null >/dev/null 2>&1 &
+	sleep 1
+	pgrep -f 'tessera-kvm-hold' >/dev/null
+}
