@@ -81,7 +81,7 @@ finish() {
 		[ ! -e "/sys/bus/mdev/devices/$u" ] ||
 			echo 1 >"/sys/bus/mdev/devices/$u/remove" 2>>"$log" || true
 	done
-	cp "$work"/*.xml "$work"/*.json "$work"/qemu-*.log "$art/" 2>/dev/null || true
+	cp "$work"/*.xml "$work"/*.json "$art/" 2>/dev/null || true
 	cp "/var/log/libvirt/qemu/$dom.log" "$art/qemu-virsh.log" 2>/dev/null || true
 	echo "1..$n"
 	diag "e2e-migrate took $(($(date +%s) - t0))s; artifacts in $art"
@@ -197,7 +197,7 @@ qemu_l2() {
 		-device "vfio-pci,id=gpu0,bus=rp1,sysfsdev=/sys/bus/mdev/devices/$uuid,enable-migration=on" \
 		-qmp "unix:$work/$name.qmp,server=on,wait=off" \
 		-pidfile "$work/$name.pid" -daemonize "$@" \
-		>>"$work/qemu-$name.log" 2>&1
+		>>"$art/qemu-$name.log" 2>&1
 }
 qmp() { python3 "$here/l2/qmp.py" "$@"; }
 # QEMU switches over when what is pending fits bandwidth x downtime-limit.
