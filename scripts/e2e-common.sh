@@ -115,6 +115,18 @@ libvirt_up() {
 	return 1
 }
 
+# ---- L2 ---------------------------------------------------------------------
+# l2_initrd: $initrd, L2's initramfs: $E2E_L2_INITRD (run-e2e.sh builds it
+# on the host), else built now into $work (bails when that fails).
+l2_initrd() {
+	if [ -n "${E2E_L2_INITRD:-}" ]; then
+		initrd=$E2E_L2_INITRD
+	else
+		initrd=$("$here/l2/mkinitramfs-l2.sh" -o "$work/l2-initramfs.cpio" 2>>"$log") ||
+			bail "L2 initramfs built # see steps.log"
+	fi
+}
+
 # ---- KVM in L1 -------------------------------------------------------------
 # kvm_hold: keep one (empty) KVM VM for the rest of L1's life. KVM's first
 # VM turns the preempt_notifier static key on and its last one off, and

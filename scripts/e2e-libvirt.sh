@@ -292,12 +292,7 @@ elif step "virsh nodedev-define nodedev-mdev.xml" virsh nodedev-define "$work/no
 fi
 
 # ---- 4. L2 domain with a cold-plugged vGPU --------------------------------
-if [ -n "${E2E_L2_INITRD:-}" ]; then
-	initrd=$E2E_L2_INITRD
-else
-	initrd=$("$here/l2/mkinitramfs-l2.sh" -o "$work/l2-initramfs.cpio" 2>>"$log") ||
-		bail "L2 initramfs built # see steps.log"
-fi
+l2_initrd
 hostdev_xml() {
 	cat <<-EOF
 	<hostdev mode='subsystem' type='mdev' model='vfio-pci'>

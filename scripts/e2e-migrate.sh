@@ -126,12 +126,7 @@ if ! { new_vgpu && ua=$u && new_vgpu && ub=$u; }; then
 	bail "two vGPUs of type $mtype created # $(tail -n 1 "$log")"
 fi
 ok "vGPU A $ua (source) and B $ub (destination), type $mtype"
-if [ -n "${E2E_L2_INITRD:-}" ]; then
-	initrd=$E2E_L2_INITRD
-else
-	initrd=$("$here/l2/mkinitramfs-l2.sh" -o "$work/l2-initramfs.cpio" 2>>"$log") ||
-		bail "L2 initramfs built # see steps.log"
-fi
+l2_initrd
 # cmdline SOAK [LINGER]: L2's kernel command line.
 cmdline() {
 	echo "console=ttyS0,115200 loglevel=5 printk.time=1 panic=-1 e2e_expect=7e55:0100 e2e_suite=migrate e2e_soak=$1 e2e_linger=${2:-0} e2e_wait=$wait_s"
