@@ -83,6 +83,8 @@ finish() {
 	done
 	cp "$work"/*.xml "$work"/*.json "$art/" 2>/dev/null || true
 	cp "/var/log/libvirt/qemu/$dom.log" "$art/qemu-virsh.log" 2>/dev/null || true
+	# The driver's side of a failed migration (e.g. "stream abandoned").
+	dmesg | grep -i -E "tessera|vfio" >"$art/dmesg-tessera.log" 2>/dev/null || true
 	echo "1..$n"
 	diag "e2e-migrate took $(($(date +%s) - t0))s; artifacts in $art"
 	exit $fail

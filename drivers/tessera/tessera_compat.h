@@ -114,6 +114,27 @@ tessera_hrtimer_setup(struct hrtimer *timer,
 #endif
 
 /*
+ * Device DMA dirty logging (vfio_log_ops) needs the iova_bitmap helpers
+ * that VFIO's DMA_LOGGING_REPORT hands the driver. Up to 6.6 they are part
+ * of vfio.ko; from 6.7 they live in iommufd (namespace IOMMUFD) and exist
+ * only with CONFIG_IOMMUFD_DRIVER (selected by CONFIG_IOMMUFD): without it
+ * include/linux/iova_bitmap.h has stubs and every REPORT fails with
+ * EOPNOTSUPP, so a driver that offered log ops there would make the VMM
+ * start a migration that cannot finish. Debian bookworm's 6.12 has no
+ * IOMMUFD: the vGPU offers no log ops there (Documentation/dev/migration.rst).
+ */
+#if defined(TESSERA_VFIO_HAS_MIGRATION) && \
+	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 7, 0) || \
+	 IS_ENABLED(CONFIG_IOMMUFD_DRIVER))
+#define TESSERA_HAS_DMA_LOGGING		1
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define TESSERA_IOVA_BITMAP_NS		"IOMMUFD"
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define TESSERA_IOVA_BITMAP_NS		IOMMUFD
+#endif
+#endif
+
+/*
  * Since 6.10 every VFIO device file maps through its device's own inode
  * (vfio_fs_type). Before, all of them shared the anonymous inode, so one
  * device's unmap_mapping_range() zapped every device's mappings at the

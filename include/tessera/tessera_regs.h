@@ -169,6 +169,7 @@
 #define TESSERA_CTX_STATUS		0x1c	/* RO */
 #define  TESSERA_CTX_STATUS_PENDING(e)	TESSERA_BIT(e)	/* head != tail */
 #define  TESSERA_CTX_STATUS_LOADED(e)	TESSERA_BIT(8 + (e))
+#define  TESSERA_CTX_STATUS_LOADED_ALL	(0xffu << 8)	/* every engine's */
 #define TESSERA_CTX_RING_BASE		0x40	/* per-engine ring blocks */
 #define TESSERA_CTX_RING_STRIDE		0x20
 /* registers inside a ring block */

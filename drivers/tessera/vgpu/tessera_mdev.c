@@ -293,6 +293,16 @@ VGPU_ATTR(migration_bytes, "precopy %lld stop_copy %lld",
 	  (long long)atomic64_read(&vgpu->mig.sent_precopy),
 	  (long long)atomic64_read(&vgpu->mig.sent_stopcopy));
 
+/*
+ * DMA logging of guest memory (vfio_log_ops): offered on this kernel, on
+ * now, starts accepted, report chunks served, pages reported dirty, marks
+ * that went into the overflow interval.
+ */
+VGPU_ATTR(dirty_log, "supported %d active %d starts %llu reports %llu pages %llu overflows %llu",
+	  tessera_vgpu_dlog_supported(), READ_ONCE(vgpu->dlog.active),
+	  READ_ONCE(vgpu->dlog.starts), READ_ONCE(vgpu->dlog.reports),
+	  READ_ONCE(vgpu->dlog.reported), READ_ONCE(vgpu->dlog.overflows));
+
 /* Device busy time of the vGPU's context on each engine, space separated. */
 static ssize_t engine_runtime_ns_show(struct device *dev,
 				      struct device_attribute *attr, char *buf)
@@ -334,6 +344,7 @@ static struct attribute *tessera_vgpu_attrs[] = {
 	&dev_attr_engine_runtime_ns.attr,
 	&dev_attr_migration_version.attr,
 	&dev_attr_migration_bytes.attr,
+	&dev_attr_dirty_log.attr,
 	NULL,
 };
 

@@ -304,6 +304,8 @@ static void tessera_vgpu_close(struct vfio_device *vdev)
 	vgpu->resets--;	/* not a guest-requested reset */
 	WRITE_ONCE(vgpu->mapping, NULL);
 	mutex_unlock(&vgpu->lock);
+	/* A VMM that goes away leaves no DMA logging behind. */
+	tessera_vgpu_dlog_stop(vgpu);
 }
 
 static ssize_t region_rw(struct tessera_vgpu *vgpu, char *kbuf, size_t n,

@@ -16,7 +16,8 @@
  *                        and type1's iommu->lock, so nothing under
  *                        mmap_lock (mmap, faults) or under type1's locks
  *                        (the dma_unmap callback) may take it
- *   vgpu->gart_lock      the shadow entries and the physical GART slice;
+ *   vgpu->gart_lock      the shadow entries and the physical GART slice,
+ *                        the DMA dirty log (vgpu->dlog);
  *                        taken by the guest side and by dma_unmap (under
  *                        type1's device_list_lock); never held across
  *                        vfio_pin_pages()/vfio_unpin_pages()
@@ -36,6 +37,7 @@
 #include "tessera_compat.h"
 #include <linux/rwsem.h>
 #include <linux/wait.h>
+#include <linux/xarray.h>
 
 #include "tessera_drv.h"
 
@@ -211,6 +213,18 @@ struct tessera_vgpu_gart_ent {
 struct tessera_mig_file;
 
 /**
+ * struct tessera_vgpu_look - what tessera_vgpu_ctx_ran() saw last time
+ * @runtime: per engine, the context's ring runtime
+ * @busy: per engine, ENG_BUSY_NS
+ * @loaded: the context's CTX_STATUS_LOADED bits
+ */
+struct tessera_vgpu_look {
+	u64 runtime[TESSERA_MAX_ENGINES];
+	u64 busy[TESSERA_MAX_ENGINES];
+	u32 loaded;
+};
+
+/**
  * struct tessera_vgpu_mig - VFIO migration v2 state of a vGPU
  * @lock: serialises the state machine and the migration files (taken
  *	before &tessera_vgpu.lock)
@@ -221,7 +235,7 @@ struct tessera_mig_file;
  *	sweep (set lock-free by the BAR2 fault and write paths)
  * @npages: bits in @dirty
  * @tracking: @dirty is being maintained (PRE_COPY phases)
- * @runtime: ring runtimes at the last sweep (device-write tracking)
+ * @look: the context at the last sweep (device-write tracking)
  * @gart_repin: saved guest GART values wait for the resume arc
  * @sent_precopy: bytes of the last saving stream read before STOP_COPY
  * @sent_stopcopy: bytes of it read in STOP_COPY (sysfs migration_bytes)
@@ -234,10 +248,53 @@ struct tessera_vgpu_mig {
 	unsigned long *dirty;
 	u64 npages;
 	bool tracking;
-	u64 runtime[TESSERA_MAX_ENGINES];
+	struct tessera_vgpu_look look;
 	bool gart_repin;
 	atomic64_t sent_precopy;
 	atomic64_t sent_stopcopy;
+};
+
+/**
+ * struct tessera_vgpu_dlog_range - a range of DMA_LOGGING_START
+ * @first: its first guest page number
+ * @last: its last guest page number
+ */
+struct tessera_vgpu_dlog_range {
+	u64 first;
+	u64 last;
+};
+
+/**
+ * struct tessera_vgpu_dlog - device dirty tracking of guest memory
+ *	(tessera_vgpu_dirty.c; everything under &tessera_vgpu.gart_lock)
+ * @active: DMA logging is on
+ * @page_size: the VMM's bitmap page size
+ * @ranges: the logged ranges, ascending
+ * @nranges: entries of @ranges
+ * @marks: guest page numbers dirty since they were last reported
+ * @nmarks: entries of @marks
+ * @ov_first: first page of the overflow interval
+ * @ov_end: its end (empty if not above @ov_first)
+ * @look: the context at the last look (tessera_vgpu_ctx_ran())
+ * @starts: DMA_LOGGING_START accepted (sysfs dirty_log)
+ * @reports: report chunks served
+ * @reported: pages reported dirty
+ * @overflows: marks that went into the overflow interval
+ */
+struct tessera_vgpu_dlog {
+	bool active;
+	u64 page_size;
+	struct tessera_vgpu_dlog_range *ranges;
+	u32 nranges;
+	struct xarray marks;
+	u64 nmarks;
+	u64 ov_first;
+	u64 ov_end;
+	struct tessera_vgpu_look look;
+	u64 starts;
+	u64 reports;
+	u64 reported;
+	u64 overflows;
 };
 
 /**
@@ -312,6 +369,7 @@ struct tessera_vgpu_mig {
  *	states after them): rings stay off the engines whatever the guest
  *	writes, until the device runs again
  * @mig: migration state
+ * @dlog: device dirty tracking of guest memory (vfio_log_ops)
  */
 struct tessera_vgpu {
 	struct vfio_device vdev;
@@ -367,6 +425,7 @@ struct tessera_vgpu {
 	u64 off_base;
 	bool frozen;
 	struct tessera_vgpu_mig mig;
+	struct tessera_vgpu_dlog dlog;
 };
 
 extern const struct tessera_vgpu_type tessera_vgpu_types[];
@@ -467,6 +526,16 @@ int tessera_vgpu_mig_init(struct tessera_vgpu *vgpu);
 void tessera_vgpu_mig_fini(struct tessera_vgpu *vgpu);
 void tessera_vgpu_mig_reset(struct tessera_vgpu *vgpu);
 bool tessera_vgpu_mig_supported(void);
+void tessera_vgpu_look_init(struct tessera_vgpu *vgpu,
+			    struct tessera_vgpu_look *look);
+bool tessera_vgpu_ctx_ran(struct tessera_vgpu *vgpu,
+			  struct tessera_vgpu_look *look);
+
+/* tessera_vgpu_dirty.c */
+void tessera_vgpu_dlog_init(struct tessera_vgpu *vgpu);
+void tessera_vgpu_dlog_stop(struct tessera_vgpu *vgpu);
+void tessera_vgpu_dlog_retire(struct tessera_vgpu *vgpu, u64 gentry);
+bool tessera_vgpu_dlog_supported(void);
 
 /**
  * tessera_vgpu_mig_mark() - note CPU writes to the partition

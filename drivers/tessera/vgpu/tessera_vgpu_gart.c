@@ -233,6 +233,8 @@ void tessera_vgpu_gart_drop_all(struct tessera_vgpu *vgpu)
 		gentry = g->gentry;
 		page = g->page;
 		dma = g->dma;
+		if (page)
+			tessera_vgpu_dlog_retire(vgpu, gentry);
 		g->page = NULL;
 		g->dma = 0;
 		g->gentry = 0;
@@ -355,6 +357,8 @@ void tessera_vgpu_gart_write(struct tessera_vgpu *vgpu, u32 idx, u64 val,
 	old_gentry = g->gentry;
 	old_page = g->page;
 	old_dma = g->dma;
+	if (old_page)
+		tessera_vgpu_dlog_retire(vgpu, old_gentry);
 	g->gentry = val;
 	g->page = phys ? page : NULL;
 	g->dma = phys ? dma : 0;
@@ -414,6 +418,7 @@ void tessera_vgpu_gart_dma_unmap(struct tessera_vgpu *vgpu, u64 iova,
 		if (!g->page || a < iova || a >= end)
 			continue;
 		phys_gart_write(vgpu, i, 0);
+		tessera_vgpu_dlog_retire(vgpu, g->gentry);
 		/* Ours now: the guest side no longer sees the pin. */
 		g->zap_page = g->page;
 		g->zap_dma = g->dma;

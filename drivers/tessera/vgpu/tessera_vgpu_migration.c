@@ -213,16 +213,50 @@ static void fill_hdr(struct tessera_vgpu *vgpu, struct tessera_mig_hdr *h)
 
 /* ------------------------------------------------------ device side */
 
-/*
- * Device writes to the partition: the engines write only inside the
- * context's VRAM window, so a window whose rings ran since the last sweep
- * (their runtime moved) or may be running now is marked dirty whole.
+/**
+ * tessera_vgpu_look_init() - take the baseline of tessera_vgpu_ctx_ran()
+ * @vgpu: vGPU
+ * @look: filled in: "nothing ran before now"
  */
-static void sweep_device(struct tessera_vgpu *vgpu)
+void tessera_vgpu_look_init(struct tessera_vgpu *vgpu,
+			    struct tessera_vgpu_look *look)
+{
+	u32 e;
+
+	look->loaded = tessera_rd(vgpu->tdev,
+				  TESSERA_CTX_REG(vgpu->ctx->id,
+						  TESSERA_CTX_STATUS)) &
+		       TESSERA_CTX_STATUS_LOADED_ALL;
+	for (e = 0; e < vgpu->tdev->num_engines; e++) {
+		look->runtime[e] = READ_ONCE(vgpu->ctx->rings[e].ent.runtime_ns);
+		look->busy[e] = tessera_rd64(vgpu->tdev,
+					     TESSERA_ENG_REG(e, TESSERA_ENG_BUSY_NS_LO));
+	}
+}
+
+/**
+ * tessera_vgpu_ctx_ran() - did the vGPU's context run since the last look?
+ * @vgpu: vGPU (lock held)
+ * @look: the last look (updated)
+ *
+ * The engines write (to the partition, and to guest memory through
+ * writable GART entries) only while a ring of the context is on one. A
+ * ring ran if its runtime moved (the scheduler accounts it when the ring
+ * leaves the engine or its slice ends; a ring that stays loaded may be
+ * accounted a look later, which then counts once more); a started ring
+ * with work pending may be running now; a ring loaded now or at the last
+ * look may have run unaccounted, unless its engine has done no work at all
+ * since the last look (ENG_BUSY_NS moves with every command the engine
+ * finishes).
+ *
+ * Return: the context ran, or may be running.
+ */
+bool tessera_vgpu_ctx_ran(struct tessera_vgpu *vgpu,
+			  struct tessera_vgpu_look *look)
 {
 	struct tessera_vgpu_state *s = &vgpu->s;
 	bool ran = false;
-	u64 rt, first, n;
+	u64 rt, busy;
 	u32 e, st;
 
 	lockdep_assert_held(&vgpu->lock);
@@ -230,13 +264,34 @@ static void sweep_device(struct tessera_vgpu *vgpu)
 						    TESSERA_CTX_STATUS));
 	for (e = 0; e < vgpu->tdev->num_engines; e++) {
 		rt = READ_ONCE(vgpu->ctx->rings[e].ent.runtime_ns);
-		if (rt != vgpu->mig.runtime[e] ||
+		busy = tessera_rd64(vgpu->tdev,
+				    TESSERA_ENG_REG(e, TESSERA_ENG_BUSY_NS_LO));
+		if (rt != look->runtime[e] ||
 		    (s->eng[e].state == TESSERA_VENG_STARTED && !vgpu->frozen &&
-		     st & TESSERA_CTX_STATUS_PENDING(e)))
+		     st & TESSERA_CTX_STATUS_PENDING(e)) ||
+		    ((st | look->loaded) & TESSERA_CTX_STATUS_LOADED(e) &&
+		     busy != look->busy[e]))
 			ran = true;
-		vgpu->mig.runtime[e] = rt;
+		look->runtime[e] = rt;
+		look->busy[e] = busy;
 	}
-	if (!ran || !s->ctx_vram_size || s->ctx_vram_base >= vgpu->vram_size)
+	look->loaded = st & TESSERA_CTX_STATUS_LOADED_ALL;
+	return ran;
+}
+
+/*
+ * Device writes to the partition: the engines write only inside the
+ * context's VRAM window, so a window whose rings ran since the last sweep
+ * is marked dirty whole.
+ */
+static void sweep_device(struct tessera_vgpu *vgpu)
+{
+	struct tessera_vgpu_state *s = &vgpu->s;
+	u64 first, n;
+
+	lockdep_assert_held(&vgpu->lock);
+	if (!tessera_vgpu_ctx_ran(vgpu, &vgpu->mig.look) ||
+	    !s->ctx_vram_size || s->ctx_vram_base >= vgpu->vram_size)
 		return;
 	first = s->ctx_vram_base >> TESSERA_PAGE_SHIFT;
 	n = min(s->ctx_vram_size, vgpu->vram_size - s->ctx_vram_base) >>
@@ -247,13 +302,9 @@ static void sweep_device(struct tessera_vgpu *vgpu)
 /* Start tracking: every later CPU access to BAR2 faults and is noted. */
 static void track_start(struct tessera_vgpu *vgpu)
 {
-	u32 e;
-
 	mutex_lock(&vgpu->lock);
 	bitmap_zero(vgpu->mig.dirty, vgpu->mig.npages);
-	for (e = 0; e < vgpu->tdev->num_engines; e++)
-		vgpu->mig.runtime[e] =
-			READ_ONCE(vgpu->ctx->rings[e].ent.runtime_ns);
+	tessera_vgpu_look_init(vgpu, &vgpu->mig.look);
 	tessera_vgpu_revoke_mmaps(vgpu);
 	vgpu->mig.tracking = true;
 	mutex_unlock(&vgpu->lock);
@@ -1211,6 +1262,12 @@ void tessera_vgpu_mig_reset(struct tessera_vgpu *vgpu)
 	bool was_frozen;
 
 	mutex_lock(&vgpu->mig.lock);
+	/* The VMM's reads or writes of the stream now fail with ENODEV. */
+	if (vgpu->mig.saving || vgpu->mig.resuming)
+		dev_info_ratelimited(&vgpu->mdev->dev,
+				     "migration: %s stream abandoned by a reset, open or close in state %u\n",
+				     vgpu->mig.saving ? "saving" : "resuming",
+				     vgpu->mig.state);
 	disable_files(vgpu);
 	vgpu->mig.state = VFIO_DEVICE_STATE_RUNNING;
 	mutex_lock(&vgpu->lock);
@@ -1240,6 +1297,7 @@ int tessera_vgpu_mig_init(struct tessera_vgpu *vgpu)
 				     VFIO_MIGRATION_P2P |
 				     VFIO_MIGRATION_PRE_COPY;
 	vgpu->vdev.mig_ops = &tessera_vgpu_mig_ops;
+	tessera_vgpu_dlog_init(vgpu);
 	return 0;
 }
 
@@ -1251,6 +1309,7 @@ void tessera_vgpu_mig_fini(struct tessera_vgpu *vgpu)
 {
 	unsigned long *d = vgpu->mig.dirty;
 
+	tessera_vgpu_dlog_stop(vgpu);
 	WRITE_ONCE(vgpu->mig.dirty, NULL);
 	bitmap_free(d);
 	mutex_destroy(&vgpu->mig.lock);
