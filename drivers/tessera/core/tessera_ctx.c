@@ -225,6 +225,7 @@ void tessera_ctx_kill(struct tessera_ctx *ctx)
 	struct tessera_gart_mapping *m;
 	unsigned long idx;
 
+	lockdep_assert_held(&ctx->tdev->lock);
 	mutex_lock(&ctx->lock);
 	ctx->dead = true;
 	mutex_unlock(&ctx->lock);

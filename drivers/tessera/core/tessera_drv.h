@@ -24,6 +24,113 @@
 #include "tessera_rd64.h"
 #include "tessera_sched_policy.h"
 
+/**
+ * DOC: Locking
+ *
+ * The core's locks, outermost first. A path takes a lock only while it
+ * holds none listed below it; many paths start further down (the engine
+ * work takes only eng->lock and what is under it).
+ *
+ *   mm->mmap_lock (the user's, not the core's)
+ *	tessera_vm_fault() runs under it and takes hw_sem: so nothing
+ *	under hw_sem or any lock below may take mmap_lock or fault on user
+ *	memory (no copy_{from,to}_user(), pin_user_pages*() or
+ *	account_locked_vm(): tessera_cdev.c, tessera_gart.c).
+ *
+ *   tdev->hw_sem (rw_semaphore)
+ *	Read around every device access on behalf of a file (the ioctls
+ *	but WAIT, open, release, the mmap fault, the device part of a GART
+ *	map; debugfs "engines", sysfs engine_busy_ns); written only by
+ *	removal, to set tdev->dead, so removal waits for every such access
+ *	before it stops the engines and takes the contexts' resources.
+ *	Never taken twice for reading on one path: a down_write() queued
+ *	in between deadlocks.
+ *
+ *   tdev->lock (mutex)
+ *	tdev->vram_alloc, ->gart_alloc, ->ctx_table, ->ctx_list,
+ *	->ctx_ids, and ->dead (written under hw_sem for writing as well;
+ *	read under either, or with READ_ONCE() where neither is held).
+ *	Held across the doorbell work (->db_pending, ->db_window,
+ *	->db_window_passes) and, at removal, across tessera_ctx_kill() of
+ *	every context. Taken under it: eng->lock (doorbell work, sysfs
+ *	sched/weights), ctx->lock (tessera_ctx_kill()), tdev->int_lock.
+ *
+ *   eng->lock (mutex; one engine at a time)
+ *	The engine's control registers (ENG_CTX, ENG_CTRL, ENG_NEXT_CTX,
+ *	ENG_INT_MASK) and scheduler state: ->rq with every ring's ->ent,
+ *	->cur, ->hw_next, ->cur_start, ->cur_busy, ->cur_hung, ->check_at,
+ *	->preempt_at, ->preempt_busy, ->preempt_due, ->out_reason,
+ *	->contended_at, ->pass, ->pass_classified, ->fences_by,
+ *	->budget_start, ->irqs_throttled, ->storms, ->switches,
+ *	->preempts, ->faults, ->resets; of each ring on the engine
+ *	->completed, ->blocked, ->held and ->loads. Lockless readers
+ *	(the timer, fence waits, the vGPU module) use READ_ONCE() on
+ *	->contended_at, ->cur, ->completed and ->loads. The engine work
+ *	runs under it, and it is held while waiting for the engine to stop
+ *	(eng_wait_stopped() sleeps).
+ *
+ *   ring->lock (mutex), ctx->lock (mutex): never held together
+ *	ring->lock serialises the core's submissions to the ring: ->tail,
+ *	->last_seqno, ->err_first, ->err_last (written under it, read
+ *	locklessly), the ring's RING_HEAD/RING_TAIL and its VRAM.
+ *	ctx->lock: ->vram_heap, ->gart_heap, ->bos, ->maps (removal and
+ *	release erase without it, when no file operation can race them),
+ *	->fault, ->dead (also read with READ_ONCE()), ->bo_bytes,
+ *	->pinned_pages and the GART entries of the core's mappings in the
+ *	context's window. Both are taken under eng->lock when a fault or a
+ *	hang is reported (sched_report_client(): ring->lock, then
+ *	ctx->lock, each released before the next is taken).
+ *
+ *   eng->timer_lock (spinlock), tdev->int_lock (spinlock): innermost,
+ *   never held together, nothing is taken under either
+ *	eng->timer_lock: ->timer_may_preempt, ->timer_next,
+ *	->timer_next_ctx, ->timer_preempted, ->timer_preempt_ns,
+ *	->timer_preempt_busy, ->timer_preempt_due, ->slice_end (written
+ *	under eng->lock as well) and the timer's own ENG_NEXT_CTX and
+ *	ENG_CTRL writes, allowed only while ->timer_may_preempt: an
+ *	eng->lock holder that drives the engine first clears it
+ *	(sched_timer_sync()) or cancels the timer (removal). Taken by the
+ *	hrtimer callback, and under eng->lock by everybody else.
+ *	tdev->int_lock: REG_INT_ENABLE, ->irq_on, ->db_masked; taken in
+ *	hard interrupt context (the doorbell), by the doorbell work (under
+ *	tdev->lock) and its delayed unmask, by tessera_irq_enable() and
+ *	tessera_irq_disable().
+ *
+ * Rules:
+ *
+ * - Interrupt and timer context take no lock of the core but the two
+ *   spinlocks, and both are always taken with interrupts disabled
+ *   (_irqsave, or _irq in process context): the engine interrupt
+ *   handler takes none at all (atomics, ->kicked, tessera_sched_kick(),
+ *   wake-ups), the doorbell one tdev->int_lock, the slice timer
+ *   eng->timer_lock. Nothing that sleeps under a spinlock.
+ * - The mutexes and hw_sem are process context only and may be held
+ *   while sleeping (eng->lock across engine stops and resets, ctx->lock
+ *   across VRAM scrubbing and GART writes with cond_resched()).
+ * - Faults: the CPU fault handler, tessera_vm_fault(), holds mmap_lock
+ *   and takes hw_sem for reading, then ctx->lock. An engine fault is
+ *   handled by the engine's work under eng->lock (sched_handle_fault()),
+ *   which takes ring->lock, then ctx->lock, as above.
+ * - A work is not flushed holding the lock it takes:
+ *   tessera_sched_fini() (the engine work takes eng->lock) runs without
+ *   eng->lock, tessera_irq_disable() (the doorbell work takes
+ *   tdev->lock) without tdev->lock.
+ * - eng->fence_wq is woken holding no lock of the core (after the work
+ *   drops eng->lock, or in the interrupt handler): the vGPU module
+ *   hooks a wake function on it (vgpu_wake(), lockless).
+ * - tessera_mediator_lock (tessera_mediator.c) sits outside all of the
+ *   core's locks (device_lock(&pdev->dev), then it, then whatever the
+ *   mediator's attach and detach take); the core never takes it holding
+ *   a lock of its own.
+ * - The vGPU module's locks, "Locking of a vGPU" in
+ *   drivers/tessera/vgpu/tessera_vgpu.h (the migration lock, vgpu->lock,
+ *   vgpu->gart_lock, mm->mmap_lock, vgpu->mem_sem), all sit outside the
+ *   core's: it calls the core, and takes tdev->lock, eng->lock and
+ *   ctx->lock itself, possibly holding them, but never hw_sem; the core
+ *   never takes a lock of the vGPU module, nor calls into it holding
+ *   one of its own.
+ */
+
 #define TESSERA_DRV_NAME	"tessera"
 
 /* Module parameters (tessera_drv.c). */
@@ -140,7 +247,8 @@ struct tessera_gart_mapping {
  * @tdev: device
  * @id: hardware context number (never 0: context 0 is the host's)
  * @node: on tdev->ctx_list
- * @lock: protects the heaps, @bos, @maps and @dead
+ * @lock: protects the heaps, @bos, @maps, @fault, @dead, @bo_bytes and
+ *	@pinned_pages (DOC: Locking)
  * @dead: the device went away; only release is allowed
  * @vram_base: VRAM offset of the window
  * @vram_size: window bytes
@@ -359,7 +467,8 @@ struct tessera_engine {
  * @irq_names: names of the requested interrupts
  * @hw_sem: held for reading by every path that touches the device on
  *          behalf of a file, for writing by removal to set @dead
- * @lock: protects the allocators, @ctx_table, @ctx_list
+ * @lock: protects the allocators, @ctx_table, @ctx_list, @ctx_ids and
+ *	@dead (DOC: Locking)
  * @dead: removed; files still open get -ENODEV
  * @vram_alloc: global VRAM allocator (context windows)
  * @gart_alloc: global GART allocator (context windows)

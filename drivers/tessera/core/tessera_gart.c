@@ -155,9 +155,10 @@ void tessera_gart_window_free(struct tessera_device *tdev, u32 base,
  * Long-term pins are charged to mm->pinned_vm against RLIMIT_MEMLOCK, as
  * RDMA's ib_umem and io_uring do, and not with account_locked_vm(): that
  * takes mmap_write_lock, and the release runs under tdev->hw_sem (an
- * unmap ioctl, the device's removal), which tessera_vm_fault takes under
+ * unmap ioctl, a file's release), which tessera_vm_fault takes under
  * mmap_lock: an ABBA that lockdep reports and a queued down_write makes
- * real.
+ * real. (The device's removal releases under tdev->lock instead, which
+ * must not take mmap_lock either: DOC: Locking in tessera_drv.h.)
  */
 static int gart_account_pinned(struct mm_struct *mm, unsigned long npages)
 {

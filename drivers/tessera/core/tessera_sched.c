@@ -240,6 +240,7 @@ static bool sched_timer_sync(struct tessera_engine *eng)
 	bool fired;
 	u64 at, busy, due;
 
+	lockdep_assert_held(&eng->lock);
 	spin_lock_irq(&eng->timer_lock);
 	eng->timer_may_preempt = false;
 	next = eng->timer_next;
@@ -268,6 +269,7 @@ static void sched_enqueue(struct tessera_engine *eng, struct tessera_ring *ring)
 {
 	u64 now = ktime_get_ns();
 
+	lockdep_assert_held(&eng->lock);
 	if (!eng->rq.nr_queued)
 		WRITE_ONCE(eng->contended_at, now);
 	tessera_rq_clock(&eng->rq, now);
@@ -1143,6 +1145,7 @@ int tessera_sched_submit(struct tessera_ring *ring, const u32 *cmds, u32 ndw,
 	u64 seqno;
 	long ret;
 
+	lockdep_assert_held_read(&tdev->hw_sem);
 	if (need >= ring->size)
 		return -EINVAL;
 	for (;;) {
