@@ -63,14 +63,14 @@ echo "# DMA logging offered by the vGPU on $(uname -r): ${supported:-?}"
 qmp() { python3 "$qmp_py" "$@"; }
 # qemu_start NAME UUID EXTRA...: a stopped VM with the vGPU, QMP at $w/NAME.qmp
 qemu_start() {
-	local name=$1 uuid=$2 i
+	local name=$1 uuid=$2
 	shift 2
 	"$QEMU" -machine q35 -accel tcg -m 64 -nodefaults -display none -S \
 		-qmp "unix:$w/$name.qmp,server=on,wait=off" \
 		-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid$mig_opt" "$@" \
 		>"$w/$name.log" 2>&1 &
 	pids+=($!)
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		qmp "$w/$name.qmp" query-status >/dev/null 2>&1 && return 0
 		kill -0 "${pids[-1]}" 2>/dev/null || break
 		sleep 0.3
@@ -84,8 +84,8 @@ mig_field() {
 }
 # mig_wait SOCKET: wait (120 s at most) until the migration ends; its status
 mig_wait() {
-	local i st=
-	for i in $(seq 400); do
+	local st=
+	for _ in $(seq 400); do
 		st=$(mig_field "$1" 'm.get("status", "none")' 2>/dev/null)
 		case $st in completed|failed|cancelled) break ;; esac
 		sleep 0.3
