@@ -19,6 +19,7 @@
 #define OUTSIDE		0x3000000ull	/* mapped, not logged */
 #define DATA_VA		0x100000ull
 #define PG		4096ull
+#define NO_DLOG		"the vGPU offers no DMA logging on this kernel (it needs migration, 6.3, and iova_bitmap: < 6.7 or CONFIG_IOMMUFD_DRIVER)"
 
 /* One VFIO_DEVICE_FEATURE call; 0 or -errno. */
 static int feature(struct tess_dev *t, u32 flags, const void *data,
@@ -195,7 +196,7 @@ TEST_F(dlog, written_pages_are_reported_once_per_run)
 	u64 bits, out;
 
 	if (dlog_supported(self->ua) != 1)
-		SKIP(return, "no DMA logging on this kernel (CONFIG_IOMMUFD_DRIVER)");
+		SKIP(return, NO_DLOG);
 	ASSERT_EQ(0, log_start(&self->a, IOVA_BASE, NPAGES * PG, PG));
 	EXPECT_EQ(1, dlog_field(self->ua, "active"));
 	/* Nothing ran since START: nothing is dirty. */
@@ -236,7 +237,7 @@ TEST_F(dlog, a_page_whose_entry_goes_away_is_reported)
 	u64 bits;
 
 	if (dlog_supported(self->ua) != 1)
-		SKIP(return, "no DMA logging on this kernel (CONFIG_IOMMUFD_DRIVER)");
+		SKIP(return, NO_DLOG);
 	ASSERT_EQ(0, log_start(&self->a, IOVA_BASE, NPAGES * PG, PG));
 	/* Entry 2 moves to page 6, read-only entry 4 to page 7: only the
 	 * writable one's old page is dirty (the context has not run).
@@ -270,7 +271,7 @@ TEST_F(dlog, bad_requests_get_a_clear_errno)
 	};
 
 	if (dlog_supported(self->ua) != 1)
-		SKIP(return, "no DMA logging on this kernel (CONFIG_IOMMUFD_DRIVER)");
+		SKIP(return, NO_DLOG);
 	/* Stop without start is no error; report without start is. */
 	EXPECT_EQ(0, log_stop(&self->a));
 	EXPECT_EQ(-EINVAL, log_report(&self->a, IOVA_BASE, NPAGES, &bits));
@@ -296,7 +297,7 @@ TEST_F(dlog, bad_requests_get_a_clear_errno)
 TEST_F(dlog, close_stops_logging)
 {
 	if (dlog_supported(self->ua) != 1)
-		SKIP(return, "no DMA logging on this kernel (CONFIG_IOMMUFD_DRIVER)");
+		SKIP(return, NO_DLOG);
 	ASSERT_EQ(0, log_start(&self->a, IOVA_BASE, NPAGES * PG, PG));
 	ASSERT_EQ(0, write_page(&self->ra, &self->fence, 0, 0x5eed0020));
 	EXPECT_EQ(1, dlog_field(self->ua, "active"));

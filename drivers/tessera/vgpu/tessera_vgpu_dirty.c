@@ -248,8 +248,9 @@ static int dlog_read_and_clear(struct vfio_device *vdev, unsigned long iova,
 {
 	struct tessera_vgpu *vgpu = vdev_to_vgpu(vdev);
 	struct tessera_vgpu_dlog *d = &vgpu->dlog;
+	/* The vfio core checked iova + length <= ULONG_MAX. */
 	u64 first = iova >> PAGE_SHIFT;
-	u64 end = (iova + (u64)length + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	u64 last = (iova + (u64)length - 1) >> PAGE_SHIFT;
 	unsigned long pfn;
 	void *entry;
 	int ret = 0;
@@ -263,13 +264,13 @@ static int dlog_read_and_clear(struct vfio_device *vdev, unsigned long iova,
 		goto out;
 	}
 	dlog_sweep(vgpu);
-	xa_for_each_range(&d->marks, pfn, entry, first, end - 1) {
+	xa_for_each_range(&d->marks, pfn, entry, first, last) {
 		iova_bitmap_set(dirty, (u64)pfn << PAGE_SHIFT, PAGE_SIZE);
 		xa_erase(&d->marks, pfn);
 		d->nmarks--;
 		d->reported++;
 	}
-	dlog_report_overflow(vgpu, first, end, dirty);
+	dlog_report_overflow(vgpu, first, last + 1, dirty);
 	d->reports++;
 out:
 	mutex_unlock(&vgpu->gart_lock);
