@@ -10,7 +10,8 @@
 #    that names dirty tracking (Documentation/dev/migration.rst).
 # 2. QEMU saves the VM with vGPU A to a file (enable-migration=auto where
 #    DMA logging is offered, else =on): the migration completes, vfio data
-#    was sent, DMA logging was started and reported and is off again.
+#    was sent, DMA logging was started and reported (and is off once QEMU
+#    closed the vGPU: QEMU keeps it on while the VM is stopped).
 # 3. A second QEMU with vGPU B (same type) loads the file with -incoming:
 #    the migration completes there too, and QEMU quits cleanly.
 # Needs the tessera modules loaded (run-mdev-tests.sh). Output: TAP.
@@ -126,10 +127,13 @@ check "source: vfio data was sent" test "${sent:-0}" -gt 0
 if [ "$supported" = 1 ]; then
 	check "source: QEMU started DMA logging" test "$(dlog "$ua" starts)" -gt "$starts0"
 	check "source: QEMU read DMA logging reports" test "$(dlog "$ua" reports)" -gt 0
-	check "source: DMA logging is off after the migration" test "$(dlog "$ua" active)" = 0
 fi
 qmp "$w/src.qmp" quit >/dev/null 2>&1
 wait "${pids[-1]}" 2>/dev/null
+# QEMU postpones stopping the dirty log while the VM is stopped (it is,
+# after a migration); closing the device stops it.
+[ "$supported" != 1 ] ||
+	check "source: DMA logging is off once QEMU closed the vGPU" test "$(dlog "$ua" active)" = 0
 
 # 3. Load it with vGPU B.
 qemu_start dst "$ub" -incoming defer || { notok "QEMU (destination) started"; echo "1..$n"; exit 1; }
