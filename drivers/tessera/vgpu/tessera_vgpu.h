@@ -361,10 +361,13 @@ struct tessera_vgpu_dlog {
  * @loads_looked: per engine, tessera_ring.loads at the event work's
  *	last look (under @lock)
  * @event_work: turns physical events into virtual ones
+ * @mmap_faults: BAR2/BAR4 pages the fault handler mapped (sysfs)
  * @mapping: address space of the user's mmaps (for revocation); set by
  *           mmap without @lock (mmap runs under mmap_lock, and @lock is
  *           held around vfio_pin_pages, which takes mmap_lock), so read
  *           and written with READ_ONCE/WRITE_ONCE
+ * @off_base: the vGPU's tag in its region offsets (TESSERA_VGPU_OFFSET,
+ *	on kernels with TESSERA_VFIO_SHARED_INODE; 0 otherwise)
  * @frozen: migration stopped the device (RUNNING_P2P, STOP and the
  *	states after them): rings stay off the engines whatever the guest
  *	writes, until the device runs again

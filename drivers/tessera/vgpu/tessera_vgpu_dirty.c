@@ -298,7 +298,9 @@ void tessera_vgpu_dlog_init(struct tessera_vgpu *vgpu)
 }
 
 /**
- * tessera_vgpu_dlog_supported() - Return: the vGPU offers DMA logging
+ * tessera_vgpu_dlog_supported() - does the vGPU offer DMA logging here?
+ *
+ * Return: true where the kernel can report (TESSERA_HAS_DMA_LOGGING).
  */
 bool tessera_vgpu_dlog_supported(void)
 {
