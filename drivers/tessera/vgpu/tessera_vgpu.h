@@ -40,6 +40,7 @@
 #include <linux/xarray.h>
 
 #include "tessera_drv.h"
+#include "tessera_dirty_pages.h"
 
 #define TESSERA_VGPU_MAX		63	/* one context stays with the host */
 
@@ -255,26 +256,15 @@ struct tessera_vgpu_mig {
 };
 
 /**
- * struct tessera_vgpu_dlog_range - a range of DMA_LOGGING_START
- * @first: its first guest page number
- * @last: its last guest page number
- */
-struct tessera_vgpu_dlog_range {
-	u64 first;
-	u64 last;
-};
-
-/**
  * struct tessera_vgpu_dlog - device dirty tracking of guest memory
  *	(tessera_vgpu_dirty.c; everything under &tessera_vgpu.gart_lock)
  * @active: DMA logging is on
  * @page_size: the VMM's bitmap page size
- * @ranges: the logged ranges, ascending
+ * @ranges: the logged ranges (guest page numbers), ascending
  * @nranges: entries of @ranges
  * @marks: guest page numbers dirty since they were last reported
  * @nmarks: entries of @marks
- * @ov_first: first page of the overflow interval
- * @ov_end: its end (empty if not above @ov_first)
+ * @overflow: pages dirty as a whole, past what @marks can hold
  * @look: the context at the last look (tessera_vgpu_ctx_ran())
  * @starts: DMA_LOGGING_START accepted (sysfs dirty_log)
  * @reports: report chunks served
@@ -284,12 +274,11 @@ struct tessera_vgpu_dlog_range {
 struct tessera_vgpu_dlog {
 	bool active;
 	u64 page_size;
-	struct tessera_vgpu_dlog_range *ranges;
+	struct tessera_pfn_range *ranges;
 	u32 nranges;
 	struct xarray marks;
 	u64 nmarks;
-	u64 ov_first;
-	u64 ov_end;
+	struct tessera_dirty_iv overflow;
 	struct tessera_vgpu_look look;
 	u64 starts;
 	u64 reports;

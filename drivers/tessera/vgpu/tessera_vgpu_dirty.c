@@ -42,26 +42,6 @@ MODULE_IMPORT_NS(TESSERA_IOVA_BITMAP_NS);
 #define DLOG_MAX_MARKS		65536	/* pages (256 MiB) before overflow */
 #define DLOG_MAX_PAGE_SIZE	SZ_1G
 
-/* Is guest page @pfn inside a logged range? (gart_lock held) */
-static bool dlog_in_range(struct tessera_vgpu *vgpu, u64 pfn)
-{
-	struct tessera_vgpu_dlog *d = &vgpu->dlog;
-	u32 lo = 0, hi = d->nranges;
-
-	lockdep_assert_held(&vgpu->gart_lock);
-	while (lo < hi) {
-		u32 mid = lo + (hi - lo) / 2;
-
-		if (pfn < d->ranges[mid].first)
-			hi = mid;
-		else if (pfn > d->ranges[mid].last)
-			lo = mid + 1;
-		else
-			return true;
-	}
-	return false;
-}
-
 /* Mark guest page @pfn dirty (gart_lock held; never sleeps). */
 static void dlog_mark(struct tessera_vgpu *vgpu, u64 pfn)
 {
@@ -69,9 +49,8 @@ static void dlog_mark(struct tessera_vgpu *vgpu, u64 pfn)
 	void *old;
 
 	lockdep_assert_held(&vgpu->gart_lock);
-	if (!dlog_in_range(vgpu, pfn))
-		return;
-	if (d->ov_end > d->ov_first && pfn >= d->ov_first && pfn < d->ov_end)
+	if (!tessera_pfn_ranges_find(d->ranges, d->nranges, pfn) ||
+	    tessera_dirty_iv_has(&d->overflow, pfn))
 		return;
 	if (d->nmarks < DLOG_MAX_MARKS) {
 		old = xa_store(&d->marks, pfn, xa_mk_value(1),
@@ -83,13 +62,7 @@ static void dlog_mark(struct tessera_vgpu *vgpu, u64 pfn)
 		}
 	}
 	/* No room for one more mark: the overflow interval grows. */
-	if (d->ov_end <= d->ov_first) {
-		d->ov_first = pfn;
-		d->ov_end = pfn + 1;
-	} else {
-		d->ov_first = min(d->ov_first, pfn);
-		d->ov_end = max(d->ov_end, pfn + 1);
-	}
+	tessera_dirty_iv_add(&d->overflow, pfn);
 	d->overflows++;
 }
 
@@ -141,8 +114,8 @@ static void dlog_clear(struct tessera_vgpu *vgpu)
 	lockdep_assert_held(&vgpu->gart_lock);
 	xa_destroy(&d->marks);
 	d->nmarks = 0;
-	d->ov_first = 0;
-	d->ov_end = 0;
+	d->overflow.first = 0;
+	d->overflow.end = 0;
 	d->active = false;
 	kfree(d->ranges);
 	d->ranges = NULL;
@@ -154,7 +127,7 @@ static int dlog_start(struct vfio_device *vdev, struct rb_root_cached *ranges,
 {
 	struct tessera_vgpu *vgpu = vdev_to_vgpu(vdev);
 	struct tessera_vgpu_dlog *d = &vgpu->dlog;
-	struct tessera_vgpu_dlog_range *r;
+	struct tessera_pfn_range *r;
 	struct interval_tree_node *node;
 	u32 n = 0;
 	int ret = 0;
@@ -229,17 +202,13 @@ static void dlog_report_overflow(struct tessera_vgpu *vgpu, u64 first,
 				 u64 end, struct iova_bitmap *dirty)
 {
 	struct tessera_vgpu_dlog *d = &vgpu->dlog;
-	u64 a = max(first, d->ov_first), b = min(end, d->ov_end);
+	u64 a, b, n;
 
-	if (a >= b)
+	n = tessera_dirty_iv_take(&d->overflow, first, end, &a, &b);
+	if (!n)
 		return;
-	iova_bitmap_set(dirty, a << PAGE_SHIFT, (b - a) << PAGE_SHIFT);
-	d->reported += b - a;
-	/* The interval shrinks from the end(s) the report covered. */
-	if (a == d->ov_first)
-		d->ov_first = b;
-	else if (b == d->ov_end)
-		d->ov_end = a;
+	iova_bitmap_set(dirty, a << PAGE_SHIFT, n << PAGE_SHIFT);
+	d->reported += n;
 }
 
 static int dlog_read_and_clear(struct vfio_device *vdev, unsigned long iova,
