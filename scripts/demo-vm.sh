@@ -109,7 +109,7 @@ else
 fi
 kill -TERM "$tenant" 2>/dev/null
 wait "$tenant" || rc=1
-echo "Second tenant (vGPU $u_other, from this host): $(grep -c '^ok' "$work/tenant.tap") jobs ok, $(grep -c '^not ok' "$work/tenant.tap") not ok"
+echo "Second tenant (vGPU $u_other, from this host): $(grep 'fill jobs' "$work/tenant.tap" || tail -n 2 "$work/tenant.tap")"
 echo "\$ virsh destroy $dom; virsh undefine $dom"
 virsh destroy "$dom" >/dev/null 2>&1
 virsh undefine "$dom" >/dev/null 2>&1
