@@ -63,6 +63,9 @@ say "Driver accounting (debugfs)"
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 cat "/sys/kernel/debug/tessera/$bdf/accounting" 2>/dev/null
 cat "/sys/kernel/debug/tessera/$bdf/engines" 2>/dev/null
+echo "(A fault and a reset on engine 0 are the VM's: its native_cmds test"
+echo " checks that a job touching an unmapped GART page faults, and the vGPU"
+echo " is reset when QEMU opens it. Each stays with the tenant that caused it.)"
 
 say "Remove the vGPUs and unload"
 for u in $uuids; do

@@ -33,6 +33,8 @@
 #                    regex RE (repeatable; for tests that provoke e.g. a DMAR
 #                    fault on purpose)
 #   --quiet          do not stream the guest console while running
+#   --brief          do not repeat the tests' output at the end (it was
+#                    streamed); still print the summary line
 #   --scan-log       do not boot: scan the kernel logs given instead of
 #                    tests for splats (exit 1 if any), e.g. an old console.log
 #   --interactive    boot to a root shell on the console instead of running
@@ -95,6 +97,7 @@ qemu_extra=()
 [ -z "${VM_QEMU_ARGS:-}" ] || qemu_extra=(${VM_QEMU_ARGS})
 allow=()
 quiet=0
+brief=0
 interactive=0
 scan_only=0
 
@@ -124,6 +127,7 @@ while [ $# -gt 0 ]; do
 	--allow-splat) need_arg "$@"; allow+=("$2"); shift 2 ;;
 	--allow-splat=*) allow+=("${1#*=}"); shift ;;
 	--quiet|-q) quiet=1; shift ;;
+	--brief) brief=1; shift ;;
 	--scan-log) scan_only=1; shift ;;
 	--interactive|-i) interactive=1; shift ;;
 	-h|--help) usage ;;
@@ -437,10 +441,11 @@ for name in "${names[@]}"; do
 		fi
 	fi
 	taps+=("$tap")
+	[ $brief = 1 ] && continue
 	echo "==================== TAP: $name (rc=$(cat "$rcf" 2>/dev/null || echo none)) ===================="
 	tr -d '\r' <"$tap"
 done
-echo "======================================================================"
+[ $brief = 1 ] || echo "======================================================================"
 
 # dmesg.txt has the whole kernel log (all levels); console.log has what
 # came out before a panic or a hang.
