@@ -8,8 +8,16 @@
 #     header or vgpu/tessera_vgpu.h;
 #   - tessera.ko depends on neither vfio nor mdev; tessera-vgpu.ko depends
 #     on tessera, vfio and mdev and imports the TESSERA namespace;
-#   - every function declared in include/tessera/tessera_core.h is exported
-#     by tessera.ko in the TESSERA namespace (Module.symvers).
+#   - every function declared in include/tessera/tessera_core.h and
+#     tessera_hw.h is exported by tessera.ko in the TESSERA namespace
+#     (Module.symvers);
+#   - vgpu/ reaches the hardware only through the core's hardware access
+#     layer (tessera_hw.h): no register accessor and no register offset
+#     outside its CSR table (tessera_vgpu_csr.c, which passes the guest's
+#     accesses through);
+#   - vgpu/ leaves the core's scheduling and allocator state alone (engine
+#     locks, run queues, the loaded ring, context ids, the buddy
+#     allocators, the engines' wait queues): the core API does that.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 n=0 rc=0
@@ -27,8 +35,32 @@ else
 	printf '# %s\n' "${bad//$'\n'/$'\n'# }"
 fi
 
+# The hardware access layer is the only way from vgpu/ to the registers.
+vfiles=()
+for f in drivers/tessera/vgpu/*.[ch]; do
+	[ "${f##*/}" = tessera_vgpu_csr.c ] || vfiles+=("$f")
+done
+bad=$(grep -nE \
+	'\btessera_(rd|wr)(64)?\(|->csr\b|TESSERA_(CTX|ENG|CTX_RING)_REG\(|TESSERA_GART_ENTRY\(|\bTESSERA_REG_[A-Z]' \
+	"${vfiles[@]}" || true)
+if [ -z "$bad" ]; then
+	ok "vgpu/ accesses registers only in its CSR table (else tessera_hw.h)"
+else
+	notok "vgpu/ accesses registers only in its CSR table (else tessera_hw.h)"
+	printf '# %s\n' "${bad//$'\n'/$'\n'# }"
+fi
+bad=$(grep -nE 'eng->|->engines\[|(\.|->)rq\b|->cur\b|ctx_ids|(vram|gart)_alloc\b|fence_wq|\btessera_rq_' \
+	drivers/tessera/vgpu/*.[ch] || true)
+if [ -z "$bad" ]; then
+	ok "vgpu/ leaves the core's scheduler and allocator state to the core API"
+else
+	notok "vgpu/ leaves the core's scheduler and allocator state to the core API"
+	printf '# %s\n' "${bad//$'\n'/$'\n'# }"
+fi
+
 # The functions of the core API: "name(" at the start of a declaration.
-api=$(sed -n 's/^[a-z].*[ *]\(tessera_[a-z0-9_]*\)(.*/\1/p' include/tessera/tessera_core.h)
+api=$(sed -n 's/^[a-z].*[ *]\(tessera_[a-z0-9_]*\)(.*/\1/p' \
+	include/tessera/tessera_core.h include/tessera/tessera_hw.h)
 [ -n "$api" ] || notok "no function found in include/tessera/tessera_core.h"
 
 check_build() { # DIR: a tree with drivers/tessera/*.ko and Module.symvers

@@ -6,6 +6,10 @@
 
 #define MIB 0x100000ULL
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 static void test_init_geometry(void)
 {
 	struct tessera_buddy b;
@@ -137,6 +141,44 @@ static void test_window_churn(void)
 	tessera_buddy_fini(&b);
 }
 
+/*
+ * tessera_buddy_capacity() is exact: on a fragmented allocator, exactly
+ * that many allocations of the size succeed in a row, and the next fails.
+ */
+static void test_capacity(void)
+{
+	static const u64 sizes[] = { 1, 4096, 3 * 4096, 4 * 4096, 8 * 4096,
+				     64 * 4096, 65 * 4096 };
+	struct tessera_buddy b;
+	u64 held[64], got[64], o, cap;
+	unsigned int i, k, n = 0, m;
+
+	TAP_CHECK_EQ(tessera_buddy_init(&b, 64 * 4096, 12), 0);
+	TAP_CHECK_EQ(tessera_buddy_capacity(&b, 0), 0);
+	TAP_CHECK_EQ(tessera_buddy_capacity(&b, 4096), 64);
+	/* Fragment: every third page taken. */
+	for (i = 0; i < 64; i++) {
+		TAP_CHECK_EQ(tessera_buddy_alloc(&b, 4096, &o), 0);
+		held[n++] = o;
+	}
+	for (i = 0; i < n; i++)
+		if (held[i] % (3 * 4096))
+			TAP_CHECK_EQ(tessera_buddy_free(&b, held[i], 4096), 0);
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		cap = tessera_buddy_capacity(&b, sizes[k]);
+		for (m = 0; m < cap; m++)
+			TAP_CHECK_EQ(tessera_buddy_alloc(&b, sizes[k], &got[m]), 0);
+		TAP_CHECK_EQ(tessera_buddy_alloc(&b, sizes[k], &o), -ENOSPC);
+		TAP_CHECK_EQ(tessera_buddy_capacity(&b, sizes[k]), 0);
+		for (m = 0; m < cap; m++)
+			TAP_CHECK_EQ(tessera_buddy_free(&b, got[m], sizes[k]), 0);
+	}
+	/* 22 pages taken (0, 3, ..., 63): 42 single pages, no 8-page block. */
+	TAP_CHECK_EQ(tessera_buddy_capacity(&b, 4096), 42);
+	TAP_CHECK_EQ(tessera_buddy_capacity(&b, 8 * 4096), 0);
+	tessera_buddy_fini(&b);
+}
+
 int main(void)
 {
 	TAP_RUN(test_init_geometry);
@@ -144,5 +186,6 @@ int main(void)
 	TAP_RUN(test_errors);
 	TAP_RUN(test_random_cycles);
 	TAP_RUN(test_window_churn);
+	TAP_RUN(test_capacity);
 	return tap_done();
 }

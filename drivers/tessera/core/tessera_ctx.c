@@ -19,31 +19,28 @@
 static void ctx_program(struct tessera_ctx *ctx)
 {
 	struct tessera_device *tdev = ctx->tdev;
+	struct tessera_hw_window w = {
+		.vram_base = ctx->vram_base,
+		.vram_size = ctx->vram_size,
+		.gart_base = ctx->gart_base,
+		.gart_entries = ctx->gart_size >> TESSERA_PAGE_SHIFT,
+	};
 	u32 c = ctx->id, e;
 
-	tessera_wr(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_CTRL), 0);
-	tessera_wr64(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_VRAM_BASE_LO),
-		     ctx->vram_base);
-	tessera_wr64(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_VRAM_SIZE_LO),
-		     ctx->vram_size);
-	tessera_wr(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_GART_BASE),
-		   ctx->gart_base);
-	tessera_wr(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_GART_SIZE),
-		   ctx->gart_size >> TESSERA_PAGE_SHIFT);
+	/* Invalid while its rings are set up, then valid. */
+	tessera_hw_ctx_set(tdev, c, &w);
 	for (e = 0; e < tdev->num_engines; e++) {
 		struct tessera_ring *ring = &ctx->rings[e];
+		struct tessera_hw_ring r = {
+			.base = ring->offset,
+			.size = ring->size,
+		};
 
-		tessera_wr64(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_BASE_LO),
-			     ring->offset);
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_SIZE),
-			   ring->size);
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_TAIL), 0);
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_HEAD), 0);
-		ring->fence_base = tessera_rd64(tdev,
-						TESSERA_CTX_RING_REG(c, e, TESSERA_RING_FENCE_LO));
+		tessera_hw_ring_set(tdev, c, e, &r);
+		ring->fence_base = tessera_hw_ring_fence(tdev, c, e);
 	}
-	tessera_wr(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_CTRL),
-		   TESSERA_CTX_CTRL_VALID);
+	w.valid = true;
+	tessera_hw_ctx_set(tdev, c, &w);
 }
 
 static int ctx_id_alloc(struct tessera_device *tdev)
@@ -188,6 +185,34 @@ err_free:
 	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_NS_GPL(tessera_ctx_create_sized, TESSERA_NS);
+
+/**
+ * tessera_ctx_capacity() - how many more contexts of a size fit now
+ * @tdev: device
+ * @vram_size: VRAM window of each (bytes)
+ * @gart_size: GART window of each (bytes)
+ *
+ * Counts free contexts other than the host's context 0, and free VRAM and
+ * GART windows of the sizes (the buddy allocators' capacity).
+ *
+ * Return: the number of tessera_ctx_create_sized() calls that would
+ * succeed if nothing else allocated in between.
+ */
+u64 tessera_ctx_capacity(struct tessera_device *tdev, u64 vram_size,
+			 u64 gart_size)
+{
+	u64 n;
+
+	mutex_lock(&tdev->lock);
+	n = tdev->num_contexts - 1 -
+	    bitmap_weight(tdev->ctx_ids, tdev->num_contexts) +
+	    test_bit(0, tdev->ctx_ids);
+	n = min(n, tessera_buddy_capacity(&tdev->vram_alloc, vram_size));
+	n = min(n, tessera_buddy_capacity(&tdev->gart_alloc, gart_size));
+	mutex_unlock(&tdev->lock);
+	return n;
+}
+EXPORT_SYMBOL_NS_GPL(tessera_ctx_capacity, TESSERA_NS);
 
 static void ctx_release_objects(struct tessera_ctx *ctx)
 {

@@ -624,6 +624,7 @@ void tessera_vram_window_free(struct tessera_device *tdev, u64 base,
 			      u64 size);
 
 /* tessera_gart.c */
+void tessera_gart_note(struct tessera_device *tdev, u32 entry, u64 val);
 int tessera_gart_init(struct tessera_device *tdev);
 void tessera_gart_fini(struct tessera_device *tdev);
 int tessera_gart_window_alloc(struct tessera_device *tdev, u32 entries,
@@ -645,6 +646,7 @@ int tessera_ctx_fence_status(struct tessera_ctx *ctx, u32 engine, u64 seqno);
 bool tessera_ctx_idle(struct tessera_ctx *ctx);
 
 /* tessera_sched.c */
+void tessera_sched_kick(struct tessera_engine *eng);
 void tessera_sched_init(struct tessera_device *tdev);
 void tessera_sched_fini(struct tessera_device *tdev);
 void tessera_sched_resume_ctx(struct tessera_ctx *ctx);

@@ -16,12 +16,6 @@
 #include "tessera_compat.h"
 #include "tessera_drv.h"
 
-static void gart_write(struct tessera_device *tdev, u32 entry, u64 val)
-{
-	tessera_wr64(tdev, TESSERA_GART_ENTRY(entry), val);
-	tessera_gart_note(tdev, entry, val);
-}
-
 /*
  * Entries between chances to reschedule in loops over a window: on a vGPU
  * every entry write is a trapped MMIO access, and under nested
@@ -29,12 +23,6 @@ static void gart_write(struct tessera_device *tdev, u32 entry, u64 val)
  * lockup without them).
  */
 #define GART_RESCHED_ENTRIES	256
-
-/* Make posted GART writes reach the device before going on. */
-static void gart_flush(struct tessera_device *tdev)
-{
-	tessera_rd(tdev, TESSERA_REG_STATUS);
-}
 
 /**
  * tessera_gart_init() - set up the GART window allocator
@@ -88,7 +76,6 @@ void tessera_gart_note(struct tessera_device *tdev, u32 entry, u64 val)
 	else
 		clear_bit(entry, tdev->gart_live);
 }
-EXPORT_SYMBOL_NS_GPL(tessera_gart_note, TESSERA_NS);
 
 /**
  * tessera_gart_window_alloc() - allocate a context's GART window
@@ -118,12 +105,12 @@ int tessera_gart_window_alloc(struct tessera_device *tdev, u32 entries,
 	*base = off >> TESSERA_PAGE_SHIFT;
 	i = *base;
 	for_each_set_bit_from(i, tdev->gart_live, *base + entries) {
-		gart_write(tdev, i, 0);
+		tessera_hw_gart_set(tdev, i, 0);
 		if (!(++n % GART_RESCHED_ENTRIES))
 			cond_resched();
 	}
 	if (n)
-		gart_flush(tdev);
+		tessera_hw_gart_flush(tdev);
 	atomic64_add(entries, &tdev->gart_used);
 	return 0;
 }
@@ -296,11 +283,11 @@ int tessera_gart_map_user(struct tessera_ctx *ctx, u64 uaddr, u64 size,
 		e |= TESSERA_GART_VALID;
 		if (writable)
 			e |= TESSERA_GART_WRITABLE;
-		gart_write(tdev, i++, e);
+		tessera_hw_gart_set(tdev, i++, e);
 		if (!(i % GART_RESCHED_ENTRIES))
 			cond_resched();
 	}
-	gart_flush(tdev);
+	tessera_hw_gart_flush(tdev);
 	ctx->pinned_pages += m->npages;
 	mutex_unlock(&ctx->lock);
 	atomic_inc(&tdev->nr_maps);
@@ -346,11 +333,11 @@ void tessera_gart_unmap(struct tessera_ctx *ctx, struct tessera_gart_mapping *m,
 	if (!ctx->dead) {
 		first = ctx->gart_base + (m->offset >> TESSERA_PAGE_SHIFT);
 		for (i = 0; i < m->npages; i++) {
-			gart_write(tdev, first + i, 0);
+			tessera_hw_gart_set(tdev, first + i, 0);
 			if (!((i + 1) % GART_RESCHED_ENTRIES))
 				cond_resched();
 		}
-		gart_flush(tdev);
+		tessera_hw_gart_flush(tdev);
 	}
 	tessera_buddy_free(&ctx->gart_heap, m->offset, m->npages << PAGE_SHIFT);
 	ctx->pinned_pages -= m->npages;

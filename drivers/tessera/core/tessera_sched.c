@@ -287,7 +287,6 @@ void tessera_sched_kick(struct tessera_engine *eng)
 	if (!READ_ONCE(eng->tdev->dead))
 		mod_delayed_work(eng->tdev->wq, &eng->work, 0);
 }
-EXPORT_SYMBOL_NS_GPL(tessera_sched_kick, TESSERA_NS);
 
 /*
  * Account the running client: its device busy time (ENG_BUSY_NS is per
@@ -1040,6 +1039,108 @@ void tessera_sched_release_ctx(struct tessera_ctx *ctx)
 	sched_give_back_ctx(ctx, true);
 }
 EXPORT_SYMBOL_NS_GPL(tessera_sched_release_ctx, TESSERA_NS);
+
+/**
+ * tessera_sched_ring_block() - keep a ring from being scheduled, or not
+ * @ring: ring
+ * @block: true: the scheduler no longer chooses the ring (it leaves the
+ *         run queue; if it is loaded, the next pass preempts it, see
+ *         tessera_sched_ring_off()); false: it is scheduled whenever it
+ *         has work
+ *
+ * Return: true if the ring is loaded on its engine at the call.
+ */
+bool tessera_sched_ring_block(struct tessera_ring *ring, bool block)
+{
+	struct tessera_engine *eng = &ring->ctx->tdev->engines[ring->engine];
+	bool loaded;
+
+	mutex_lock(&eng->lock);
+	ring->blocked = block;
+	if (block)
+		tessera_rq_dequeue(&eng->rq, &ring->ent);
+	loaded = eng->cur == ring;
+	mutex_unlock(&eng->lock);
+	if (!block)
+		tessera_sched_ring_ready(ring);
+	return loaded;
+}
+EXPORT_SYMBOL_NS_GPL(tessera_sched_ring_block, TESSERA_NS);
+
+/**
+ * tessera_sched_ring_off() - preempt a blocked ring and wait for it to go
+ * @ring: ring, blocked by tessera_sched_ring_block()
+ * @timeout: how long to wait, in jiffies
+ *
+ * Context: process; sleeps.
+ * Return: true if the ring is off its engine, false if it still was when
+ * @timeout ran out.
+ */
+bool tessera_sched_ring_off(struct tessera_ring *ring, long timeout)
+{
+	struct tessera_engine *eng = &ring->ctx->tdev->engines[ring->engine];
+
+	tessera_sched_kick(eng);
+	return wait_event_timeout(eng->fence_wq, READ_ONCE(eng->cur) != ring,
+				  timeout);
+}
+EXPORT_SYMBOL_NS_GPL(tessera_sched_ring_off, TESSERA_NS);
+
+/**
+ * tessera_sched_ring_loaded() - is a ring loaded on its engine now?
+ * @ring: ring
+ *
+ * No lock: the answer may be stale by the time the caller uses it.
+ *
+ * Return: true if the engine has @ring loaded.
+ */
+bool tessera_sched_ring_loaded(const struct tessera_ring *ring)
+{
+	return READ_ONCE(ring->ctx->tdev->engines[ring->engine].cur) == ring;
+}
+EXPORT_SYMBOL_NS_GPL(tessera_sched_ring_loaded, TESSERA_NS);
+
+/**
+ * tessera_sched_ring_weight() - set a ring's scheduling weight
+ * @ring: ring
+ * @weight: weight (TESSERA_WEIGHT_DEFAULT is a native client's)
+ */
+void tessera_sched_ring_weight(struct tessera_ring *ring, u32 weight)
+{
+	struct tessera_engine *eng = &ring->ctx->tdev->engines[ring->engine];
+
+	mutex_lock(&eng->lock);
+	tessera_rq_set_weight(&eng->rq, &ring->ent, weight);
+	mutex_unlock(&eng->lock);
+}
+EXPORT_SYMBOL_NS_GPL(tessera_sched_ring_weight, TESSERA_NS);
+
+/**
+ * tessera_sched_watch() - be woken by an engine's events
+ * @tdev: device
+ * @engine: engine
+ * @wait: entry, woken (from any context) at every fence interrupt, fault
+ *        and scheduler pass of the engine
+ */
+void tessera_sched_watch(struct tessera_device *tdev, u32 engine,
+			 struct wait_queue_entry *wait)
+{
+	add_wait_queue(&tdev->engines[engine].fence_wq, wait);
+}
+EXPORT_SYMBOL_NS_GPL(tessera_sched_watch, TESSERA_NS);
+
+/**
+ * tessera_sched_unwatch() - end a tessera_sched_watch()
+ * @tdev: device
+ * @engine: engine
+ * @wait: entry; not woken after the call
+ */
+void tessera_sched_unwatch(struct tessera_device *tdev, u32 engine,
+			   struct wait_queue_entry *wait)
+{
+	remove_wait_queue(&tdev->engines[engine].fence_wq, wait);
+}
+EXPORT_SYMBOL_NS_GPL(tessera_sched_unwatch, TESSERA_NS);
 
 /**
  * tessera_sched_ctx_active() - may an engine be executing a context?

@@ -231,6 +231,30 @@ u64 tessera_buddy_free_bytes(const struct tessera_buddy *b)
 }
 
 /**
+ * tessera_buddy_capacity() - how many blocks of a size can still be had
+ * @b: allocator
+ * @size: bytes of each (rounded up, see tessera_buddy_block_size())
+ *
+ * Exact: every free block of the size's order or larger splits into
+ * blocks of that order.
+ *
+ * Return: the number of tessera_buddy_alloc(@b, @size) calls that would
+ * succeed in a row; 0 for size 0.
+ */
+u64 tessera_buddy_capacity(const struct tessera_buddy *b, u64 size)
+{
+	unsigned int order, o;
+	u64 n = 0;
+
+	if (!size || !b->units || size > b->size)
+		return 0;
+	order = order_for(b, size);
+	for (o = order; o <= b->max_order; o++)
+		n += b->nfree[o] << (o - order);
+	return n;
+}
+
+/**
  * tessera_buddy_largest_free() - size of the largest free block
  * @b: allocator
  *

@@ -31,5 +31,6 @@ int tessera_buddy_alloc(struct tessera_buddy *b, u64 size, u64 *offset);
 int tessera_buddy_free(struct tessera_buddy *b, u64 offset, u64 size);
 u64 tessera_buddy_free_bytes(const struct tessera_buddy *b);
 u64 tessera_buddy_largest_free(const struct tessera_buddy *b);
+u64 tessera_buddy_capacity(const struct tessera_buddy *b, u64 size);
 
 #endif /* TESSERA_BUDDY_H */

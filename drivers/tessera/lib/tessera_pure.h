@@ -35,9 +35,6 @@ typedef __s64 s64;
 
 #define tpure_zalloc(n)		calloc(1, (n))
 #define tpure_free(p)		free(p)
-
-/* Exports to tessera-vgpu.ko (tessera_core.h) mean nothing here. */
-#define EXPORT_SYMBOL_NS_GPL(sym, ns)	static_assert(sizeof(#ns) > 1, #sym)
 #endif
 
 /* Minimal intrusive doubly linked list usable on both sides. */

@@ -246,7 +246,6 @@ int tessera_rq_set_weight(struct tessera_rq *rq,
 	ent->vrem = 0;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(tessera_rq_set_weight, TESSERA_NS);
 
 /**
  * tessera_rq_clock() - advance the policy clock
@@ -354,7 +353,6 @@ void tessera_rq_dequeue(struct tessera_rq *rq, struct tessera_sched_entity *ent)
 	ent->queued = false;
 	rq->nr_queued--;
 }
-EXPORT_SYMBOL_NS_GPL(tessera_rq_dequeue, TESSERA_NS);
 
 /**
  * tessera_rq_peek_next() - the entity tessera_rq_pick_next() would choose

@@ -34,36 +34,15 @@ static u32 type_index(struct mdev_type *mtype)
 	return mtype - mp->types;
 }
 
-/* Blocks of @size a buddy allocator can still hand out (exact). */
-static u64 buddy_capacity(const struct tessera_buddy *b, u64 size)
-{
-	unsigned int order, o;
-	u64 n = 0;
-
-	if (size < (1ULL << b->unit_shift))
-		size = 1ULL << b->unit_shift;
-	order = ilog2(size >> b->unit_shift);
-	for (o = order; o <= b->max_order && o <= TESSERA_BUDDY_MAX_ORDER; o++)
-		n += b->nfree[o] << (o - order);
-	return n;
-}
-
 static unsigned int tessera_mdev_available(struct tessera_mdev_parent *mp,
 					   u32 t)
 {
 	const struct tessera_vgpu_type *type = &tessera_vgpu_types[t];
 	struct tessera_device *tdev = mp->tdev;
-	u64 n, ctxs;
+	u64 n;
 
-	mutex_lock(&tdev->lock);
-	ctxs = tdev->num_contexts - 1 -
-	       bitmap_weight(tdev->ctx_ids, tdev->num_contexts) +
-	       test_bit(0, tdev->ctx_ids);
-	n = min(ctxs, buddy_capacity(&tdev->vram_alloc,
-				     (u64)type->vram_mb << 20));
-	n = min(n, buddy_capacity(&tdev->gart_alloc,
-				  (u64)type->gart_entries << TESSERA_PAGE_SHIFT));
-	mutex_unlock(&tdev->lock);
+	n = tessera_ctx_capacity(tdev, (u64)type->vram_mb << 20,
+				 (u64)type->gart_entries << TESSERA_PAGE_SHIFT);
 	mutex_lock(&mp->lock);
 	n = min_t(u64, n, TESSERA_VGPU_MAX - mp->nr_vgpus);
 	mutex_unlock(&mp->lock);

@@ -19,7 +19,8 @@
 #include "tessera_vgpu.h"
 
 /*
- * A wake of engine e's fence_wq: an interrupt or a scheduler pass there.
+ * A wake by engine e's events (tessera_sched_watch()): an interrupt or a
+ * scheduler pass there.
  * Only a ring that is loaded, or was loaded since the event work last
  * looked, can have moved its fence or status (tessera_vgpu_ring_moved()).
  */
@@ -80,10 +81,7 @@ static void regs_power_on(struct tessera_vgpu *vgpu, bool cfg)
 	s->fault_seen = vgpu->ctx->fault.count;
 	mutex_unlock(&vgpu->ctx->lock);
 	for (e = 0; e < tdev->num_engines; e++) {
-		u32 reg = TESSERA_CTX_RING_REG(vgpu->ctx->id, e,
-					       TESSERA_RING_FENCE_LO);
-
-		s->phys_fence[e] = tessera_rd64(tdev, reg);
+		s->phys_fence[e] = tessera_hw_ring_fence(tdev, vgpu->ctx->id, e);
 		s->reset_fence[e] = s->phys_fence[e];
 	}
 }
@@ -93,17 +91,13 @@ static void regs_power_on(struct tessera_vgpu *vgpu, bool cfg)
  */
 static void hw_power_on(struct tessera_vgpu *vgpu)
 {
+	static const struct tessera_hw_ring none;
 	struct tessera_device *tdev = vgpu->tdev;
-	u32 c = vgpu->ctx->id, e;
+	u32 e;
 
 	tessera_vgpu_ctx_apply(vgpu);	/* regs are zero: invalid, empty */
-	for (e = 0; e < tdev->num_engines; e++) {
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_TAIL), 0);
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_HEAD), 0);
-		tessera_wr64(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_BASE_LO),
-			     0);
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_SIZE), 0);
-	}
+	for (e = 0; e < tdev->num_engines; e++)
+		tessera_hw_ring_set(tdev, vgpu->ctx->id, e, &none);
 }
 
 /**
@@ -129,53 +123,45 @@ void tessera_vgpu_fence_set(struct tessera_vgpu *vgpu, const u64 *want)
 	u32 cmd[TESSERA_FENCE_LEN] = {
 		TESSERA_CMD(TESSERA_OP_FENCE, 0, TESSERA_FENCE_LEN),
 	};
-	u64 off;
+	/* One scratch ring per engine at the start of the partition. */
+	struct tessera_hw_window w = {
+		.vram_base = ctx->vram_base,
+		.vram_size = (u64)tdev->num_engines * TESSERA_RING_MIN_SIZE,
+		.gart_base = ctx->gart_base,
+		.valid = true,
+	};
+	struct tessera_hw_ring r = {
+		.size = TESSERA_RING_MIN_SIZE,
+		.tail = sizeof(cmd),
+	};
 
 #define WANT(e)	(want ? want[e] : 0)
 	for (e = 0; e < tdev->num_engines; e++)
-		if (tessera_rd64(tdev, TESSERA_CTX_RING_REG(c, e,
-							    TESSERA_RING_FENCE_LO)) !=
-		    WANT(e))
+		if (tessera_hw_ring_fence(tdev, c, e) != WANT(e))
 			need |= BIT(e);
 	if (!need)
 		return;
 	vgpu->frozen = false;	/* the scratch work must run */
-	tessera_wr64(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_VRAM_SIZE_LO), 0);
-	tessera_wr(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_GART_SIZE), 0);
-	tessera_wr64(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_VRAM_BASE_LO),
-		     ctx->vram_base);
-	tessera_wr64(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_VRAM_SIZE_LO),
-		     (u64)tdev->num_engines * TESSERA_RING_MIN_SIZE);
-	tessera_wr(tdev, TESSERA_CTX_REG(c, TESSERA_CTX_CTRL),
-		   TESSERA_CTX_CTRL_VALID);
+	tessera_hw_ctx_set(tdev, c, &w);
 	for (e = 0; e < tdev->num_engines; e++) {
 		if (!(need & BIT(e)))
 			continue;
-		off = (u64)e * TESSERA_RING_MIN_SIZE;
+		r.base = (u64)e * TESSERA_RING_MIN_SIZE;
 		cmd[1] = lower_32_bits(WANT(e));
 		cmd[2] = upper_32_bits(WANT(e));
-		memcpy_toio(tdev->vram + ctx->vram_base + off, cmd, sizeof(cmd));
+		memcpy_toio(tdev->vram + ctx->vram_base + r.base, cmd,
+			    sizeof(cmd));
 		/* The command must be in VRAM before the tail is. */
 		wmb();
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_TAIL), 0);
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_HEAD), 0);
-		tessera_wr64(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_BASE_LO),
-			     off);
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_SIZE),
-			   TESSERA_RING_MIN_SIZE);
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_TAIL),
-			   sizeof(cmd));
+		tessera_hw_ring_set(tdev, c, e, &r);
 		tessera_vgpu_ring_block(vgpu, e, false);
 	}
 	for (i = 0; i < 2000; i++) {
 		left = 0;
-		for (e = 0; e < tdev->num_engines; e++) {
-			u32 reg = TESSERA_CTX_RING_REG(c, e,
-						       TESSERA_RING_FENCE_LO);
-
-			if (need & BIT(e) && tessera_rd64(tdev, reg) != WANT(e))
+		for (e = 0; e < tdev->num_engines; e++)
+			if (need & BIT(e) &&
+			    tessera_hw_ring_fence(tdev, c, e) != WANT(e))
 				left |= BIT(e);
-		}
 		if (!left)
 			break;
 		usleep_range(100, 200);
@@ -206,14 +192,9 @@ void tessera_vgpu_init_state(struct tessera_vgpu *vgpu)
 	init_rwsem(&vgpu->mem_sem);
 	INIT_WORK(&vgpu->event_work, tessera_vgpu_events);
 	/* The type's share of every engine. */
-	for (e = 0; e < vgpu->tdev->num_engines; e++) {
-		struct tessera_engine *eng = &vgpu->tdev->engines[e];
-
-		mutex_lock(&eng->lock);
-		tessera_rq_set_weight(&eng->rq, &vgpu->ctx->rings[e].ent,
-				      TESSERA_WEIGHT_DEFAULT * vgpu->type->weight);
-		mutex_unlock(&eng->lock);
-	}
+	for (e = 0; e < vgpu->tdev->num_engines; e++)
+		tessera_sched_ring_weight(&vgpu->ctx->rings[e],
+					  TESSERA_WEIGHT_DEFAULT * vgpu->type->weight);
 	/* Nothing runs until the guest starts an engine. */
 	tessera_sched_quiesce_ctx(vgpu->ctx);
 	fence_clear(vgpu);
@@ -275,8 +256,7 @@ static int tessera_vgpu_open(struct vfio_device *vdev)
 		vgpu->loads_looked[e] = loads;
 		init_waitqueue_func_entry(&vgpu->waits[e], vgpu_wake);
 		vgpu->waits[e].private = vgpu;
-		add_wait_queue(&vgpu->tdev->engines[e].fence_wq,
-			       &vgpu->waits[e]);
+		tessera_sched_watch(vgpu->tdev, e, &vgpu->waits[e]);
 	}
 	return 0;
 }
@@ -288,8 +268,7 @@ static void tessera_vgpu_close(struct vfio_device *vdev)
 
 	WRITE_ONCE(vgpu->open, false);
 	for (e = 0; e < vgpu->tdev->num_engines; e++)
-		remove_wait_queue(&vgpu->tdev->engines[e].fence_wq,
-				  &vgpu->waits[e]);
+		tessera_sched_unwatch(vgpu->tdev, e, &vgpu->waits[e]);
 	/* Eventfds (and the unmask virqfd, which queues the event work)
 	 * first, then no event work can be queued any more.
 	 */

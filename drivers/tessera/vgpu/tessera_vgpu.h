@@ -341,7 +341,7 @@ struct tessera_vgpu_dlog {
  * @req_trigger: eventfd of the request IRQ
  * @err_trigger: eventfd of the error IRQ (never signalled by the device:
  *	a vGPU has no AER errors; loopback only)
- * @waits: entries on the engines' fence_wq
+ * @waits: entries woken by the engines' events (tessera_sched_watch())
  * @loads_seen: per engine, the ring's tessera_ring.loads when
  *	@event_work last read its fence with the ring off the engine; a
  *	wake of an engine whose ring is not loaded and has the same count

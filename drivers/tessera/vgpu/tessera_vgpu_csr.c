@@ -56,16 +56,6 @@ static void phys_wr(struct tessera_vgpu *vgpu, u32 reg, u32 val)
 	tessera_wr(vgpu->tdev, reg, val);
 }
 
-/* One 64-bit store (the device takes 8 bytes at a _LO register). */
-static void phys_wr64(struct tessera_vgpu *vgpu, u32 reg, u64 val)
-{
-#ifdef CONFIG_64BIT
-	writeq(val, vgpu->tdev->csr + reg);
-#else
-	tessera_wr64(vgpu->tdev, reg, val);
-#endif
-}
-
 /* ------------------------------------------------------------ global */
 
 static u32 g_rd(struct tessera_vgpu *vgpu, u32 idx, u32 off)
@@ -354,26 +344,19 @@ void tessera_vgpu_ctx_apply(struct tessera_vgpu *vgpu)
 {
 	struct tessera_vgpu_state *s = &vgpu->s;
 	struct tessera_ctx *ctx = vgpu->ctx;
-	u32 c = ctx->id;
-	bool ok = ctx_windows_ok(vgpu);
+	struct tessera_hw_window w = {
+		.vram_base = ctx->vram_base,
+		.gart_base = ctx->gart_base,
+	};
 
-	phys_wr64(vgpu, TESSERA_CTX_REG(c, TESSERA_CTX_VRAM_SIZE_LO), 0);
-	phys_wr(vgpu, TESSERA_CTX_REG(c, TESSERA_CTX_GART_SIZE), 0);
-	if (!ok || !(s->ctx_ctrl & TESSERA_CTX_CTRL_VALID))
-		phys_wr(vgpu, TESSERA_CTX_REG(c, TESSERA_CTX_CTRL), 0);
-	phys_wr64(vgpu, TESSERA_CTX_REG(c, TESSERA_CTX_VRAM_BASE_LO),
-		  ctx->vram_base + (ok ? s->ctx_vram_base : 0));
-	phys_wr(vgpu, TESSERA_CTX_REG(c, TESSERA_CTX_GART_BASE),
-		ctx->gart_base + (ok ? s->ctx_gart_base : 0));
-	if (!ok)
-		return;
-	phys_wr64(vgpu, TESSERA_CTX_REG(c, TESSERA_CTX_VRAM_SIZE_LO),
-		  s->ctx_vram_size);
-	phys_wr(vgpu, TESSERA_CTX_REG(c, TESSERA_CTX_GART_SIZE),
-		s->ctx_gart_size);
-	if (s->ctx_ctrl & TESSERA_CTX_CTRL_VALID)
-		phys_wr(vgpu, TESSERA_CTX_REG(c, TESSERA_CTX_CTRL),
-			TESSERA_CTX_CTRL_VALID);
+	if (ctx_windows_ok(vgpu)) {
+		w.vram_base += s->ctx_vram_base;
+		w.vram_size = s->ctx_vram_size;
+		w.gart_base += s->ctx_gart_base;
+		w.gart_entries = s->ctx_gart_size;
+		w.valid = s->ctx_ctrl & TESSERA_CTX_CTRL_VALID;
+	}
+	tessera_hw_ctx_set(vgpu->tdev, ctx->id, &w);
 }
 
 static u32 c_rd(struct tessera_vgpu *vgpu, u32 idx, u32 off)
@@ -696,29 +679,15 @@ ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,
 void tessera_vgpu_ring_block(struct tessera_vgpu *vgpu, u32 e, bool block)
 {
 	struct tessera_ring *ring = &vgpu->ctx->rings[e];
-	struct tessera_engine *eng = &vgpu->tdev->engines[e];
-	bool loaded;
 	u32 o;
 
 	/* Stopped for migration: runs again when the device does. */
 	if (!block && vgpu->frozen)
 		return;
-	mutex_lock(&eng->lock);
-	ring->blocked = block;
-	if (block)
-		tessera_rq_dequeue(&eng->rq, &ring->ent);
-	loaded = eng->cur == ring;
-	mutex_unlock(&eng->lock);
-	if (!block) {
-		tessera_sched_ring_ready(ring);
-		return;
-	}
-	if (!loaded)
+	if (!tessera_sched_ring_block(ring, block) || !block)
 		return;
 	/* The scheduler preempts a blocked ring that is loaded. */
-	tessera_sched_kick(eng);
-	if (wait_event_timeout(eng->fence_wq, READ_ONCE(eng->cur) != ring,
-			       HZ / 5))
+	if (tessera_sched_ring_off(ring, HZ / 5))
 		return;
 	/* Did not stop in time: take the whole context off, engine reset
 	 * if needed, then give back the other engines.

@@ -50,20 +50,13 @@
 
 static void phys_gart_write(struct tessera_vgpu *vgpu, u32 i, u64 val)
 {
-	u32 reg = TESSERA_GART_ENTRY(vgpu->ctx->gart_base + i);
-
 	lockdep_assert_held(&vgpu->gart_lock);
-#ifdef CONFIG_64BIT
-	writeq(val, vgpu->tdev->csr + reg);
-#else
-	tessera_wr64(vgpu->tdev, reg, val);
-#endif
-	tessera_gart_note(vgpu->tdev, vgpu->ctx->gart_base + i, val);
+	tessera_hw_gart_set(vgpu->tdev, vgpu->ctx->gart_base + i, val);
 }
 
 static void phys_gart_flush(struct tessera_vgpu *vgpu)
 {
-	tessera_rd(vgpu->tdev, TESSERA_REG_STATUS);
+	tessera_hw_gart_flush(vgpu->tdev);
 }
 
 /*

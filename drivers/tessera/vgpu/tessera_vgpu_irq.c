@@ -3,8 +3,9 @@
  * Virtual interrupts of a vGPU: INTx, MSI and MSI-X through VFIO eventfds.
  *
  * Physical interrupts stay with the host driver. Every engine interrupt
- * and every scheduler pass wakes the engines' fence_wq, on which each open
- * vGPU has an entry that queues its event work; the work reads the state
+ * and every scheduler pass is an event of its engine; each open vGPU
+ * watches the engines' events (tessera_sched_watch()) with an entry that
+ * queues its event work; the work reads the state
  * of the vGPU's own context (ring fences, pending work, the fault the
  * scheduler recorded) and turns it into virtual ENG_INT_STATUS bits. The
  * virtual lines follow the hardware rules: engine e's MSI-X vector
@@ -452,7 +453,7 @@ bool tessera_vgpu_ring_moved(struct tessera_vgpu *vgpu, u32 e)
 
 	/* the count before the engine (sched_started() writes them in turn) */
 	smp_rmb();
-	return READ_ONCE(vgpu->tdev->engines[e].cur) == ring ||
+	return tessera_sched_ring_loaded(ring) ||
 	       l != READ_ONCE(vgpu->loads_seen[e]);
 }
 
@@ -503,7 +504,7 @@ void tessera_vgpu_events(struct work_struct *work)
 		}
 	}
 
-	st = tessera_rd(tdev, TESSERA_CTX_REG(ctx->id, TESSERA_CTX_STATUS));
+	st = tessera_hw_ctx_status(tdev, ctx->id);
 	for (e = 0; e < tdev->num_engines; e++) {
 		struct tessera_vgpu_eng *ve = &s->eng[e];
 		bool pending = st & TESSERA_CTX_STATUS_PENDING(e);
@@ -520,10 +521,9 @@ void tessera_vgpu_events(struct work_struct *work)
 		if (loads != vgpu->loads_looked[e])
 			ve->was_pending = 1;
 		vgpu->loads_looked[e] = loads;
-		if (READ_ONCE(tdev->engines[e].cur) != &ctx->rings[e])
+		if (!tessera_sched_ring_loaded(&ctx->rings[e]))
 			WRITE_ONCE(vgpu->loads_seen[e], loads);
-		v = tessera_rd64(tdev, TESSERA_CTX_RING_REG(ctx->id, e,
-							    TESSERA_RING_FENCE_LO));
+		v = tessera_hw_ring_fence(tdev, ctx->id, e);
 		if (v != s->phys_fence[e]) {
 			s->phys_fence[e] = v;
 			if (v != s->reset_fence[e])

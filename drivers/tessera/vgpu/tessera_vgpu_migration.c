@@ -223,14 +223,11 @@ void tessera_vgpu_look_init(struct tessera_vgpu *vgpu,
 {
 	u32 e;
 
-	look->loaded = tessera_rd(vgpu->tdev,
-				  TESSERA_CTX_REG(vgpu->ctx->id,
-						  TESSERA_CTX_STATUS)) &
+	look->loaded = tessera_hw_ctx_status(vgpu->tdev, vgpu->ctx->id) &
 		       TESSERA_CTX_STATUS_LOADED_ALL;
 	for (e = 0; e < vgpu->tdev->num_engines; e++) {
 		look->runtime[e] = READ_ONCE(vgpu->ctx->rings[e].ent.runtime_ns);
-		look->busy[e] = tessera_rd64(vgpu->tdev,
-					     TESSERA_ENG_REG(e, TESSERA_ENG_BUSY_NS_LO));
+		look->busy[e] = tessera_hw_engine_busy_ns(vgpu->tdev, e);
 	}
 }
 
@@ -260,12 +257,10 @@ bool tessera_vgpu_ctx_ran(struct tessera_vgpu *vgpu,
 	u32 e, st;
 
 	lockdep_assert_held(&vgpu->lock);
-	st = tessera_rd(vgpu->tdev, TESSERA_CTX_REG(vgpu->ctx->id,
-						    TESSERA_CTX_STATUS));
+	st = tessera_hw_ctx_status(vgpu->tdev, vgpu->ctx->id);
 	for (e = 0; e < vgpu->tdev->num_engines; e++) {
 		rt = READ_ONCE(vgpu->ctx->rings[e].ent.runtime_ns);
-		busy = tessera_rd64(vgpu->tdev,
-				    TESSERA_ENG_REG(e, TESSERA_ENG_BUSY_NS_LO));
+		busy = tessera_hw_engine_busy_ns(vgpu->tdev, e);
 		if (rt != look->runtime[e] ||
 		    (s->eng[e].state == TESSERA_VENG_STARTED && !vgpu->frozen &&
 		     st & TESSERA_CTX_STATUS_PENDING(e)) ||
@@ -409,14 +404,15 @@ static int snapshot(struct tessera_mig_file *migf)
 	p += sizeof(struct tessera_mig_sec);
 	r = (struct tessera_mig_ring *)p;
 	for (e = 0; e < tdev->num_engines; e++) {
-		u32 reg = TESSERA_CTX_RING_REG(c, e, 0);
+		struct tessera_hw_ring hr;
 
-		r[e].base = tessera_rd64(tdev, reg + TESSERA_RING_BASE_LO);
-		r[e].size = tessera_rd(tdev, reg + TESSERA_RING_SIZE);
-		r[e].head = tessera_rd(tdev, reg + TESSERA_RING_HEAD);
-		r[e].tail = tessera_rd(tdev, reg + TESSERA_RING_TAIL);
-		r[e].state = tessera_rd(tdev, reg + TESSERA_RING_STATE);
-		r[e].fence = tessera_rd64(tdev, reg + TESSERA_RING_FENCE_LO);
+		tessera_hw_ring_get(tdev, c, e, &hr);
+		r[e].base = hr.base;
+		r[e].size = hr.size;
+		r[e].head = hr.head;
+		r[e].tail = hr.tail;
+		r[e].state = hr.state;
+		r[e].fence = hr.fence;
 	}
 	mutex_unlock(&vgpu->lock);
 	return 0;
@@ -1004,20 +1000,14 @@ static int load(struct tessera_mig_file *migf)
 	tessera_vgpu_ctx_apply(vgpu);
 	for (e = 0; e < tdev->num_engines; e++) {
 		struct tessera_mig_ring *r = &migf->rings[e];
+		struct tessera_hw_ring hr = {
+			.base = r->base,
+			.size = r->size,
+			.head = r->head,
+			.tail = r->tail,
+		};
 
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_TAIL),
-			   0);
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_HEAD),
-			   0);
-		tessera_wr64(tdev, TESSERA_CTX_RING_REG(c, e,
-							TESSERA_RING_BASE_LO),
-			     r->base);
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_SIZE),
-			   r->size);
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_HEAD),
-			   r->head);
-		tessera_wr(tdev, TESSERA_CTX_RING_REG(c, e, TESSERA_RING_TAIL),
-			   r->tail);
+		tessera_hw_ring_set(tdev, c, e, &hr);
 	}
 	/* Guest values now; pinned through our container at the resume. */
 	for (i = 0; i < vgpu->gart_entries; i++)
