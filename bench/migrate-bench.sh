@@ -26,7 +26,7 @@ initrd=$("$top/scripts/l2/mkinitramfs-l2.sh")
 jobs=()
 for t in $types; do
 	for l in $loads; do
-		jobs+=("mig-$t-$l=env E2E_L2_INITRD=$initrd E2E_MIG_TYPE=tessera-$t E2E_MIG_LOAD=$l E2E_MIG_SOAK=${MIG_BENCH_SOAK:-40} E2E_MIG_LIBVIRT=0 $top/scripts/e2e-migrate.sh")
+		jobs+=("mig-$t-$l=env E2E_L2_INITRD=$initrd E2E_MIG_TYPE=tessera-$t E2E_MIG_LOAD=$l E2E_MIG_SOAK=${MIG_BENCH_SOAK:-40} E2E_MIG_LIBVIRT=0 E2E_MIG_ART=migrate-$t-$l $top/scripts/e2e-migrate.sh")
 	done
 done
 VM_ACCEL=tcg "$top/scripts/vm-run.sh" --gpu "vram-size=1G" --mem 6G \

@@ -21,8 +21,9 @@
 #      enable-migration=on set by <qemu:override>), "virsh save" while the
 #      workload runs, "virsh restore", and the workload finishes there.
 #
-# Artifacts in $TESSERA_RESULTS/migrate: mig-{qemu-src,qemu-dst,virsh}-
-# {console,report}.log, query-migrate.json, qemu-*.log (QEMU's stderr),
+# Artifacts in $TESSERA_RESULTS/migrate (or $E2E_MIG_ART under it):
+# mig-{qemu-src,qemu-dst,virsh}-{console,report}.log, query-migrate.json
+# and query-migrate-dst.json, qemu-*.log (QEMU's stderr with its trace),
 # domain-mig.xml, steps.log. Environment: E2E_WAIT (per-wait timeout, s,
 # 600), E2E_MIG_MEM (L2 MiB, 384), E2E_MIG_SOAK (seconds of workload in the
 # QEMU run, 60; the libvirt run takes half), E2E_MIG_LOAD (busy: the QEMU
@@ -53,7 +54,7 @@ idle) soak=3 linger=40 ;;
 *) echo "e2e-migrate: E2E_MIG_LOAD=$load: want busy or idle" >&2; exit 2 ;;
 esac
 results=${TESSERA_RESULTS:-/tmp/e2e-results}
-art=$results/migrate
+art=$results/${E2E_MIG_ART:-migrate}
 work=/tmp/e2e-migrate
 dom=tessera-mig
 qemu=/usr/bin/qemu-system-x86_64
@@ -175,14 +176,23 @@ no_splat() {
 # ---- 1. QEMU to QEMU ---------------------------------------------------------
 # qemu_l2 NAME UUID EXTRA...: start an L2 QEMU in the background; its
 # console, report channel and stderr go to files, its monitor to
-# $work/NAME.qmp. Source and destination differ only in these.
+# $work/NAME.qmp. Source and destination differ only in these. Not
+# -daemonize: that sends stderr to /dev/null once QEMU runs, and with it
+# the migration's error messages. Its stderr has time-stamped messages
+# and the trace of the vGPU's migration states and resets.
+# CPU: no XSAVE (L1's TCG does not intercept XSETBV) and no SVM: L2 runs no
+# guest of its own, and with SVM in its CPUID QEMU migrates the vCPU's
+# nested state, which L1's KVM (on TCG's emulated SVM) now and then
+# refuses on the destination ("Failed to set nested state: Invalid
+# argument"): the destination QEMU exits and the source's migration fails
+# with a channel error, however the vGPU fared.
 qemu_l2() {
-	local name=$1 uuid=$2
+	local name=$1 uuid=$2 pid _
 	shift 2
 	: >"$art/mig-qemu-$name-console.log"
 	: >"$art/mig-qemu-$name-report.log"
 	rm -f "$work/$name.qmp" "$work/$name.pid"
-	"$qemu" -name "l2-$name" -machine q35 -accel kvm -cpu host,xsave=off \
+	"$qemu" -name "l2-$name" -machine q35 -accel kvm -cpu host,xsave=off,svm=off \
 		-smp 1 -m "$mem" -nodefaults -no-user-config -display none \
 		-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 		-append "$(cmdline "$soak" "$linger")" \
@@ -193,8 +203,19 @@ qemu_l2() {
 		-device pcie-root-port,id=rp1,chassis=1,bus=pcie.0,addr=0x4 \
 		-device "vfio-pci,id=gpu0,bus=rp1,sysfsdev=/sys/bus/mdev/devices/$uuid,enable-migration=on" \
 		-qmp "unix:$work/$name.qmp,server=on,wait=off" \
-		-pidfile "$work/$name.pid" -daemonize "$@" \
-		>>"$art/qemu-$name.log" 2>&1
+		-pidfile "$work/$name.pid" -msg timestamp=on \
+		-trace 'vfio_migration_set_*' -trace vfio_migration_state_notifier \
+		-trace 'vfio_pci_reset*' -trace vfio_save_setup \
+		-trace vfio_save_cleanup -trace vfio_load_cleanup "$@" \
+		</dev/null >>"$art/qemu-$name.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 1 120); do
+		[ -S "$work/$name.qmp" ] && [ -s "$work/$name.pid" ] && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	echo "QEMU ($name) did not come up: $(tail -n 3 "$art/qemu-$name.log")"
+	return 1
 }
 qmp() { python3 "$here/l2/qmp.py" "$@"; }
 # QEMU switches over when what is pending fits bandwidth x downtime-limit.
@@ -285,6 +306,7 @@ qemu_part() {
 		qmp "$work/src.qmp" query-migrate >"$work/query-migrate.json" 2>&1 || true
 		notok "migration completed # $(head -c 300 "$work/query-migrate.json")"
 	fi
+	qmp "$work/dst.qmp" query-migrate >"$work/query-migrate-dst.json" 2>&1 || true
 	dst_status=$(qmp "$work/dst.qmp" query-status 2>/dev/null || true)
 	case $dst_status in
 	*'"running": true'*) ok "destination runs: $dst_status" ;;
@@ -354,7 +376,7 @@ cat >"$work/domain-mig.xml" <<EOF
     <cmdline>$(cmdline $((soak / 2)))</cmdline>
   </os>
   <features><acpi/></features>
-  <cpu mode='host-passthrough' check='none'><feature policy='disable' name='xsave'/></cpu>
+  <cpu mode='host-passthrough' check='none'><feature policy='disable' name='xsave'/><feature policy='disable' name='svm'/></cpu>
   <clock offset='utc'/>
   <on_poweroff>destroy</on_poweroff>
   <on_reboot>destroy</on_reboot>
