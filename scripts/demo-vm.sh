@@ -28,14 +28,13 @@ bail() { echo "demo-vm: $*" >&2; exit 1; }
 . "$here/e2e-common.sh" >/dev/null
 
 say "A VM on a vGPU: libvirt, KVM inside this VM, the vGPU as a hostdev"
-modprobe kvm_amd 2>/dev/null || modprobe kvm_intel 2>/dev/null
+kvm_setup || echo "(could not hold KVM VMs: kvm_hold)"
 # The guest kernel's writes to AMD MSRs that KVM ignores are not news.
 echo N >/sys/module/kvm/parameters/report_ignored_msrs 2>/dev/null
 if [ ! -c /dev/kvm ]; then
 	echo "No /dev/kvm here (L1's CPU has no SVM/VMX): the VM part is skipped."
 	exit 0
 fi
-kvm_hold || echo "(could not hold a KVM VM: kvm_hold)"
 echo "starting virtlogd and libvirtd (libvirt probes QEMU first: 20 s here, longer on a loaded machine)"
 start_libvirt >>"$log" 2>&1 || bail "libvirt did not start (see $log)"
 run virsh -q version

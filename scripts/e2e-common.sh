@@ -128,21 +128,54 @@ l2_initrd() {
 }
 
 # ---- KVM in L1 -------------------------------------------------------------
-# kvm_hold: keep one (empty) KVM VM for the rest of L1's life. KVM's first
-# VM turns the preempt_notifier static key on and its last one off, and
-# each flip patches a jump in __schedule (text_poke_bp). Under L1's
-# multi-threaded TCG the other vCPU, always somewhere in __schedule, then
-# now and then runs the stale int3: "Oops: int3" at __schedule+0x428, seen
-# twice in CI (2026-12-06), once when libvirtd probed QEMU, once when a
-# migration's QEMU quit. With a VM held, L2's QEMUs come and go without a
-# flip; only this one start flips the key, before anything else runs.
+# kvm_setup: load KVM (kvm_amd, else kvm_intel) and kvm_hold, with L1's
+# other CPUs offline meanwhile: loading KVM patches its static calls and
+# kvm_hold's start flips the keys, and with one CPU online no other one can
+# run a half-patched instruction. Return: kvm_hold's status.
+kvm_setup() {
+	local c rc=0 off=()
+
+	if [ -c /dev/kvm ] && pgrep -f 'tessera-kvm-hold' >/dev/null; then
+		return 0
+	fi
+	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do
+		[ -w "$c" ] && [ "$(cat "$c")" = 1 ] || continue
+		echo 0 >"$c" 2>/dev/null && off+=("$c")
+	done
+	modprobe kvm_amd 2>/dev/null || modprobe kvm_intel 2>/dev/null || true
+	kvm_hold || rc=$?
+	for c in "${off[@]}"; do
+		echo 1 >"$c" || echo "kvm_setup: could not bring ${c%/online} back" >&2
+	done
+	return $rc
+}
+
+# kvm_hold: keep KVM's static keys still for the rest of L1's life. Each
+# flip of a static key patches the kernel's text (text_poke_bp), and under
+# L1's multi-threaded TCG the other vCPU now and then runs the stale int3:
+# "Oops: int3" at __schedule+0x428 (seen twice in CI, 2026-12-06), in
+# kvm_arch_vcpu_ioctl_run and in apic_has_pending_timer (2026-12-07, in
+# the migration benchmark). The keys and what flips them:
+#   - preempt_notifier: KVM's first VM turns it on, its last one off;
+#   - kvm_has_noapic_vcpu: on while a vCPU without an in-kernel local APIC
+#     exists (QEMU's probes create such);
+#   - apic_sw_disabled: on while a local APIC is software-disabled (every
+#     new vCPU's, until its guest enables it).
+# Two VMs are held: one with a vCPU and no irqchip, one with an irqchip and
+# a vCPU whose APIC stays disabled. Then L2's QEMUs come and go without a
+# flip of any of them; only this start flips them, before anything runs.
 kvm_hold() {
 	[ -c /dev/kvm ] || return 0
 	pgrep -f 'tessera-kvm-hold' >/dev/null && return 0
 	python3 -c '
 import fcntl, os, signal
+KVM_CREATE_VM, KVM_CREATE_VCPU, KVM_CREATE_IRQCHIP = 0xAE01, 0xAE41, 0xAE60
 kvm = os.open("/dev/kvm", os.O_RDWR)
-vm = fcntl.ioctl(kvm, 0xAE01, 0)  # KVM_CREATE_VM
+noapic = fcntl.ioctl(kvm, KVM_CREATE_VM, 0)
+vcpu0 = fcntl.ioctl(noapic, KVM_CREATE_VCPU, 0)
+apic = fcntl.ioctl(kvm, KVM_CREATE_VM, 0)
+fcntl.ioctl(apic, KVM_CREATE_IRQCHIP, 0)
+vcpu1 = fcntl.ioctl(apic, KVM_CREATE_VCPU, 0)
 signal.pause()
 ' tessera-kvm-hold </dev/null >/dev/null 2>&1 &
 	sleep 1

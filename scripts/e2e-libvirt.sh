@@ -197,8 +197,7 @@ if [ "$mode" = auto ]; then
 fi
 # L2's accelerator: KVM where L1 has it (L1's CPU emulates AMD SVM with
 # nested paging, scripts/run-e2e.sh), else TCG inside TCG.
-modprobe kvm_amd >>"$log" 2>&1 || modprobe kvm_intel >>"$log" 2>&1 || true
-kvm_hold || diag "could not hold a KVM VM (kvm_hold): static-key flips stay"
+kvm_setup >>"$log" 2>&1 || diag "could not hold KVM VMs (kvm_hold): static-key flips stay"
 kvm_why="$(lsmod | awk '$1 ~ /^kvm_(amd|intel)$/ {print $1}' | head -n 1); $(dmesg | grep -o -m 1 'Nested Paging enabled' || echo 'no nested paging message')"
 case $accel in
 auto) if [ -c /dev/kvm ]; then accel=kvm; else accel=tcg; fi ;;

@@ -101,8 +101,7 @@ lsmod | grep -q '^tessera ' ||
 	step "insmod tessera.ko" insmod "$repo/drivers/tessera/tessera.ko" || true
 lsmod | grep -q '^tessera_vgpu ' ||
 	step "insmod tessera-vgpu.ko" insmod "$repo/drivers/tessera/tessera-vgpu.ko" || true
-modprobe kvm_amd >>"$log" 2>&1 || modprobe kvm_intel >>"$log" 2>&1 || true
-kvm_hold || diag "could not hold a KVM VM (kvm_hold): static-key flips stay"
+kvm_setup >>"$log" 2>&1 || diag "could not hold KVM VMs (kvm_hold): static-key flips stay"
 [ -c /dev/kvm ] || bail "KVM in L1 # no /dev/kvm: live migration of L2 is tested on KVM only"
 qver=$("$qemu" --version | sed -n '1s/^QEMU emulator version \([0-9.]*\).*/\1/p')
 if [ "$(printf '%s\n8.0\n' "$qver" | sort -V | head -n 1)" != 8.0 ]; then
