@@ -112,7 +112,7 @@ static int engines_show(struct seq_file *m, void *unused)
 			   tessera_rd(tdev, TESSERA_ENG_REG(e, TESSERA_ENG_CTX)),
 			   eng->cur ? (int)eng->cur->ctx->id : -1,
 			   eng->rq.nr_queued,
-			   tessera_rd64(tdev, TESSERA_ENG_REG(e, TESSERA_ENG_BUSY_NS_LO)),
+			   tessera_hw_engine_busy_ns(tdev, e),
 			   (long long)atomic64_read(&eng->irqs), eng->switches,
 			   eng->preempts, eng->faults, eng->resets);
 		mutex_unlock(&eng->lock);

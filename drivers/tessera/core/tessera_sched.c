@@ -65,8 +65,7 @@ static bool ring_hw_pending(struct tessera_ring *ring)
 {
 	struct tessera_device *tdev = ring->ctx->tdev;
 
-	return tessera_rd(tdev, TESSERA_CTX_REG(ring->ctx->id,
-						TESSERA_CTX_STATUS)) &
+	return tessera_hw_ctx_status(tdev, ring->ctx->id) &
 	       TESSERA_CTX_STATUS_PENDING(ring->engine);
 }
 
@@ -112,7 +111,8 @@ static u32 sched_pass_kind(struct tessera_engine *eng)
 static void ring_update_completed(struct tessera_ring *ring)
 {
 	struct tessera_engine *eng = &ring->ctx->tdev->engines[ring->engine];
-	u64 v = tessera_rd64(ring->ctx->tdev, ring_reg(ring, TESSERA_RING_FENCE_LO));
+	u64 v = tessera_hw_ring_fence(ring->ctx->tdev, ring->ctx->id,
+				      ring->engine);
 
 	lockdep_assert_held(&eng->lock);
 	v -= ring->fence_base;
@@ -167,9 +167,8 @@ static enum hrtimer_restart sched_timer_fn(struct hrtimer *t)
 	if (eng->timer_may_preempt && now >= eng->slice_end &&
 	    !READ_ONCE(eng->tdev->dead)) {
 		eng->timer_may_preempt = false;
-		eng->timer_preempt_busy =
-			tessera_rd64(eng->tdev,
-				     ENG_REG(eng, TESSERA_ENG_BUSY_NS_LO));
+		eng->timer_preempt_busy = tessera_hw_engine_busy_ns(eng->tdev,
+								    eng->idx);
 		tessera_wr(eng->tdev, ENG_REG(eng, TESSERA_ENG_NEXT_CTX),
 			   TESSERA_ENG_NEXT_VALID | eng->timer_next_ctx);
 		eng_ctrl(eng, TESSERA_ENG_CTRL_PREEMPT);
@@ -319,7 +318,7 @@ static u64 sched_account(struct tessera_engine *eng, u64 now, u64 busy,
 
 static u64 eng_busy(struct tessera_engine *eng)
 {
-	return tessera_rd64(eng->tdev, ENG_REG(eng, TESSERA_ENG_BUSY_NS_LO));
+	return tessera_hw_engine_busy_ns(eng->tdev, eng->idx);
 }
 
 /*

@@ -119,8 +119,7 @@ static ssize_t engine_busy_ns_show(struct device *dev,
 	}
 	for (e = 0; e < tdev->num_engines; e++)
 		len += sysfs_emit_at(buf, len, "%s%llu", e ? " " : "",
-				     tessera_rd64(tdev,
-						  TESSERA_ENG_REG(e, TESSERA_ENG_BUSY_NS_LO)));
+				     tessera_hw_engine_busy_ns(tdev, e));
 	up_read(&tdev->hw_sem);
 	len += sysfs_emit_at(buf, len, "\n");
 	return len;
