@@ -14,8 +14,9 @@
 #                       skips it too.
 #   TESSERA_COMPAT_VM=0 do not boot the 6.1 kernel (by default the native
 #                       and mdev suites also run on it; see test-rig.rst)
-#   TESSERA_PKG=1       also run the pkg suite (the tessera-dkms package
-#                       built by DKMS in the guest; not yet run to the end)
+#   TESSERA_PKG=0       leave out the pkg suite (the tessera-dkms package
+#                       built by DKMS in the guest, and make install; about
+#                       9 min, most of it DKMS compiling under TCG)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/check

@@ -86,12 +86,8 @@ start_libvirt() {
 	getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
 	getent passwd libvirt-qemu >/dev/null ||
 		useradd -r -g libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
-	# devtmpfs has no /dev/fd, /dev/stdin...: udev or systemd make them.
-	# libvirt runs "mdevctl define --jsonfile /dev/stdin".
-	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
-	[ -e /dev/stdin ] || ln -s /proc/self/fd/0 /dev/stdin
-	[ -e /dev/stdout ] || ln -s /proc/self/fd/1 /dev/stdout
-	[ -e /dev/stderr ] || ln -s /proc/self/fd/2 /dev/stderr
+	# /dev/stdin (libvirt runs "mdevctl define --jsonfile /dev/stdin")
+	# is made by scripts/guest-init.sh.
 	# libvirt's node device driver follows devices through udev events
 	# (without them a started nodedev mdev stays "inactive" to libvirt);
 	# L1 has no udevd: start one. No coldplug trigger: libvirtd enumerates

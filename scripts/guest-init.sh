@@ -68,6 +68,13 @@ mnt proc /proc
 mnt sysfs /sys
 mnt devtmpfs /dev
 mnt devpts /dev/pts gid=5,mode=620,ptmxmode=666
+# devtmpfs has no /dev/fd, /dev/stdin...: udev or systemd make them.
+# Bash's process substitution (DKMS) and "mdevctl define --jsonfile
+# /dev/stdin" (libvirt) need them.
+ln -s /proc/self/fd /dev/fd
+ln -s /proc/self/fd/0 /dev/stdin
+ln -s /proc/self/fd/1 /dev/stdout
+ln -s /proc/self/fd/2 /dev/stderr
 mnt tmpfs /dev/shm mode=1777,nosuid,nodev
 # Fresh /tmp and /run, unless the repository itself lives below them (a CI
 # clone in /tmp): then they stay the overlay, which is writable too.

@@ -27,7 +27,7 @@
 #         (make check sets it unless TESSERA_DEBUG=0), or named.
 # pkg     the tessera-dkms package (built here by scripts/mkdeb.sh) built
 #         by DKMS in the guest, modprobe, removal; make install (tests/pkg).
-#         Only with TESSERA_PKG=1 (or named).
+#         Left out with TESSERA_PKG=0.
 # e2e     libvirt + an L2 guest on a vGPU (scripts/run-e2e.sh; slow:
 #         KVM inside a TCG L1). Skip it locally with TESSERA_SKIP_E2E=1.
 set -u
@@ -40,7 +40,7 @@ if [ "${1:-}" = --kver ] && [ $# -ge 2 ]; then
 	shift 2
 fi
 default="model native sched mdev"
-[ "${TESSERA_PKG:-0}" != 1 ] || default="$default pkg"
+[ "${TESSERA_PKG:-1}" = 0 ] || default="$default pkg"
 [ "${TESSERA_DEBUG:-0}" != 1 ] || default="$default debug"
 [ "${TESSERA_SKIP_E2E:-0}" = 1 ] || default="$default e2e"
 suites=${*:-$default}
