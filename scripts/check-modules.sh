@@ -15,6 +15,8 @@
 #     layer (tessera_hw.h): no register accessor and no register offset
 #     outside its CSR table (tessera_vgpu_csr.c, which passes the guest's
 #     accesses through);
+#   - neither does the rest of core/: register offsets and accessors are
+#     tessera_hw.c's alone (tessera_hw.h, core/tessera_hw_core.h);
 #   - vgpu/ leaves the core's scheduling and allocator state alone (engine
 #     locks, run queues, the loaded ring, context ids, the buddy
 #     allocators, the engines' wait queues): the core API does that.
@@ -47,6 +49,20 @@ if [ -z "$bad" ]; then
 	ok "vgpu/ accesses registers only in its CSR table (else tessera_hw.h)"
 else
 	notok "vgpu/ accesses registers only in its CSR table (else tessera_hw.h)"
+	printf '# %s\n' "${bad//$'\n'/$'\n'# }"
+fi
+# In tessera.ko too, only the hardware access layer knows the registers.
+cfiles=()
+for f in drivers/tessera/core/*.[ch]; do
+	[ "${f##*/}" = tessera_hw.c ] || cfiles+=("$f")
+done
+bad=$(grep -nE \
+	'\btessera_(rd|wr)(64)?\(|TESSERA_(CTX|ENG|CTX_RING)_REG\(|TESSERA_GART_ENTRY\(|\bTESSERA_REG_[A-Z]' \
+	"${cfiles[@]}" || true)
+if [ -z "$bad" ]; then
+	ok "core/ accesses registers only in its hardware access layer (tessera_hw.c)"
+else
+	notok "core/ accesses registers only in its hardware access layer (tessera_hw.c)"
 	printf '# %s\n' "${bad//$'\n'/$'\n'# }"
 fi
 bad=$(grep -nE 'eng->|->engines\[|(\.|->)rq\b|->cur\b|ctx_ids|(vram|gart)_alloc\b|fence_wq|\btessera_rq_' \

@@ -72,6 +72,19 @@ tessera_hrtimer_setup(struct hrtimer *timer,
 	hrtimer_setup(timer, fn, clock, mode)
 #endif
 
+/*
+ * pcim_request_all_regions() came with the PCI devres rework of 6.11;
+ * before it, pci_request_regions() on a device enabled with
+ * pcim_enable_device() was managed itself.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define tessera_pcim_request_regions(pdev, name) \
+	pcim_request_all_regions(pdev, name)
+#else
+#define tessera_pcim_request_regions(pdev, name) \
+	pci_request_regions(pdev, name)
+#endif
+
 /* PCI_IRQ_LEGACY was renamed PCI_IRQ_INTX in 6.8. */
 #ifndef PCI_IRQ_INTX
 #define PCI_IRQ_INTX	PCI_IRQ_LEGACY

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The hardware access layer of tessera.ko (drivers/tessera/core/tessera_hw.c):
- * programming a physical context's windows and rings, reading its status
- * and ring state, and setting GART entries. Register offsets are those of
- * <tessera/tessera_regs.h> (Documentation/hw/); callers of these functions
- * need none. Part of the core API (<tessera/tessera_core.h>), exported in
- * the TESSERA namespace. None of them sleeps or takes a lock: the caller
- * owns the context (it is off every engine while it is programmed).
+ * The hardware access layer of tessera.ko (drivers/tessera/core/tessera_hw.c),
+ * as far as tessera-vgpu.ko uses it: programming a physical context's
+ * windows and rings, reading its status and ring state, setting GART
+ * entries, and passing the accesses of the vGPU's CSR table through.
+ * Register offsets are those of <tessera/tessera_regs.h> (Documentation/hw/);
+ * callers need none but the CSR table's. Part of the core API
+ * (<tessera/tessera_core.h>), exported in the TESSERA namespace. None of
+ * them sleeps or takes a lock: the caller owns the context (it is off
+ * every engine while it is programmed).
  */
 #ifndef TESSERA_HW_H
 #define TESSERA_HW_H
@@ -61,5 +63,10 @@ u64 tessera_hw_ring_fence(struct tessera_device *tdev, u32 ctx, u32 engine);
 u64 tessera_hw_engine_busy_ns(struct tessera_device *tdev, u32 engine);
 void tessera_hw_gart_set(struct tessera_device *tdev, u32 entry, u64 val);
 void tessera_hw_gart_flush(struct tessera_device *tdev);
+
+/* The vGPU CSR table's pass-through of a guest's own registers. */
+u32 tessera_hw_csr_read(struct tessera_device *tdev, u32 reg);
+void tessera_hw_csr_write(struct tessera_device *tdev, u32 reg, u32 val);
+u64 tessera_hw_csr_read64(struct tessera_device *tdev, u32 reg_lo);
 
 #endif /* TESSERA_HW_H */

@@ -13,6 +13,7 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_hw_core.h"
 
 #define TESSERA_MAX_BO_HANDLE	((1u << 20) - 1)
 
@@ -283,7 +284,7 @@ void tessera_ctx_destroy(struct tessera_ctx *ctx)
 
 	if (!dead) {
 		tessera_sched_quiesce_ctx(ctx);
-		tessera_wr(tdev, TESSERA_CTX_REG(ctx->id, TESSERA_CTX_CTRL), 0);
+		tessera_hw_ctx_invalidate(tdev, ctx->id);
 	}
 	tessera_sched_detach_ctx(ctx);
 	ctx_release_objects(ctx);

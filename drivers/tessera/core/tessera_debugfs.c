@@ -14,6 +14,7 @@
 #include <linux/seq_file.h>
 
 #include "tessera_drv.h"
+#include "tessera_hw_core.h"
 
 static struct dentry *tessera_debugfs_root;
 
@@ -101,7 +102,7 @@ static int engines_show(struct seq_file *m, void *unused)
 		struct tessera_engine *eng = &tdev->engines[e];
 
 		mutex_lock(&eng->lock);
-		st = tessera_rd(tdev, TESSERA_ENG_REG(e, TESSERA_ENG_STATUS));
+		st = tessera_hw_engine_status(tdev, e);
 		seq_printf(m, "engine %u class %s state %s%s ctx %u current %d queued %u busy_ns %llu irqs %lld switches %llu preempts %llu faults %llu resets %llu\n",
 			   e, eng->class == TESSERA_ENG_CLASS_COMPUTE ?
 			   "compute" : "copy",
@@ -109,7 +110,7 @@ static int engines_show(struct seq_file *m, void *unused)
 			   state_names[TESSERA_ENG_STATE(st)] : "?",
 			   st & TESSERA_ENG_STATUS_PREEMPT_PENDING ?
 			   "+preempting" : "",
-			   tessera_rd(tdev, TESSERA_ENG_REG(e, TESSERA_ENG_CTX)),
+			   tessera_hw_engine_ctx(tdev, e),
 			   eng->cur ? (int)eng->cur->ctx->id : -1,
 			   eng->rq.nr_queued,
 			   tessera_hw_engine_busy_ns(tdev, e),

@@ -15,6 +15,7 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_hw_core.h"
 
 /* Acknowledge (W1C) what rang and note it in db_pending. */
 static void db_collect(struct tessera_device *tdev)
@@ -22,10 +23,9 @@ static void db_collect(struct tessera_device *tdev)
 	u32 n, v, regs = DIV_ROUND_UP(tdev->num_contexts, 32);
 
 	for (n = 0; n < regs; n++) {
-		v = tessera_rd(tdev, TESSERA_REG_DB_PENDING(n));
+		v = tessera_hw_db_take(tdev, n);
 		if (!v || v == ~0u)
 			continue;
-		tessera_wr(tdev, TESSERA_REG_DB_PENDING(n), v);
 		while (v) {
 			set_bit(n * 32 + __ffs(v), tdev->db_pending);
 			v &= v - 1;

@@ -5,11 +5,12 @@
  * (TESSERA_CAPS_VIRTUAL) which it drives within what the vGPU exposes.
  * The vGPUs of a physical GPU are tessera-vgpu.ko's (tessera_mediator.c).
  */
-#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 
+#include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_hw_core.h"
 
 unsigned int tessera_ctx_vram_mb = 16;
 module_param_named(ctx_vram_mb, tessera_ctx_vram_mb, uint, 0444);
@@ -51,53 +52,40 @@ void tessera_device_put(struct tessera_device *tdev)
 	kref_put(&tdev->kref, tessera_device_release);
 }
 
-static int tessera_hw_reset(struct tessera_device *tdev)
-{
-	int i;
-
-	tessera_wr(tdev, TESSERA_REG_RESET, TESSERA_RESET_MAGIC);
-	for (i = 0; i < 1000; i++) {
-		if (tessera_rd(tdev, TESSERA_REG_STATUS) & TESSERA_STATUS_READY)
-			return 0;
-		usleep_range(100, 200);
-	}
-	return -ETIMEDOUT;
-}
-
+/* Check the identity registers and take the device's shape from them. */
 static int tessera_read_identity(struct tessera_device *tdev)
 {
 	struct device *dev = &tdev->pdev->dev;
-	u32 id, eng;
+	struct tessera_hw_ident id;
 	int i;
 
-	id = tessera_rd(tdev, TESSERA_REG_ID);
-	if (id != TESSERA_ID_MAGIC) {
+	tessera_hw_identify(tdev, &id);
+	if (id.id != TESSERA_ID_MAGIC) {
 		dev_err(dev, "bad ID register 0x%08x (expected 0x%08x)\n",
-			id, TESSERA_ID_MAGIC);
+			id.id, TESSERA_ID_MAGIC);
 		return -ENODEV;
 	}
-	tdev->hw_version = tessera_rd(tdev, TESSERA_REG_VERSION);
+	tdev->hw_version = id.version;
 	if (tdev->hw_version >> 16 != TESSERA_VERSION_1_0 >> 16) {
 		dev_err(dev, "unsupported hardware version %u.%u\n",
 			tdev->hw_version >> 16, tdev->hw_version & 0xffff);
 		return -ENODEV;
 	}
-	tdev->caps = tessera_rd(tdev, TESSERA_REG_CAPS);
+	tdev->caps = id.caps;
 	tdev->is_virtual = !!(tdev->caps & TESSERA_CAPS_VIRTUAL);
 	if (tdev->pdev->device == TESSERA_PCI_VGPU_DEVICE_ID &&
 	    !tdev->is_virtual)
 		dev_warn(dev, "vGPU device id without TESSERA_CAPS_VIRTUAL\n");
 
-	eng = tessera_rd(tdev, TESSERA_REG_ENGINES);
-	tdev->num_engines = TESSERA_ENGINES_TOTAL(eng);
-	tdev->num_compute = TESSERA_ENGINES_COMPUTE(eng);
-	tdev->num_copy = TESSERA_ENGINES_COPY(eng);
+	tdev->num_engines = TESSERA_ENGINES_TOTAL(id.engines);
+	tdev->num_compute = TESSERA_ENGINES_COMPUTE(id.engines);
+	tdev->num_copy = TESSERA_ENGINES_COPY(id.engines);
 	if (!tdev->num_engines || tdev->num_engines > TESSERA_MAX_ENGINES ||
 	    tdev->num_compute + tdev->num_copy != tdev->num_engines) {
-		dev_err(dev, "bad engine configuration 0x%08x\n", eng);
+		dev_err(dev, "bad engine configuration 0x%08x\n", id.engines);
 		return -ENODEV;
 	}
-	tdev->num_contexts = tessera_rd(tdev, TESSERA_REG_CONTEXTS);
+	tdev->num_contexts = id.contexts;
 	/* On a physical GPU context 0 stays with the host, so at least one
 	 * more is needed; a vGPU has just its own context (0) to hand out.
 	 */
@@ -107,13 +95,13 @@ static int tessera_read_identity(struct tessera_device *tdev)
 			tdev->num_contexts);
 		return -ENODEV;
 	}
-	tdev->gart_entries = tessera_rd(tdev, TESSERA_REG_GART_ENTRIES);
+	tdev->gart_entries = id.gart_entries;
 	if (!tdev->gart_entries ||
 	    tdev->gart_entries > TESSERA_MAX_GART_ENTRIES) {
 		dev_err(dev, "bad GART size %u\n", tdev->gart_entries);
 		return -ENODEV;
 	}
-	tdev->vram_size = tessera_rd64(tdev, TESSERA_REG_VRAM_SIZE_LO);
+	tdev->vram_size = id.vram_size;
 	if (!tdev->vram_size || tdev->vram_size & (TESSERA_PAGE_SIZE - 1)) {
 		dev_err(dev, "bad VRAM size %llu\n", tdev->vram_size);
 		return -ENODEV;
@@ -129,11 +117,8 @@ static int tessera_read_identity(struct tessera_device *tdev)
 			tdev->num_contexts);
 		return -ENODEV;
 	}
-	for (i = 0; i < tdev->num_engines; i++) {
-		u32 caps = tessera_rd(tdev, TESSERA_ENG_REG(i, TESSERA_ENG_CAPS));
-
-		tdev->engines[i].class = TESSERA_ENG_CLASS(caps);
-	}
+	for (i = 0; i < tdev->num_engines; i++)
+		tdev->engines[i].class = TESSERA_ENG_CLASS(id.engine_caps[i]);
 	return 0;
 }
 
@@ -142,13 +127,11 @@ static void tessera_engines_bringup(struct tessera_device *tdev)
 	int i;
 
 	for (i = 0; i < tdev->num_engines; i++) {
-		tessera_wr(tdev, TESSERA_ENG_REG(i, TESSERA_ENG_INT_STATUS),
-			   TESSERA_ENG_INT_ALL);
-		tessera_wr(tdev, TESSERA_ENG_REG(i, TESSERA_ENG_INT_MASK),
-			   TESSERA_ENG_INT_ALL);
+		tessera_hw_engine_int_ack(tdev, i, TESSERA_ENG_INT_ALL);
+		tessera_hw_engine_int_enable(tdev, i, TESSERA_ENG_INT_ALL);
 	}
 	/* Context 0 (the host's) stays invalid until the host needs it. */
-	tessera_wr(tdev, TESSERA_CTX_REG(0, TESSERA_CTX_CTRL), 0);
+	tessera_hw_ctx_invalidate(tdev, 0);
 }
 
 static int tessera_check_params(struct device *dev)
@@ -169,6 +152,169 @@ static int tessera_check_params(struct device *dev)
 	return 0;
 }
 
+static struct tessera_device *tessera_device_alloc(struct pci_dev *pdev)
+{
+	struct tessera_device *tdev;
+
+	tdev = kzalloc(sizeof(*tdev), GFP_KERNEL);
+	if (!tdev)
+		return ERR_PTR(-ENOMEM);
+	tdev->index = ida_alloc(&tessera_index_ida, GFP_KERNEL);
+	if (tdev->index < 0) {
+		int ret = tdev->index;
+
+		kfree(tdev);
+		return ERR_PTR(ret);
+	}
+	kref_init(&tdev->kref);
+	tdev->pdev = pci_dev_get(pdev);
+	mutex_init(&tdev->lock);
+	init_rwsem(&tdev->hw_sem);
+	INIT_LIST_HEAD(&tdev->ctx_list);
+	ida_init(&tdev->handles);
+	snprintf(tdev->name, sizeof(tdev->name), "tessera%d", tdev->index);
+	return tdev;
+}
+
+/* The probe's reference, dropped when the driver unbinds (after remove). */
+static void tessera_devm_put(void *tdev)
+{
+	tessera_device_put(tdev);
+}
+
+/*
+ * PCI step: enable, claim and map the BARs, DMA. Every resource is
+ * managed (pcim_*, devm_*): released after remove or a failed probe, in
+ * reverse order.
+ */
+static int tessera_probe_pci(struct tessera_device *tdev)
+{
+	struct pci_dev *pdev = tdev->pdev;
+	struct device *dev = &pdev->dev;
+	int ret;
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot enable device\n");
+	ret = tessera_pcim_request_regions(pdev, TESSERA_DRV_NAME);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot claim BARs\n");
+	if (!(pci_resource_flags(pdev, TESSERA_BAR_CSR) & IORESOURCE_MEM) ||
+	    pci_resource_len(pdev, TESSERA_BAR_CSR) < TESSERA_CSR_BAR_SIZE ||
+	    !(pci_resource_flags(pdev, TESSERA_BAR_VRAM) & IORESOURCE_MEM) ||
+	    !(pci_resource_flags(pdev, TESSERA_BAR_DOORBELL) & IORESOURCE_MEM))
+		return dev_err_probe(dev, -ENODEV, "unexpected BAR layout\n");
+	tdev->vram_phys = pci_resource_start(pdev, TESSERA_BAR_VRAM);
+	tdev->vram_bar_size = pci_resource_len(pdev, TESSERA_BAR_VRAM);
+	tdev->db_phys = pci_resource_start(pdev, TESSERA_BAR_DOORBELL);
+	tdev->db_bar_size = pci_resource_len(pdev, TESSERA_BAR_DOORBELL);
+
+	tdev->csr = pcim_iomap(pdev, TESSERA_BAR_CSR, TESSERA_CSR_BAR_SIZE);
+	if (!tdev->csr)
+		return dev_err_probe(dev, -ENOMEM, "cannot map BAR0\n");
+	tdev->vram = devm_ioremap_wc(dev, tdev->vram_phys, tdev->vram_bar_size);
+	if (!tdev->vram)
+		return dev_err_probe(dev, -ENOMEM, "cannot map BAR2\n");
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (ret)
+		return dev_err_probe(dev, ret, "no usable DMA mask\n");
+	pci_set_master(pdev);
+	return 0;
+}
+
+/*
+ * Hardware step: identity, reset, the allocators, the scheduler, the
+ * doorbell work and interrupts. Undone by tessera_hw_teardown().
+ */
+static int tessera_probe_hw(struct tessera_device *tdev)
+{
+	struct device *dev = &tdev->pdev->dev;
+	int ret;
+
+	ret = tessera_read_identity(tdev);
+	if (ret)
+		return ret;
+	ret = tessera_hw_reset(tdev);
+	if (ret)
+		return dev_err_probe(dev, ret,
+				     "device did not come out of reset\n");
+	/* Both allocators are freed with the device (tessera_device_release()). */
+	ret = tessera_vram_init(tdev);
+	if (ret)
+		return ret;
+	ret = tessera_gart_init(tdev);
+	if (ret)
+		return ret;
+
+	tdev->wq = alloc_workqueue("%s", WQ_UNBOUND | WQ_HIGHPRI, 0,
+				   tdev->name);
+	if (!tdev->wq)
+		return -ENOMEM;
+	tessera_sched_init(tdev);
+	tessera_doorbell_init(tdev);
+	tessera_engines_bringup(tdev);
+
+	ret = tessera_irq_init(tdev);
+	if (ret)
+		goto err_wq;
+	tessera_irq_enable(tdev);
+	return 0;
+
+err_wq:
+	tessera_sched_fini(tdev);
+	destroy_workqueue(tdev->wq);
+	return ret;
+}
+
+/*
+ * Undo tessera_probe_hw() once nothing can reach the device any more:
+ * stop the engines, the interrupts and the work, take the contexts'
+ * resources from files still open (they get -ENODEV from now on) and
+ * leave the device reset.
+ */
+static void tessera_hw_teardown(struct tessera_device *tdev)
+{
+	struct tessera_ctx *ctx;
+
+	tessera_sched_stop_all(tdev);
+	tessera_irq_disable(tdev);
+	tessera_irq_fini(tdev);
+	tessera_sched_fini(tdev);
+	mutex_lock(&tdev->lock);
+	list_for_each_entry(ctx, &tdev->ctx_list, node)
+		tessera_ctx_kill(ctx);
+	mutex_unlock(&tdev->lock);
+	tessera_hw_reset(tdev);
+	destroy_workqueue(tdev->wq);
+}
+
+/* UAPI step: the native device file, debugfs, then the mediator. */
+static int tessera_probe_uapi(struct tessera_device *tdev)
+{
+	int ret;
+
+	ret = tessera_cdev_register(tdev);
+	if (ret)
+		return ret;
+	tessera_debugfs_init(tdev);
+	tessera_mediator_add(tdev);
+	return 0;
+}
+
+/* Undo tessera_probe_uapi(), then wait for every file operation. */
+static void tessera_uapi_teardown(struct tessera_device *tdev)
+{
+	tessera_mediator_remove(tdev);
+	tessera_debugfs_fini(tdev);
+	tessera_cdev_unregister(tdev);
+
+	down_write(&tdev->hw_sem);
+	mutex_lock(&tdev->lock);
+	tdev->dead = true;
+	mutex_unlock(&tdev->lock);
+	up_write(&tdev->hw_sem);
+}
+
 static int tessera_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
@@ -181,103 +327,23 @@ static int tessera_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = tessera_check_params(dev);
 	if (ret)
 		return ret;
-
-	tdev = kzalloc(sizeof(*tdev), GFP_KERNEL);
-	if (!tdev)
-		return -ENOMEM;
-	kref_init(&tdev->kref);
-	tdev->pdev = pci_dev_get(pdev);
-	mutex_init(&tdev->lock);
-	init_rwsem(&tdev->hw_sem);
-	INIT_LIST_HEAD(&tdev->ctx_list);
-	ida_init(&tdev->handles);
-	tdev->index = ida_alloc(&tessera_index_ida, GFP_KERNEL);
-	if (tdev->index < 0) {
-		ret = tdev->index;
-		pci_dev_put(pdev);
-		kfree(tdev);
+	tdev = tessera_device_alloc(pdev);
+	if (IS_ERR(tdev))
+		return PTR_ERR(tdev);
+	ret = devm_add_action_or_reset(dev, tessera_devm_put, tdev);
+	if (ret)
 		return ret;
-	}
-	snprintf(tdev->name, sizeof(tdev->name), "tessera%d", tdev->index);
 	pci_set_drvdata(pdev, tdev);
 
-	ret = pci_enable_device(pdev);
-	if (ret) {
-		dev_err(dev, "cannot enable device: %d\n", ret);
-		goto err_put;
-	}
-	ret = pci_request_regions(pdev, TESSERA_DRV_NAME);
-	if (ret) {
-		dev_err(dev, "cannot claim BARs: %d\n", ret);
-		goto err_disable;
-	}
-	if (!(pci_resource_flags(pdev, TESSERA_BAR_CSR) & IORESOURCE_MEM) ||
-	    pci_resource_len(pdev, TESSERA_BAR_CSR) < TESSERA_CSR_BAR_SIZE ||
-	    !(pci_resource_flags(pdev, TESSERA_BAR_VRAM) & IORESOURCE_MEM) ||
-	    !(pci_resource_flags(pdev, TESSERA_BAR_DOORBELL) & IORESOURCE_MEM)) {
-		dev_err(dev, "unexpected BAR layout\n");
-		ret = -ENODEV;
-		goto err_regions;
-	}
-	tdev->vram_phys = pci_resource_start(pdev, TESSERA_BAR_VRAM);
-	tdev->vram_bar_size = pci_resource_len(pdev, TESSERA_BAR_VRAM);
-	tdev->db_phys = pci_resource_start(pdev, TESSERA_BAR_DOORBELL);
-	tdev->db_bar_size = pci_resource_len(pdev, TESSERA_BAR_DOORBELL);
-
-	tdev->csr = pci_iomap(pdev, TESSERA_BAR_CSR, TESSERA_CSR_BAR_SIZE);
-	if (!tdev->csr) {
-		dev_err(dev, "cannot map BAR0\n");
-		ret = -ENOMEM;
-		goto err_regions;
-	}
-	tdev->vram = pci_iomap_wc(pdev, TESSERA_BAR_VRAM, 0);
-	if (!tdev->vram) {
-		dev_err(dev, "cannot map BAR2\n");
-		ret = -ENOMEM;
-		goto err_unmap_csr;
-	}
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
-	if (ret) {
-		dev_err(dev, "no usable DMA mask: %d\n", ret);
-		goto err_unmap_vram;
-	}
-	pci_set_master(pdev);
-
-	ret = tessera_read_identity(tdev);
+	ret = tessera_probe_pci(tdev);
+	if (ret)
+		return ret;
+	ret = tessera_probe_hw(tdev);
 	if (ret)
 		goto err_clear_master;
-	ret = tessera_hw_reset(tdev);
-	if (ret) {
-		dev_err(dev, "device did not come out of reset\n");
-		goto err_clear_master;
-	}
-	ret = tessera_vram_init(tdev);
+	ret = tessera_probe_uapi(tdev);
 	if (ret)
-		goto err_clear_master;
-	ret = tessera_gart_init(tdev);
-	if (ret)
-		goto err_clear_master;
-
-	tdev->wq = alloc_workqueue("%s", WQ_UNBOUND | WQ_HIGHPRI, 0,
-				   tdev->name);
-	if (!tdev->wq) {
-		ret = -ENOMEM;
-		goto err_clear_master;
-	}
-	tessera_sched_init(tdev);
-	tessera_doorbell_init(tdev);
-	tessera_engines_bringup(tdev);
-
-	ret = tessera_irq_init(tdev);
-	if (ret)
-		goto err_wq;
-	tessera_irq_enable(tdev);
-
-	ret = tessera_cdev_register(tdev);
-	if (ret)
-		goto err_irq;
-	tessera_debugfs_init(tdev);
-	tessera_mediator_add(tdev);
+		goto err_hw;
 
 	dev_info(dev, "%s: %s GPU v%u.%u, %u engines (%u compute, %u copy), %u contexts, %llu MiB VRAM, %u GART entries, %d IRQ vectors\n",
 		 tdev->name, tdev->is_virtual ? "virtual" : "physical",
@@ -287,67 +353,25 @@ static int tessera_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 tdev->nvec);
 	return 0;
 
-err_irq:
-	tessera_irq_disable(tdev);
-	tessera_irq_fini(tdev);
-err_wq:
-	tessera_sched_fini(tdev);
-	destroy_workqueue(tdev->wq);
+err_hw:
+	tessera_hw_teardown(tdev);
 err_clear_master:
 	pci_clear_master(pdev);
-err_unmap_vram:
-	pci_iounmap(pdev, tdev->vram);
-err_unmap_csr:
-	pci_iounmap(pdev, tdev->csr);
-err_regions:
-	pci_release_regions(pdev);
-err_disable:
-	pci_disable_device(pdev);
-err_put:
-	pci_set_drvdata(pdev, NULL);
-	tessera_device_put(tdev);
 	return ret;
 }
 
+/*
+ * The UAPI goes first, so that no file operation is in flight; then the
+ * hardware. The managed PCI resources follow after this returns, and the
+ * device structure with its last reference.
+ */
 static void tessera_remove(struct pci_dev *pdev)
 {
 	struct tessera_device *tdev = pci_get_drvdata(pdev);
-	struct tessera_ctx *ctx;
 
-	tessera_mediator_remove(tdev);
-	tessera_debugfs_fini(tdev);
-	tessera_cdev_unregister(tdev);
-
-	/* Wait for every file operation that touches the device. */
-	down_write(&tdev->hw_sem);
-	mutex_lock(&tdev->lock);
-	tdev->dead = true;
-	mutex_unlock(&tdev->lock);
-	up_write(&tdev->hw_sem);
-
-	/* Stop every engine, then take the device's resources from files
-	 * that are still open: they only get -ENODEV from now on.
-	 */
-	tessera_sched_stop_all(tdev);
-	tessera_irq_disable(tdev);
-	tessera_irq_fini(tdev);
-	tessera_sched_fini(tdev);
-	mutex_lock(&tdev->lock);
-	list_for_each_entry(ctx, &tdev->ctx_list, node)
-		tessera_ctx_kill(ctx);
-	mutex_unlock(&tdev->lock);
-	tessera_hw_reset(tdev);
-	destroy_workqueue(tdev->wq);
-
+	tessera_uapi_teardown(tdev);
+	tessera_hw_teardown(tdev);
 	pci_clear_master(pdev);
-	pci_iounmap(pdev, tdev->vram);
-	pci_iounmap(pdev, tdev->csr);
-	tdev->vram = NULL;
-	tdev->csr = NULL;
-	pci_release_regions(pdev);
-	pci_disable_device(pdev);
-	pci_set_drvdata(pdev, NULL);
-	tessera_device_put(tdev);
 }
 
 static void tessera_shutdown(struct pci_dev *pdev)

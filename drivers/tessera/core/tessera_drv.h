@@ -21,7 +21,6 @@
 #include <tessera/tessera_core.h>
 #include <tessera/tessera_regs.h>
 #include "tessera_buddy.h"
-#include "tessera_rd64.h"
 #include "tessera_sched_policy.h"
 
 /**
@@ -489,7 +488,7 @@ struct tessera_engine {
  * @pinned_pages: pages pinned for GART mappings (accounting)
  * @nr_bos: buffers (accounting)
  * @nr_maps: GART mappings (accounting)
- * @torn_reads: 64-bit register reads that stayed torn (tessera_rd64())
+ * @torn_reads: 64-bit register reads that stayed torn (tessera_hw.c)
  * @mediator_node: in the list of bound GPUs (tessera_mediator.c)
  * @mediated: the mediator's attach succeeded on this GPU; both under the
  *            mediator mutex
@@ -556,57 +555,6 @@ struct tessera_device {
 	struct list_head mediator_node;
 	bool mediated;
 };
-
-static inline u32 tessera_rd(struct tessera_device *tdev, u32 reg)
-{
-	return readl(tdev->csr + reg);
-}
-
-static inline void tessera_wr(struct tessera_device *tdev, u32 reg, u32 val)
-{
-	writel(val, tdev->csr + reg);
-}
-
-static inline u32 tessera_rd_half(void *tdev, u32 reg)
-{
-	return tessera_rd(tdev, reg);
-}
-
-/*
- * 64-bit registers: the device accepts one aligned 8-byte access at an
- * 8-byte aligned _LO register (atomic); others (RING_FENCE_LO) take two
- * 32-bit accesses, read as hi/lo/hi so that a carry is not torn, with a
- * bounded number of retries (a client can rewrite its ring fence without
- * end, and this runs under engine and device locks): a read that stayed
- * torn is counted in @torn_reads (debugfs accounting).
- */
-static inline u64 tessera_rd64(struct tessera_device *tdev, u32 reg_lo)
-{
-	bool torn = false;
-	u64 v;
-
-#ifdef CONFIG_64BIT
-	if (!(reg_lo & 7))
-		return readq(tdev->csr + reg_lo);
-#endif
-	v = tessera_split_rd64(tessera_rd_half, tdev, reg_lo, &torn);
-	if (unlikely(torn))
-		atomic64_inc(&tdev->torn_reads);
-	return v;
-}
-
-static inline void tessera_wr64(struct tessera_device *tdev, u32 reg_lo,
-				u64 val)
-{
-#ifdef CONFIG_64BIT
-	if (!(reg_lo & 7)) {
-		writeq(val, tdev->csr + reg_lo);
-		return;
-	}
-#endif
-	writel(upper_32_bits(val), tdev->csr + reg_lo + 4);
-	writel(lower_32_bits(val), tdev->csr + reg_lo);
-}
 
 /* tessera_drv.c */
 void tessera_device_put(struct tessera_device *tdev);

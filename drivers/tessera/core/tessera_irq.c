@@ -10,17 +10,17 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_hw_core.h"
 
 static bool tessera_engine_irq(struct tessera_engine *eng)
 {
 	struct tessera_device *tdev = eng->tdev;
 	u32 st;
 
-	st = tessera_rd(tdev, TESSERA_ENG_REG(eng->idx, TESSERA_ENG_INT_STATUS)) &
-	     TESSERA_ENG_INT_ALL;
+	st = tessera_hw_engine_int_status(tdev, eng->idx) & TESSERA_ENG_INT_ALL;
 	if (!st)
 		return false;
-	tessera_wr(tdev, TESSERA_ENG_REG(eng->idx, TESSERA_ENG_INT_STATUS), st);
+	tessera_hw_engine_int_ack(tdev, eng->idx, st);
 	atomic64_inc(&eng->irqs);
 	/* The budget of the client on the engine (tessera_sched.c). */
 	if (st & (TESSERA_ENG_INT_FENCE | TESSERA_ENG_INT_IDLE))
@@ -49,7 +49,7 @@ static irqreturn_t tessera_irq_shared(int irq, void *data)
 	bool handled = false;
 	u32 st, e;
 
-	st = tessera_rd(tdev, TESSERA_REG_INT_STATUS);
+	st = tessera_hw_int_status(tdev);
 	if (!st || st == ~0u)
 		return IRQ_NONE;
 	for (e = 0; e < tdev->num_engines; e++)
@@ -154,7 +154,7 @@ static void int_enable_write(struct tessera_device *tdev)
 		if (!tdev->db_masked)
 			v |= TESSERA_INT_DOORBELL;
 	}
-	tessera_wr(tdev, TESSERA_REG_INT_ENABLE, v);
+	tessera_hw_int_enable(tdev, v);
 }
 
 /**
@@ -215,8 +215,7 @@ void tessera_irq_disable(struct tessera_device *tdev)
 
 	spin_lock_irqsave(&tdev->int_lock, flags);
 	tdev->irq_on = false;
-	if (tdev->csr)
-		int_enable_write(tdev);
+	int_enable_write(tdev);
 	spin_unlock_irqrestore(&tdev->int_lock, flags);
 	for (v = 0; v < tdev->nvec; v++)
 		synchronize_irq(pci_irq_vector(tdev->pdev, v));

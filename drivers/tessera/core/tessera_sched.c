@@ -17,30 +17,36 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_hw_core.h"
 #include "tessera_trace.h"
-
-#define ENG_REG(eng, r)	TESSERA_ENG_REG((eng)->idx, (r))
 
 #define TESSERA_STOP_TIMEOUT_US		200000
 #define TESSERA_SUBMIT_TIMEOUT_MS	10000
 
-static u32 ring_reg(const struct tessera_ring *ring, u32 r)
+static u32 ring_head(struct tessera_ring *ring)
 {
-	return TESSERA_CTX_RING_REG(ring->ctx->id, ring->engine, r);
+	return tessera_hw_ring_head(ring->ctx->tdev, ring->ctx->id,
+				    ring->engine);
+}
+
+static u32 ring_tail(struct tessera_ring *ring)
+{
+	return tessera_hw_ring_tail(ring->ctx->tdev, ring->ctx->id,
+				    ring->engine);
 }
 
 static u32 eng_state(struct tessera_engine *eng, u32 *status)
 {
-	u32 st = tessera_rd(eng->tdev, ENG_REG(eng, TESSERA_ENG_STATUS));
+	u32 st = tessera_hw_engine_status(eng->tdev, eng->idx);
 
 	if (status)
 		*status = st;
 	return TESSERA_ENG_STATE(st);
 }
 
-static void eng_ctrl(struct tessera_engine *eng, u32 bit)
+static void eng_reset(struct tessera_engine *eng)
 {
-	tessera_wr(eng->tdev, ENG_REG(eng, TESSERA_ENG_CTRL), bit);
+	tessera_hw_engine_reset(eng->tdev, eng->idx);
 }
 
 /* Poll until the engine has no context loaded (STOPPED or FAULTED). */
@@ -82,7 +88,7 @@ static u32 sched_timer_pass_kind(struct tessera_engine *eng)
 
 	if (eng->irqs_throttled)
 		return TESSERA_PASS_TIMER;
-	st = tessera_rd(eng->tdev, ENG_REG(eng, TESSERA_ENG_INT_STATUS));
+	st = tessera_hw_engine_int_status(eng->tdev, eng->idx);
 	return st & TESSERA_ENG_INT_FENCE ? TESSERA_PASS_IRQ :
 	       TESSERA_PASS_TIMER;
 }
@@ -169,9 +175,8 @@ static enum hrtimer_restart sched_timer_fn(struct hrtimer *t)
 		eng->timer_may_preempt = false;
 		eng->timer_preempt_busy = tessera_hw_engine_busy_ns(eng->tdev,
 								    eng->idx);
-		tessera_wr(eng->tdev, ENG_REG(eng, TESSERA_ENG_NEXT_CTX),
-			   TESSERA_ENG_NEXT_VALID | eng->timer_next_ctx);
-		eng_ctrl(eng, TESSERA_ENG_CTRL_PREEMPT);
+		tessera_hw_engine_switch(eng->tdev, eng->idx,
+					 eng->timer_next_ctx);
 		eng->timer_preempt_ns = now;
 		eng->timer_preempt_due = sched_preempt_due(eng);
 		eng->timer_preempted = true;
@@ -373,8 +378,7 @@ static void sched_report_client(struct tessera_engine *eng,
 	mutex_lock(&ring->lock);
 	ring_update_completed(ring);
 	/* Discard whatever is left in the ring. */
-	tessera_wr(tdev, ring_reg(ring, TESSERA_RING_HEAD),
-		   tessera_rd(tdev, ring_reg(ring, TESSERA_RING_TAIL)));
+	tessera_hw_ring_discard(tdev, ctx->id, ring->engine);
 	first = ring->completed + 1;
 	last = ring->last_seqno;
 	mutex_unlock(&ring->lock);
@@ -424,7 +428,7 @@ static void sched_fail_client(struct tessera_engine *eng, u32 code)
 {
 	struct tessera_device *tdev = eng->tdev;
 	struct tessera_ring *ring = eng->cur;
-	u32 head = tessera_rd(tdev, ring_reg(ring, TESSERA_RING_HEAD));
+	u32 head = ring_head(ring);
 
 	ring->ent.resets++;
 	if (code == TESSERA_FAULT_HANG)
@@ -442,7 +446,7 @@ static void sched_fail_client(struct tessera_engine *eng, u32 code)
 
 static void sched_reset_client(struct tessera_engine *eng, u32 code)
 {
-	eng_ctrl(eng, TESSERA_ENG_CTRL_RESET);
+	eng_reset(eng);
 	eng->resets++;
 	eng_wait_stopped(eng, TESSERA_STOP_TIMEOUT_US);
 	sched_fail_client(eng, code);
@@ -468,7 +472,7 @@ static void sched_leave(struct tessera_engine *eng)
 static bool sched_check_hang(struct tessera_engine *eng)
 {
 	struct tessera_ring *ring = eng->cur;
-	u32 head = tessera_rd(eng->tdev, ring_reg(ring, TESSERA_RING_HEAD));
+	u32 head = ring_head(ring);
 
 	if (head != ring->ent.last_head) {
 		ring->ent.last_head = head;
@@ -495,8 +499,8 @@ static void sched_irq_budget_reset(struct tessera_engine *eng, u64 now)
 	eng->budget_start = now;
 	if (eng->irqs_throttled) {
 		/* Pending status bits interrupt as soon as they are enabled. */
-		tessera_wr(eng->tdev, ENG_REG(eng, TESSERA_ENG_INT_MASK),
-			   TESSERA_ENG_INT_ALL);
+		tessera_hw_engine_int_enable(eng->tdev, eng->idx,
+					     TESSERA_ENG_INT_ALL);
 		eng->irqs_throttled = false;
 	}
 }
@@ -514,8 +518,9 @@ static void sched_irq_budget_check(struct tessera_engine *eng)
 	if (!cur || eng->irqs_throttled || !budget ||
 	    atomic_read(&eng->slice_irqs) <= budget)
 		return;
-	tessera_wr(tdev, ENG_REG(eng, TESSERA_ENG_INT_MASK), TESSERA_ENG_INT_ALL &
-		   ~(TESSERA_ENG_INT_FENCE | TESSERA_ENG_INT_IDLE));
+	tessera_hw_engine_int_enable(tdev, eng->idx, TESSERA_ENG_INT_ALL &
+				     ~(TESSERA_ENG_INT_FENCE |
+				       TESSERA_ENG_INT_IDLE));
 	eng->irqs_throttled = true;
 	eng->storms++;
 	atomic64_inc(&cur->ctx->irq_storms);
@@ -557,8 +562,7 @@ static void sched_start(struct tessera_engine *eng, struct tessera_ring *ring)
 {
 	u64 busy = eng_busy(eng);
 
-	tessera_wr(eng->tdev, ENG_REG(eng, TESSERA_ENG_CTX), ring->ctx->id);
-	eng_ctrl(eng, TESSERA_ENG_CTRL_START);
+	tessera_hw_engine_start(eng->tdev, eng->idx, ring->ctx->id);
 	sched_started(eng, ring, busy, ktime_get_ns());
 }
 
@@ -585,14 +589,13 @@ static bool sched_resolve_next(struct tessera_engine *eng, bool cancel)
 	if (eng->cur && eng->cur->ent.charged_at > at)
 		at = eng->cur->ent.charged_at;
 	if (cancel)
-		tessera_wr(tdev, ENG_REG(eng, TESSERA_ENG_NEXT_CTX), 0);
-	else if (tessera_rd(tdev, ENG_REG(eng, TESSERA_ENG_NEXT_CTX)) &
-		 TESSERA_ENG_NEXT_VALID)
+		tessera_hw_engine_switch_cancel(tdev, eng->idx);
+	else if (tessera_hw_engine_switch_pending(tdev, eng->idx))
 		return false;	/* preemption still in progress */
 	eng->hw_next = NULL;
-	if (tessera_rd(tdev, ENG_REG(eng, TESSERA_ENG_CTX)) != next->ctx->id)
+	if (tessera_hw_engine_ctx(tdev, eng->idx) != next->ctx->id)
 		return false;	/* withdrawn, or reset, before the switch */
-	busy = tessera_rd64(tdev, ENG_REG(eng, TESSERA_ENG_SWITCH_BUSY_NS_LO));
+	busy = tessera_hw_engine_switch_busy_ns(tdev, eng->idx);
 	if (eng->cur) {
 		if (eng->cur_hung)
 			sched_fail_client(eng, TESSERA_FAULT_HANG);
@@ -614,17 +617,19 @@ static void sched_handle_fault(struct tessera_engine *eng)
 {
 	struct tessera_device *tdev = eng->tdev;
 	struct tessera_ring *ring;
+	struct tessera_hw_fault f;
 	u32 code, fctx;
 	u64 addr;
 
 	sched_resolve_next(eng, true);
 	ring = eng->cur;
-	code = tessera_rd(tdev, ENG_REG(eng, TESSERA_ENG_FAULT_CODE));
-	fctx = tessera_rd(tdev, ENG_REG(eng, TESSERA_ENG_FAULT_CTX));
-	addr = tessera_rd64(tdev, ENG_REG(eng, TESSERA_ENG_FAULT_ADDR_LO));
+	tessera_hw_engine_fault(tdev, eng->idx, &f);
+	code = f.code;
+	fctx = f.ctx;
+	addr = f.addr;
 	eng->faults++;
 
-	eng_ctrl(eng, TESSERA_ENG_CTRL_RESET);
+	eng_reset(eng);
 	eng->resets++;
 	eng_wait_stopped(eng, TESSERA_STOP_TIMEOUT_US);
 
@@ -697,7 +702,7 @@ static bool sched_running(struct tessera_engine *eng, u32 state, u32 st)
 		eng->out_reason = TESSERA_OUT_QUIESCE;
 	}
 	eng->preempt_busy = eng_busy(eng);
-	eng_ctrl(eng, TESSERA_ENG_CTRL_PREEMPT);
+	tessera_hw_engine_preempt(eng->tdev, eng->idx);
 	eng->preempts++;
 	eng->preempt_at = now;
 	eng->preempt_due = sched_preempt_due(eng);
@@ -854,7 +859,7 @@ void tessera_sched_stop_all(struct tessera_device *tdev)
 		struct tessera_engine *eng = &tdev->engines[e];
 
 		mutex_lock(&eng->lock);
-		eng_ctrl(eng, TESSERA_ENG_CTRL_RESET);
+		eng_reset(eng);
 		eng_wait_stopped(eng, TESSERA_STOP_TIMEOUT_US);
 		if (eng->cur)
 			ring_update_completed(eng->cur);
@@ -952,13 +957,13 @@ static void sched_take_off_ctx(struct tessera_ctx *ctx, bool hold)
 			state = eng_state(eng, NULL);
 			if (state == TESSERA_ENG_STATE_RUNNING ||
 			    state == TESSERA_ENG_STATE_WAITING) {
-				eng_ctrl(eng, TESSERA_ENG_CTRL_PREEMPT);
+				tessera_hw_engine_preempt(eng->tdev, eng->idx);
 				eng->preempts++;
 				if (!eng_wait_stopped(eng, TESSERA_STOP_TIMEOUT_US)) {
 					dev_warn_ratelimited(&tdev->pdev->dev,
 							     "engine %u: context %u did not stop, resetting engine\n",
 							     e, ctx->id);
-					eng_ctrl(eng, TESSERA_ENG_CTRL_RESET);
+					eng_reset(eng);
 					eng->resets++;
 					ring->ent.resets++;
 					eng_wait_stopped(eng, TESSERA_STOP_TIMEOUT_US);
@@ -1210,9 +1215,8 @@ static u32 ring_write(struct tessera_ring *ring, u32 tail, const u32 *dw,
 
 static bool ring_has_space(struct tessera_ring *ring, u32 need)
 {
-	struct tessera_device *tdev = ring->ctx->tdev;
-	u32 head = tessera_rd(tdev, ring_reg(ring, TESSERA_RING_HEAD));
-	u32 tail = tessera_rd(tdev, ring_reg(ring, TESSERA_RING_TAIL));
+	u32 head = ring_head(ring);
+	u32 tail = ring_tail(ring);
 
 	if (head >= ring->size || tail >= ring->size || (head | tail) & 3)
 		return true;	/* broken ring: let the submit report it */
@@ -1251,8 +1255,8 @@ int tessera_sched_submit(struct tessera_ring *ring, const u32 *cmds, u32 ndw,
 	for (;;) {
 		if (mutex_lock_interruptible(&ring->lock))
 			return -ERESTARTSYS;
-		head = tessera_rd(tdev, ring_reg(ring, TESSERA_RING_HEAD));
-		tail = tessera_rd(tdev, ring_reg(ring, TESSERA_RING_TAIL));
+		head = ring_head(ring);
+		tail = ring_tail(ring);
 		if (head >= ring->size || tail >= ring->size ||
 		    (head | tail) & 3) {
 			mutex_unlock(&ring->lock);
@@ -1283,7 +1287,7 @@ int tessera_sched_submit(struct tessera_ring *ring, const u32 *cmds, u32 ndw,
 	/* Commands must be in VRAM before the engine can see the tail. */
 	wmb();
 	WRITE_ONCE(ring->last_seqno, seqno);
-	tessera_wr(tdev, ring_reg(ring, TESSERA_RING_TAIL), tail);
+	tessera_hw_ring_set_tail(tdev, ctx->id, ring->engine, tail);
 	ring->tail = tail;
 	ctx->submits++;
 	mutex_unlock(&ring->lock);

@@ -48,12 +48,12 @@ static u32 pctx(struct tessera_vgpu *vgpu)
 
 static u32 phys_rd(struct tessera_vgpu *vgpu, u32 reg)
 {
-	return tessera_rd(vgpu->tdev, reg);
+	return tessera_hw_csr_read(vgpu->tdev, reg);
 }
 
 static void phys_wr(struct tessera_vgpu *vgpu, u32 reg, u32 val)
 {
-	tessera_wr(vgpu->tdev, reg, val);
+	tessera_hw_csr_write(vgpu->tdev, reg, val);
 }
 
 /* ------------------------------------------------------------ global */
@@ -141,9 +141,9 @@ static const struct vcsr global_regs[] = {
 
 static u64 ring_fence(struct tessera_vgpu *vgpu, u32 e)
 {
-	u64 v = tessera_rd64(vgpu->tdev,
-			     TESSERA_CTX_RING_REG(pctx(vgpu), e,
-						  TESSERA_RING_FENCE_LO));
+	u64 v = tessera_hw_csr_read64(vgpu->tdev,
+				      TESSERA_CTX_RING_REG(pctx(vgpu), e,
+							   TESSERA_RING_FENCE_LO));
 
 	if (v != vgpu->s.reset_fence[e])
 		vgpu->s.fence_moved |= BIT(e);
@@ -602,7 +602,7 @@ static void csr_access(struct tessera_vgpu *vgpu, char *buf, u32 count,
 	}
 
 	if (count == 8 && !write && off == TESSERA_REG_TIMESTAMP_LO) {
-		v = tessera_rd64(vgpu->tdev, TESSERA_REG_TIMESTAMP_LO);
+		v = tessera_hw_csr_read64(vgpu->tdev, TESSERA_REG_TIMESTAMP_LO);
 		put_unaligned_le64(v, buf);
 		return;
 	}
