@@ -66,7 +66,7 @@ static int ctx_id_alloc(struct tessera_device *tdev)
  */
 struct tessera_ctx *tessera_ctx_create(struct tessera_device *tdev)
 {
-	u64 vram = (u64)tessera_ctx_vram_mb << 20;
+	u64 vram = tdev->cfg.ctx_vram;
 
 	/*
 	 * A GPU smaller than the window (a guest on an 8 MiB vGPU: the
@@ -74,8 +74,7 @@ struct tessera_ctx *tessera_ctx_create(struct tessera_device *tdev)
 	 */
 	if (tdev->vram_size >= SZ_64K)
 		vram = min_t(u64, vram, rounddown_pow_of_two(tdev->vram_size));
-	return tessera_ctx_create_sized(tdev, vram,
-					(u64)tessera_ctx_gart_mb << 20);
+	return tessera_ctx_create_sized(tdev, vram, tdev->cfg.ctx_gart);
 }
 
 /**
@@ -91,7 +90,7 @@ struct tessera_ctx *tessera_ctx_create(struct tessera_device *tdev)
 struct tessera_ctx *tessera_ctx_create_sized(struct tessera_device *tdev,
 					     u64 vram_size, u64 gart_size)
 {
-	u32 ring_size = tessera_ring_kb << 10;
+	u32 ring_size = tdev->cfg.ring_size;
 	struct tessera_ctx *ctx;
 	u32 e;
 	int ret, id;

@@ -12,19 +12,19 @@
 #include "tessera_drv.h"
 #include "tessera_hw_core.h"
 
-unsigned int tessera_ctx_vram_mb = 16;
+static unsigned int tessera_ctx_vram_mb = 16;
 module_param_named(ctx_vram_mb, tessera_ctx_vram_mb, uint, 0444);
 MODULE_PARM_DESC(ctx_vram_mb, "VRAM window of each context, MiB, power of two (default 16)");
 
-unsigned int tessera_ctx_gart_mb = 16;
+static unsigned int tessera_ctx_gart_mb = 16;
 module_param_named(ctx_gart_mb, tessera_ctx_gart_mb, uint, 0444);
 MODULE_PARM_DESC(ctx_gart_mb, "GART window of each context, MiB, power of two (default 16)");
 
-unsigned int tessera_ring_kb = 16;
+static unsigned int tessera_ring_kb = 16;
 module_param_named(ring_kb, tessera_ring_kb, uint, 0444);
 MODULE_PARM_DESC(ring_kb, "ring size of each context and engine, KiB, power of two 4..1024 (default 16)");
 
-unsigned int tessera_timeslice_us = 2000;
+static unsigned int tessera_timeslice_us = 2000;
 module_param_named(timeslice_us, tessera_timeslice_us, uint, 0444);
 MODULE_PARM_DESC(timeslice_us, "scheduler time slice, us (default 2000)");
 
@@ -134,7 +134,8 @@ static void tessera_engines_bringup(struct tessera_device *tdev)
 	tessera_hw_ctx_invalidate(tdev, 0);
 }
 
-static int tessera_check_params(struct device *dev)
+/* Check the module parameters and copy them into the device's settings. */
+static int tessera_config_init(struct device *dev, struct tessera_config *cfg)
 {
 	if (!is_power_of_2(tessera_ctx_vram_mb) || tessera_ctx_vram_mb > 4096 ||
 	    !is_power_of_2(tessera_ctx_gart_mb) || tessera_ctx_gart_mb > 1024 ||
@@ -149,6 +150,10 @@ static int tessera_check_params(struct device *dev)
 		dev_err(dev, "ring_kb too large for ctx_vram_mb\n");
 		return -EINVAL;
 	}
+	cfg->ctx_vram = (u64)tessera_ctx_vram_mb << 20;
+	cfg->ctx_gart = (u64)tessera_ctx_gart_mb << 20;
+	cfg->ring_size = tessera_ring_kb << 10;
+	cfg->timeslice_ns = (u64)tessera_timeslice_us * NSEC_PER_USEC;
 	return 0;
 }
 
@@ -319,17 +324,19 @@ static int tessera_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
 	struct tessera_device *tdev;
+	struct tessera_config cfg;
 	int ret;
 
 	/* The GART maps 4 KiB pages; user pages are mapped one to one. */
 	BUILD_BUG_ON(PAGE_SIZE != TESSERA_PAGE_SIZE);
 
-	ret = tessera_check_params(dev);
+	ret = tessera_config_init(dev, &cfg);
 	if (ret)
 		return ret;
 	tdev = tessera_device_alloc(pdev);
 	if (IS_ERR(tdev))
 		return PTR_ERR(tdev);
+	tdev->cfg = cfg;
 	ret = devm_add_action_or_reset(dev, tessera_devm_put, tdev);
 	if (ret)
 		return ret;

@@ -132,11 +132,20 @@
 
 #define TESSERA_DRV_NAME	"tessera"
 
-/* Module parameters (tessera_drv.c). */
-extern unsigned int tessera_ctx_vram_mb;
-extern unsigned int tessera_ctx_gart_mb;
-extern unsigned int tessera_ring_kb;
-extern unsigned int tessera_timeslice_us;
+/**
+ * struct tessera_config - a device's settings, copied from the module
+ * parameters (tessera_drv.c) at probe, so that no other file reads them
+ * @ctx_vram: VRAM window of a native context, bytes (power of two)
+ * @ctx_gart: GART window of a native context, bytes (power of two)
+ * @ring_size: ring size of each context and engine, bytes (power of two)
+ * @timeslice_ns: the scheduler's time slice
+ */
+struct tessera_config {
+	u64 ctx_vram;
+	u64 ctx_gart;
+	u32 ring_size;
+	u64 timeslice_ns;
+};
 
 struct tessera_device;
 struct tessera_ctx;
@@ -489,6 +498,7 @@ struct tessera_engine {
  * @nr_bos: buffers (accounting)
  * @nr_maps: GART mappings (accounting)
  * @torn_reads: 64-bit register reads that stayed torn (tessera_hw.c)
+ * @cfg: settings from the module parameters, fixed at probe
  * @mediator_node: in the list of bound GPUs (tessera_mediator.c)
  * @mediated: the mediator's attach succeeded on this GPU; both under the
  *            mediator mutex
@@ -552,6 +562,7 @@ struct tessera_device {
 	atomic_t nr_bos;
 	atomic_t nr_maps;
 	atomic64_t torn_reads;
+	struct tessera_config cfg;
 	struct list_head mediator_node;
 	bool mediated;
 };

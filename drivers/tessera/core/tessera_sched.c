@@ -822,7 +822,7 @@ void tessera_sched_init(struct tessera_device *tdev)
 				      CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		spin_lock_init(&eng->timer_lock);
 		init_waitqueue_head(&eng->fence_wq);
-		tessera_rq_init(&eng->rq, (u64)tessera_timeslice_us * 1000);
+		tessera_rq_init(&eng->rq, tdev->cfg.timeslice_ns);
 	}
 	tdev->preempt_timeout_us = TESSERA_DEFAULT_PREEMPT_TIMEOUT_US;
 	tdev->hang_slices = TESSERA_DEFAULT_HANG_SLICES;
