@@ -16,6 +16,10 @@
 #include "tessera_cmd.h"
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_cdev.h"
+#include "tessera_ctx.h"
+#include "tessera_gart.h"
+#include "tessera_sched.h"
 
 #define TESSERA_BO_PGOFF_SHIFT	(TESSERA_BO_MMAP_SHIFT - PAGE_SHIFT)
 

@@ -13,6 +13,10 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_ctx.h"
+#include "tessera_gart.h"
+#include "tessera_sched.h"
+#include "tessera_vram.h"
 #include "tessera_hw_core.h"
 
 #define TESSERA_MAX_BO_HANDLE	((1u << 20) - 1)

@@ -14,6 +14,8 @@
 #include <linux/seq_file.h>
 
 #include "tessera_drv.h"
+#include "tessera_debugfs.h"
+#include "tessera_sched_ts.h"
 #include "tessera_hw_core.h"
 
 static struct dentry *tessera_debugfs_root;

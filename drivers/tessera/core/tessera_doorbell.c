@@ -15,6 +15,8 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_doorbell.h"
+#include "tessera_irq.h"
 #include "tessera_hw_core.h"
 
 /* Acknowledge (W1C) what rang and note it in db_pending. */

@@ -10,6 +10,16 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_cdev.h"
+#include "tessera_ctx.h"
+#include "tessera_debugfs.h"
+#include "tessera_doorbell.h"
+#include "tessera_gart.h"
+#include "tessera_irq.h"
+#include "tessera_mediator.h"
+#include "tessera_sched.h"
+#include "tessera_sysfs.h"
+#include "tessera_vram.h"
 #include "tessera_hw_core.h"
 
 static unsigned int tessera_ctx_vram_mb = 16;

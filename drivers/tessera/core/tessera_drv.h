@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tessera host driver: shared types of the kernel-only parts. What the vGPU
- * module may call is declared in <tessera/tessera_core.h>.
+ * Tessera host driver: the device, its engines, contexts and rings as the
+ * core's files share them, and the core's locking (DOC: Locking). Each
+ * core file's functions are declared in its own header (tessera_X.c:
+ * tessera_X.h); what the vGPU module may call, in <tessera/tessera_core.h>.
  */
 #ifndef TESSERA_DRV_H
 #define TESSERA_DRV_H
@@ -567,99 +569,7 @@ struct tessera_device {
 	bool mediated;
 };
 
-/* tessera_drv.c */
+/* tessera_drv.c: the device's lifetime */
 void tessera_device_put(struct tessera_device *tdev);
-
-/* tessera_mediator.c: the hook of the vGPU module (tessera_core.h) */
-void tessera_mediator_add(struct tessera_device *tdev);
-void tessera_mediator_remove(struct tessera_device *tdev);
-
-/* tessera_vram.c */
-int tessera_vram_init(struct tessera_device *tdev);
-void tessera_vram_fini(struct tessera_device *tdev);
-int tessera_vram_window_alloc(struct tessera_device *tdev, u64 size,
-			      u64 *base);
-void tessera_vram_window_free(struct tessera_device *tdev, u64 base,
-			      u64 size);
-
-/* tessera_gart.c */
-void tessera_gart_note(struct tessera_device *tdev, u32 entry, u64 val);
-int tessera_gart_init(struct tessera_device *tdev);
-void tessera_gart_fini(struct tessera_device *tdev);
-int tessera_gart_window_alloc(struct tessera_device *tdev, u32 entries,
-			      u32 *base);
-void tessera_gart_window_free(struct tessera_device *tdev, u32 base,
-			      u32 entries);
-int tessera_gart_map_user(struct tessera_ctx *ctx, u64 uaddr, u64 size,
-			  bool writable, struct tessera_gart_mapping **out);
-void tessera_gart_unmap(struct tessera_ctx *ctx,
-			struct tessera_gart_mapping *m, bool quiesce);
-
-/* tessera_ctx.c */
-struct tessera_ctx *tessera_ctx_create(struct tessera_device *tdev);
-void tessera_ctx_kill(struct tessera_ctx *ctx);
-int tessera_ctx_bo_alloc(struct tessera_ctx *ctx, u64 size,
-			 struct tessera_bo **out);
-int tessera_ctx_bo_free(struct tessera_ctx *ctx, u32 handle);
-int tessera_ctx_fence_status(struct tessera_ctx *ctx, u32 engine, u64 seqno);
-bool tessera_ctx_idle(struct tessera_ctx *ctx);
-
-/* tessera_sched.c */
-void tessera_sched_kick(struct tessera_engine *eng);
-void tessera_sched_init(struct tessera_device *tdev);
-void tessera_sched_fini(struct tessera_device *tdev);
-void tessera_sched_resume_ctx(struct tessera_ctx *ctx);
-void tessera_sched_stop_all(struct tessera_device *tdev);
-int tessera_sched_submit(struct tessera_ring *ring, const u32 *cmds,
-			 u32 ndw, u64 *fence);
-void tessera_sched_attach_ctx(struct tessera_ctx *ctx);
-void tessera_sched_detach_ctx(struct tessera_ctx *ctx);
-
-/* tessera_sched_ts.c: time-slice knobs (sysfs), statistics (debugfs) */
-enum tessera_sched_reason {
-	TESSERA_OUT_PREEMPT,	/* slice over */
-	TESSERA_OUT_DRAINED,	/* ring empty, engine handed over */
-	TESSERA_OUT_FAULT,	/* device fault */
-	TESSERA_OUT_HANG,	/* no progress: reset */
-	TESSERA_OUT_TIMEOUT,	/* preemption timed out: reset */
-	TESSERA_OUT_QUIESCE,	/* taken off by the driver */
-};
-
-#define TESSERA_DEFAULT_PREEMPT_TIMEOUT_US	640000
-#define TESSERA_DEFAULT_HANG_SLICES		2500
-/*
- * Engine interrupts per client and slice (2 ms by default: 32k/s) before
- * the client's fence and idle interrupts are masked for the slice's rest.
- */
-#define TESSERA_DEFAULT_IRQ_BUDGET		64
-#define TESSERA_IRQ_BUDGET_MAX			65536
-extern const struct attribute_group tessera_sched_attr_group;
-void tessera_sched_debugfs_init(struct tessera_device *tdev);
-
-/* tessera_irq.c */
-int tessera_irq_init(struct tessera_device *tdev);
-void tessera_irq_fini(struct tessera_device *tdev);
-void tessera_irq_enable(struct tessera_device *tdev);
-void tessera_irq_disable(struct tessera_device *tdev);
-bool tessera_irq_mask_doorbell(struct tessera_device *tdev, bool mask);
-
-/* tessera_doorbell.c */
-#define TESSERA_DB_PASSES_PER_MS	4	/* then the unmask waits a tick */
-void tessera_doorbell_init(struct tessera_device *tdev);
-bool tessera_doorbell_irq(struct tessera_device *tdev);
-void tessera_doorbell_quiesce(struct tessera_device *tdev);
-
-/* tessera_cdev.c */
-int tessera_cdev_register(struct tessera_device *tdev);
-void tessera_cdev_unregister(struct tessera_device *tdev);
-
-/* tessera_debugfs.c */
-void tessera_debugfs_module_init(void);
-void tessera_debugfs_module_exit(void);
-void tessera_debugfs_init(struct tessera_device *tdev);
-void tessera_debugfs_fini(struct tessera_device *tdev);
-
-/* tessera_sysfs.c */
-extern const struct attribute_group *tessera_dev_groups[];
 
 #endif /* TESSERA_DRV_H */

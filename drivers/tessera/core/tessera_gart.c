@@ -15,6 +15,8 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_gart.h"
+#include "tessera_sched.h"
 
 /*
  * Entries between chances to reschedule in loops over a window: on a vGPU

@@ -26,6 +26,7 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_gart.h"
 #include "tessera_hw_core.h"
 #include "tessera_rd64.h"
 

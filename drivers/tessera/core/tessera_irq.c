@@ -10,6 +10,9 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_doorbell.h"
+#include "tessera_irq.h"
+#include "tessera_sched.h"
 #include "tessera_hw_core.h"
 
 static bool tessera_engine_irq(struct tessera_engine *eng)

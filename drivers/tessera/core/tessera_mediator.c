@@ -20,6 +20,7 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_mediator.h"
 
 static DEFINE_MUTEX(tessera_mediator_lock);
 static const struct tessera_mediator_ops *tessera_mediator;

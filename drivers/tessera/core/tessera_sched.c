@@ -17,6 +17,8 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_sched.h"
+#include "tessera_sched_ts.h"
 #include "tessera_hw_core.h"
 #include "tessera_trace.h"
 

@@ -22,6 +22,8 @@
 #include <linux/sysfs.h>
 
 #include "tessera_drv.h"
+#include "tessera_sched.h"
+#include "tessera_sched_ts.h"
 
 #define CREATE_TRACE_POINTS
 #include "tessera_trace.h"

@@ -8,6 +8,8 @@
 #include <linux/sysfs.h>
 
 #include "tessera_drv.h"
+#include "tessera_sched_ts.h"
+#include "tessera_sysfs.h"
 
 static struct tessera_device *to_tdev(struct device *dev)
 {

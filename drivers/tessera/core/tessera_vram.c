@@ -8,6 +8,7 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_vram.h"
 
 #define TESSERA_VRAM_UNIT_SHIFT	16	/* windows are multiples of 64 KiB */
 #define TESSERA_SCRUB_CHUNK	BIT_ULL(20)
