@@ -22,8 +22,19 @@
 #include "tessera_hw_core.h"
 #include "tessera_trace.h"
 
+/* How long an engine reset or a preemption from WAITING may take. */
 #define TESSERA_STOP_TIMEOUT_US		200000
+#define TESSERA_WAITING_STOP_US		1000
+/* The stop poll's step (usleep_range()). */
+#define TESSERA_STOP_POLL_MIN_US	20
+#define TESSERA_STOP_POLL_MAX_US	50
+/* A submission waits this long for ring space, polling at this period. */
 #define TESSERA_SUBMIT_TIMEOUT_MS	10000
+#define TESSERA_SUBMIT_POLL		(HZ / 10)
+/* The scheduler's timer never fires sooner than this (hrtimer slack). */
+#define TESSERA_ARM_MIN_NS		(10 * NSEC_PER_USEC)
+/* Retry period while an engine keeps faulting. */
+#define TESSERA_FAULT_RETRY_NS		NSEC_PER_MSEC
 
 static u32 ring_head(struct tessera_ring *ring)
 {
@@ -64,8 +75,8 @@ static bool eng_wait_stopped(struct tessera_engine *eng, unsigned int us)
 			return true;
 		if (waited >= us)
 			return false;
-		usleep_range(20, 50);
-		waited += 50;
+		usleep_range(TESSERA_STOP_POLL_MIN_US, TESSERA_STOP_POLL_MAX_US);
+		waited += TESSERA_STOP_POLL_MAX_US;
 	}
 }
 
@@ -146,8 +157,8 @@ static u64 sched_preempt_due(struct tessera_engine *eng)
  */
 static void sched_arm(struct tessera_engine *eng, u64 ns)
 {
-	if (ns < 10000)
-		ns = 10000;
+	if (ns < TESSERA_ARM_MIN_NS)
+		ns = TESSERA_ARM_MIN_NS;
 	hrtimer_start(&eng->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
 }
 
@@ -217,7 +228,7 @@ static void sched_arm_slice_end(struct tessera_engine *eng, u64 end)
 	if (next && (ring_stopped(next) || eng->tdev->is_virtual))
 		next = NULL;
 	/* absolute: the slice ends at @end, however long we took to get here */
-	hrtimer_start(&eng->timer, ns_to_ktime(max(end, now + 10000)),
+	hrtimer_start(&eng->timer, ns_to_ktime(max(end, now + TESSERA_ARM_MIN_NS)),
 		      HRTIMER_MODE_ABS);
 	spin_lock_irq(&eng->timer_lock);
 	/*
@@ -709,7 +720,7 @@ static bool sched_running(struct tessera_engine *eng, u32 state, u32 st)
 	eng->preempt_at = now;
 	eng->preempt_due = sched_preempt_due(eng);
 	/* From WAITING the engine stops at once. */
-	if (state == TESSERA_ENG_STATE_WAITING && eng_wait_stopped(eng, 1000))
+	if (state == TESSERA_ENG_STATE_WAITING && eng_wait_stopped(eng, TESSERA_WAITING_STOP_US))
 		return true;
 	sched_arm(eng, tmo);
 	return false;
@@ -779,7 +790,7 @@ static void sched_run(struct tessera_engine *eng)
 		}
 	}
 	/* Still busy with faults: come back later rather than spin. */
-	sched_arm(eng, 1000000);
+	sched_arm(eng, TESSERA_FAULT_RETRY_NS);
 }
 
 static void sched_work(struct work_struct *work)
@@ -1272,7 +1283,7 @@ int tessera_sched_submit(struct tessera_ring *ring, const u32 *cmds, u32 ndw,
 			return -EBUSY;
 		ret = wait_event_interruptible_timeout(eng->fence_wq,
 						       ring_has_space(ring, need),
-						       HZ / 10);
+						       TESSERA_SUBMIT_POLL);
 		if (ret < 0)
 			return ret;
 	}
