@@ -14,11 +14,24 @@
 #include "tessera_vgpu.h"
 
 /* Smallest type first: 8 MiB gives 63 vGPUs (context-bound) on 512 MiB. */
+/*
+ * One type: VRAM partition (MiB), GART slice (4 KiB entries), scheduler
+ * weight (a multiple of the unit weight, scheduler.rst). The table is
+ * Documentation/dev/mediation.rst's; its order is the types' index.
+ */
+#define TESSERA_VGPU_TYPE(mb, gart, w) {			\
+	.sysfs_name = #mb "m",					\
+	.pretty_name = "Tessera vGPU " #mb "M",			\
+	.vram_mb = (mb),					\
+	.gart_entries = (gart),					\
+	.weight = (w),						\
+}
+
 const struct tessera_vgpu_type tessera_vgpu_types[] = {
-	{ "8m",   "Tessera vGPU 8M",   8,   1024,  1 },
-	{ "32m",  "Tessera vGPU 32M",  32,  4096,  2 },
-	{ "128m", "Tessera vGPU 128M", 128, 8192,  4 },
-	{ "256m", "Tessera vGPU 256M", 256, 16384, 8 },
+	TESSERA_VGPU_TYPE(8, 1024, 1),
+	TESSERA_VGPU_TYPE(32, 4096, 2),
+	TESSERA_VGPU_TYPE(128, 8192, 4),
+	TESSERA_VGPU_TYPE(256, 16384, 8),
 };
 
 const unsigned int tessera_vgpu_nr_types = ARRAY_SIZE(tessera_vgpu_types);
