@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #include "vfio-mdev.h"
@@ -44,6 +45,16 @@ static inline int vgpu_create(const char *type, char *uuid)
 {
 	mdev_uuid_gen(uuid);
 	return mdev_create(mdev_parent(), type, uuid);
+}
+
+/* Whether the mdev @uuid exists. */
+static inline bool mdev_exists(const char *uuid)
+{
+	char p[256];
+	struct stat st;
+
+	snprintf(p, sizeof(p), MDEV_SYSFS_DEVICES "/%s", uuid);
+	return !stat(p, &st);
 }
 
 /* /dev/kmsg positioned at the end: later reads see only new lines. */

@@ -10,29 +10,21 @@
 
 #include "kselftest_harness.h"
 #include "mdev-common.h"
+#include "vgpu-fixture.h"
 
 FIXTURE(cfg) {
-	char uuid[MDEV_UUID_LEN];
-	struct tess_dev t;
-	bool created;
+	struct vgpu_fix v;
 };
 
 FIXTURE_SETUP(cfg)
 {
-	if (!mdev_parent())
-		SKIP(return, "no Tessera mdev parent (module loaded?)");
-	ASSERT_EQ(0, vgpu_create(SMALL_TYPE, self->uuid));
-	self->created = true;
-	ASSERT_EQ(0, tess_open_mdev(&self->t, self->uuid)) {
-		TH_LOG("%s", self->t.err);
-	}
+	if (!vgpu_fix_open(_metadata, &self->v))
+		return;
 }
 
 FIXTURE_TEARDOWN(cfg)
 {
-	tess_close(&self->t);
-	if (self->created)
-		mdev_remove(self->uuid);
+	vgpu_fix_close(&self->v);
 }
 
 static u32 cfg_rd(struct tess_dev *t, unsigned int off, unsigned int w)
@@ -51,7 +43,7 @@ static int cfg_wr(struct tess_dev *t, unsigned int off, u32 v, unsigned int w)
 
 TEST_F(cfg, identity)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 
 	EXPECT_EQ(TESSERA_PCI_VENDOR_ID, cfg_rd(t, PCI_VENDOR_ID, 2));
 	EXPECT_EQ(TESSERA_PCI_VGPU_DEVICE_ID, cfg_rd(t, PCI_DEVICE_ID, 2));
@@ -70,8 +62,8 @@ TEST_F(cfg, identity)
 
 TEST_F(cfg, bar_sizing)
 {
-	struct tess_dev *t = &self->t;
-	u64 vram = self->t.vram_size;
+	struct tess_dev *t = &self->v.t;
+	u64 vram = self->v.t.vram_size;
 	u32 lo, hi;
 
 	ASSERT_EQ(8ull << 20, vram);
@@ -109,7 +101,7 @@ TEST_F(cfg, bar_sizing)
 
 TEST_F(cfg, capability_chain)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	const u8 want[] = { PCI_CAP_ID_PM, PCI_CAP_ID_MSI, PCI_CAP_ID_MSIX,
 			    PCI_CAP_ID_EXP };
 	unsigned int pos, n = 0, msix = 0, exp = 0;
@@ -144,7 +136,7 @@ TEST_F(cfg, capability_chain)
 
 TEST_F(cfg, read_only_and_w1c_bits)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	u32 cmd_rw = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
 		     PCI_COMMAND_PARITY | PCI_COMMAND_SERR |
 		     PCI_COMMAND_INTX_DISABLE;
@@ -177,7 +169,7 @@ TEST_F(cfg, read_only_and_w1c_bits)
 
 TEST_F(cfg, access_sizes_and_bounds)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	struct vfio_region *r = vfio_region_get(&t->vfio,
 						VFIO_PCI_CONFIG_REGION_INDEX);
 	u8 buf[8], all[8];
@@ -226,7 +218,7 @@ TEST_F(cfg, access_sizes_and_bounds)
  */
 TEST_F(cfg, bar_access_needs_memory_decoding)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	unsigned int pm = vfio_pci_find_cap(&t->vfio, PCI_CAP_ID_PM);
 	u64 bar0 = t->vfio.regions[0].offset + TESSERA_REG_SCRATCH;
 	u32 cmd = cfg_rd(t, PCI_COMMAND, 2), v = 0;
@@ -253,7 +245,7 @@ TEST_F(cfg, bar_access_needs_memory_decoding)
 
 TEST_F(cfg, power_management)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	unsigned int pm = vfio_pci_find_cap(&t->vfio, PCI_CAP_ID_PM);
 
 	ASSERT_NE(0, pm);
@@ -273,7 +265,7 @@ TEST_F(cfg, power_management)
  */
 TEST_F(cfg, msix_table_reads_ones_and_drops_writes)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	u64 off = t->vfio.regions[0].offset;
 	u8 buf[16];
 	u32 v;
@@ -305,9 +297,9 @@ TEST_F(cfg, msix_table_reads_ones_and_drops_writes)
 
 TEST_F(cfg, flr_resets_the_vgpu)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	unsigned int exp = vfio_pci_find_cap(&t->vfio, PCI_CAP_ID_EXP);
-	long long resets = mdev_attr_u64(self->uuid, "tessera/resets");
+	long long resets = mdev_attr_u64(self->v.uuid, "tessera/resets");
 	u32 cmd = cfg_rd(t, PCI_COMMAND, 2);
 
 	ASSERT_NE(0, exp);
@@ -326,12 +318,12 @@ TEST_F(cfg, flr_resets_the_vgpu)
 	 */
 	EXPECT_EQ(cmd, cfg_rd(t, PCI_COMMAND, 2));
 	EXPECT_EQ(0xfe000000, cfg_rd(t, PCI_BASE_ADDRESS_0, 4));
-	EXPECT_EQ(resets + 1, mdev_attr_u64(self->uuid, "tessera/resets"));
+	EXPECT_EQ(resets + 1, mdev_attr_u64(self->v.uuid, "tessera/resets"));
 }
 
 TEST_F(cfg, region_and_irq_info)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	struct vfio_irq_info irq = { .argsz = sizeof(irq) };
 	struct {
 		struct vfio_region_info info;

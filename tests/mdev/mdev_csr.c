@@ -7,34 +7,26 @@
  */
 #include "kselftest_harness.h"
 #include "mdev-common.h"
+#include "vgpu-fixture.h"
 
 FIXTURE(csr) {
-	char uuid[MDEV_UUID_LEN];
-	struct tess_dev t;
-	bool created;
+	struct vgpu_fix v;
 };
 
 FIXTURE_SETUP(csr)
 {
-	if (!mdev_parent())
-		SKIP(return, "no Tessera mdev parent (module loaded?)");
-	ASSERT_EQ(0, vgpu_create(SMALL_TYPE, self->uuid));
-	self->created = true;
-	ASSERT_EQ(0, tess_open_mdev(&self->t, self->uuid)) {
-		TH_LOG("%s", self->t.err);
-	}
+	if (!vgpu_fix_open(_metadata, &self->v))
+		return;
 }
 
 FIXTURE_TEARDOWN(csr)
 {
-	tess_close(&self->t);
-	if (self->created)
-		mdev_remove(self->uuid);
+	vgpu_fix_close(&self->v);
 }
 
 TEST_F(csr, identity_is_the_vgpu_share)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	u32 eng = tess_rd32(t, TESSERA_REG_ENGINES);
 	u64 a;
 
@@ -61,7 +53,7 @@ TEST_F(csr, identity_is_the_vgpu_share)
 
 TEST_F(csr, read_only_bits)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	unsigned int e;
 
 	tess_wr32(t, TESSERA_REG_ID, 0);
@@ -93,7 +85,7 @@ TEST_F(csr, read_only_bits)
 
 TEST_F(csr, host_only_state_unreachable)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	unsigned int c, r, bad = 0;
 
 	/* Other contexts do not exist for the guest. */
@@ -135,7 +127,7 @@ TEST_F(csr, host_only_state_unreachable)
 
 TEST_F(csr, context_window_outside_partition_is_refused)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	struct tess_ring r;
 
 	/* Window past the end of the partition. */
@@ -171,7 +163,7 @@ TEST_F(csr, context_window_outside_partition_is_refused)
 
 TEST_F(csr, reg_reset)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 
 	tess_wr32(t, TESSERA_REG_SCRATCH, 0x55);
 	tess_wr32(t, TESSERA_REG_RESET, 0x12345678);	/* wrong magic */

@@ -12,44 +12,30 @@
 
 #include "kselftest_harness.h"
 #include "mdev-common.h"
+#include "vgpu-fixture.h"
 #include "sched-sysfs.h"
 
 #define DATA_VA		0x10000ull
 #define IOVA_BASE	0x1000000ull
 
 FIXTURE(jobs) {
-	char ua[MDEV_UUID_LEN], ub[MDEV_UUID_LEN];
-	struct tess_dev a, b;
+	struct vgpu_fix va, vb;
 	struct tess_ring ra, rb;
-	int created;
 };
 
 FIXTURE_SETUP(jobs)
 {
-	if (!mdev_parent())
-		SKIP(return, "no Tessera mdev parent (module loaded?)");
-	ASSERT_EQ(0, vgpu_create(SMALL_TYPE, self->ua));
-	self->created = 1;
-	ASSERT_EQ(0, vgpu_create(SMALL_TYPE, self->ub));
-	self->created = 2;
-	ASSERT_EQ(0, tess_open_mdev(&self->a, self->ua)) {
-		TH_LOG("%s", self->a.err);
-	}
-	ASSERT_EQ(0, tess_open_mdev(&self->b, self->ub)) {
-		TH_LOG("%s", self->b.err);
-	}
-	ASSERT_EQ(0, vgpu_setup(&self->a, &self->ra, 0, 0));
-	ASSERT_EQ(0, vgpu_setup(&self->b, &self->rb, 0, 0));
+	if (!vgpu_fix_open(_metadata, &self->va) ||
+	    !vgpu_fix_open(_metadata, &self->vb))
+		return;
+	ASSERT_EQ(0, vgpu_setup(&self->va.t, &self->ra, 0, 0));
+	ASSERT_EQ(0, vgpu_setup(&self->vb.t, &self->rb, 0, 0));
 }
 
 FIXTURE_TEARDOWN(jobs)
 {
-	tess_close(&self->a);
-	tess_close(&self->b);
-	if (self->created > 0)
-		mdev_remove(self->ua);
-	if (self->created > 1)
-		mdev_remove(self->ub);
+	vgpu_fix_close(&self->va);
+	vgpu_fix_close(&self->vb);
 }
 
 static u32 vram32(struct tess_dev *t, u64 off)
@@ -59,7 +45,7 @@ static u32 vram32(struct tess_dev *t, u64 off)
 
 TEST_F(jobs, two_vgpus_run_jobs_through_rings_and_doorbells)
 {
-	struct tess_dev *a = &self->a, *b = &self->b;
+	struct tess_dev *a = &self->va.t, *b = &self->vb.t;
 	struct tess_ring ca, cb;
 	unsigned int ce = a->engines - 1;
 	int i;
@@ -107,7 +93,7 @@ TEST_F(jobs, two_vgpus_run_jobs_through_rings_and_doorbells)
  */
 TEST_F(jobs, doorbell_path_traps_nothing)
 {
-	struct tess_dev *a = &self->a;
+	struct tess_dev *a = &self->va.t;
 	struct tess_ring *r = &self->ra;
 	const u64 fence_va = DATA_VA + 0x20000;
 	const unsigned int jobs = 16;
@@ -118,7 +104,7 @@ TEST_F(jobs, doorbell_path_traps_nothing)
 
 	ASSERT_NE(NULL, a->db);
 	tess_vram_wr32(a, fence_va, 0);
-	before = mdev_attr_u64(self->ua, "tessera/csr_traps");
+	before = mdev_attr_u64(self->va.uuid, "tessera/csr_traps");
 	ASSERT_LE(0, before);
 	for (i = 1; i <= jobs; i++) {
 		n = tess_enc_fill(c, DATA_VA, 4096, i);
@@ -133,7 +119,7 @@ TEST_F(jobs, doorbell_path_traps_nothing)
 			tess_sleep_us(100);
 		ASSERT_EQ(i, tess_vram_rd32(a, fence_va));
 	}
-	after = mdev_attr_u64(self->ua, "tessera/csr_traps");
+	after = mdev_attr_u64(self->va.uuid, "tessera/csr_traps");
 	TH_LOG("trapped CSR accesses per job on the doorbell path: %.2f",
 	       (double)(after - before) / jobs);
 	EXPECT_EQ(before, after);
@@ -142,7 +128,7 @@ TEST_F(jobs, doorbell_path_traps_nothing)
 
 TEST_F(jobs, bar2_mmap_is_the_partition_only)
 {
-	struct tess_dev *a = &self->a, *b = &self->b;
+	struct tess_dev *a = &self->va.t, *b = &self->vb.t;
 	struct vfio_region *r = vfio_region_get(&a->vfio, TESSERA_BAR_VRAM);
 	u64 size = a->vram_size, off, hits = 0;
 	const u32 *pb;
@@ -151,8 +137,8 @@ TEST_F(jobs, bar2_mmap_is_the_partition_only)
 
 	ASSERT_NE(NULL, r);
 	ASSERT_EQ(size, r->size);
-	EXPECT_NE(mdev_attr_u64(self->ua, "tessera/vram_base"),
-		  mdev_attr_u64(self->ub, "tessera/vram_base"));
+	EXPECT_NE(mdev_attr_u64(self->va.uuid, "tessera/vram_base"),
+		  mdev_attr_u64(self->vb.uuid, "tessera/vram_base"));
 	/* A fills its whole partition from the CPU. */
 	memset(a->vram, 0xa5, size);
 	/* B sees none of it anywhere in its BAR2. */
@@ -188,7 +174,7 @@ TEST_F(jobs, bar2_mmap_is_the_partition_only)
 
 TEST_F(jobs, fault_in_one_vgpu_stays_there)
 {
-	struct tess_dev *a = &self->a, *b = &self->b;
+	struct tess_dev *a = &self->va.t, *b = &self->vb.t;
 	struct tess_fault f;
 
 	ASSERT_EQ(0, tess_emit_fill(&self->ra, a->vram_size, 4096, 0xdead));
@@ -202,10 +188,10 @@ TEST_F(jobs, fault_in_one_vgpu_stays_there)
 	EXPECT_EQ(a->vram_size, f.addr);
 	EXPECT_EQ(0, f.ctx);
 	EXPECT_TRUE(tess_eng_rd(a, 0, TESSERA_ENG_INT_STATUS) & TESSERA_ENG_INT_FAULT);
-	EXPECT_GE(mdev_attr_u64(self->ua, "tessera/faults"), 1);
+	EXPECT_GE(mdev_attr_u64(self->va.uuid, "tessera/faults"), 1);
 	/* B is untouched and keeps working. */
 	EXPECT_NE(TESSERA_ENG_STATE_FAULTED, tess_eng_state(b, 0));
-	EXPECT_EQ(0, mdev_attr_u64(self->ub, "tessera/faults"));
+	EXPECT_EQ(0, mdev_attr_u64(self->vb.uuid, "tessera/faults"));
 	ASSERT_EQ(0, tess_emit_fill(&self->rb, DATA_VA, 64, 0x77));
 	ASSERT_EQ(0, vgpu_fence_wait(&self->rb, 2));
 	EXPECT_EQ(0x77, vram32(b, DATA_VA));
@@ -221,7 +207,7 @@ TEST_F(jobs, fault_in_one_vgpu_stays_there)
 
 TEST_F(jobs, gart_shadow_copy_and_unmap)
 {
-	struct tess_dev *a = &self->a;
+	struct tess_dev *a = &self->va.t;
 	struct vfio_dma_buf buf;
 	struct tess_fault f;
 	u32 *p;
@@ -235,7 +221,7 @@ TEST_F(jobs, gart_shadow_copy_and_unmap)
 		ASSERT_EQ(0, tess_gart_set(a, i, IOVA_BASE + i * 4096,
 					   TESSERA_GART_VALID |
 					   TESSERA_GART_WRITABLE));
-	EXPECT_EQ(4, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
+	EXPECT_EQ(4, mdev_attr_u64(self->va.uuid, "tessera/gart_pinned"));
 	EXPECT_EQ(IOVA_BASE | TESSERA_GART_VALID | TESSERA_GART_WRITABLE,
 		  tess_gart_get(a, 0));
 	/* System memory -> VRAM. */
@@ -255,7 +241,7 @@ TEST_F(jobs, gart_shadow_copy_and_unmap)
 
 	/* Unmap: the shadow goes, the guest's entry stays, jobs fault. */
 	ASSERT_EQ(0, vfio_dma_free(&a->vfio, &buf));
-	EXPECT_EQ(0, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
+	EXPECT_EQ(0, mdev_attr_u64(self->va.uuid, "tessera/gart_pinned"));
 	EXPECT_EQ(IOVA_BASE | TESSERA_GART_VALID | TESSERA_GART_WRITABLE,
 		  tess_gart_get(a, 0));
 	ASSERT_EQ(0, tess_emit_copy(&self->ra, DATA_VA, tess_gart_va(0, 0), 64));
@@ -270,14 +256,14 @@ TEST_F(jobs, gart_shadow_copy_and_unmap)
 
 TEST_F(jobs, gart_entry_to_memory_not_owned)
 {
-	struct tess_dev *a = &self->a;
+	struct tess_dev *a = &self->va.t;
 	struct tess_fault f;
 	char st[32];
 
 	ASSERT_EQ(0, tess_gart_set(a, 0, 0x70000000, TESSERA_GART_VALID));
-	EXPECT_EQ(1, mdev_attr_u64(self->ua, "tessera/gart_errors"));
-	EXPECT_EQ(0, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
-	EXPECT_EQ(0, mdev_attr(self->ua, "tessera/state", st, sizeof(st)));
+	EXPECT_EQ(1, mdev_attr_u64(self->va.uuid, "tessera/gart_errors"));
+	EXPECT_EQ(0, mdev_attr_u64(self->va.uuid, "tessera/gart_pinned"));
+	EXPECT_EQ(0, mdev_attr(self->va.uuid, "tessera/state", st, sizeof(st)));
 	EXPECT_STREQ("error", st);
 	ASSERT_EQ(0, tess_emit_copy(&self->ra, DATA_VA, tess_gart_va(0, 0), 64));
 	ASSERT_EQ(0, tess_emit_fence(&self->ra, 0, 1, 0));
@@ -288,7 +274,7 @@ TEST_F(jobs, gart_entry_to_memory_not_owned)
 	EXPECT_EQ(TESSERA_FAULT_GART_INVALID, f.code);
 	/* Reset clears the error state. */
 	ASSERT_EQ(0, vfio_dev_reset(&a->vfio));
-	EXPECT_EQ(0, mdev_attr(self->ua, "tessera/state", st, sizeof(st)));
+	EXPECT_EQ(0, mdev_attr(self->va.uuid, "tessera/state", st, sizeof(st)));
 	EXPECT_STREQ("open", st);
 }
 
@@ -299,7 +285,7 @@ TEST_F(jobs, gart_entry_to_memory_not_owned)
  */
 TEST_F(jobs, gart_half_writes_pin_only_the_final_entry)
 {
-	struct tess_dev *a = &self->a;
+	struct tess_dev *a = &self->va.t;
 	u64 iova = (1ull << 32) | IOVA_BASE;
 	u64 lo = (iova & 0xffffffffull) | TESSERA_GART_VALID |
 		 TESSERA_GART_WRITABLE;
@@ -314,9 +300,9 @@ TEST_F(jobs, gart_half_writes_pin_only_the_final_entry)
 	tess_wr32(a, TESSERA_GART_ENTRY(0) + 4, iova >> 32);
 	EXPECT_EQ(iova | TESSERA_GART_VALID | TESSERA_GART_WRITABLE,
 		  tess_gart_get(a, 0));
-	EXPECT_EQ(0, mdev_attr_u64(self->ua, "tessera/gart_errors"));
-	EXPECT_EQ(1, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
-	EXPECT_EQ(0, mdev_attr(self->ua, "tessera/state", st, sizeof(st)));
+	EXPECT_EQ(0, mdev_attr_u64(self->va.uuid, "tessera/gart_errors"));
+	EXPECT_EQ(1, mdev_attr_u64(self->va.uuid, "tessera/gart_pinned"));
+	EXPECT_EQ(0, mdev_attr(self->va.uuid, "tessera/state", st, sizeof(st)));
 	EXPECT_STREQ("open", st);
 	ASSERT_EQ(0, tess_emit_copy(&self->ra, DATA_VA, tess_gart_va(0, 0), 64));
 	ASSERT_EQ(0, vgpu_fence_wait(&self->ra, 1));
@@ -324,13 +310,13 @@ TEST_F(jobs, gart_half_writes_pin_only_the_final_entry)
 	/* The same halves the other way round. */
 	tess_wr32(a, TESSERA_GART_ENTRY(1) + 4, iova >> 32);
 	tess_wr32(a, TESSERA_GART_ENTRY(1), lo);
-	EXPECT_EQ(0, mdev_attr_u64(self->ua, "tessera/gart_errors"));
-	EXPECT_EQ(2, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
+	EXPECT_EQ(0, mdev_attr_u64(self->va.uuid, "tessera/gart_errors"));
+	EXPECT_EQ(2, mdev_attr_u64(self->va.uuid, "tessera/gart_pinned"));
 	/* A half left bad is an error once the guest moves on. */
 	tess_wr32(a, TESSERA_GART_ENTRY(2), 0x7000000 | TESSERA_GART_VALID);
 	tess_rd32(a, TESSERA_REG_SCRATCH);
-	EXPECT_EQ(1, mdev_attr_u64(self->ua, "tessera/gart_errors"));
-	EXPECT_EQ(0, mdev_attr(self->ua, "tessera/state", st, sizeof(st)));
+	EXPECT_EQ(1, mdev_attr_u64(self->va.uuid, "tessera/gart_errors"));
+	EXPECT_EQ(0, mdev_attr(self->va.uuid, "tessera/state", st, sizeof(st)));
 	EXPECT_STREQ("error", st);
 	ASSERT_EQ(0, vfio_dev_reset(&a->vfio));
 	ASSERT_EQ(0, vfio_dma_free(&a->vfio, &buf));
@@ -344,10 +330,10 @@ TEST_F(jobs, gart_half_writes_pin_only_the_final_entry)
  */
 TEST_F(jobs, gart_rewrite_under_running_copies_spares_the_old_page)
 {
-	struct tess_dev *a = &self->a;
+	struct tess_dev *a = &self->va.t;
 	struct vfio_dma_buf pa, pb;
 	u32 *old, *cur;
-	long long drains = mdev_attr_u64(self->ua, "tessera/gart_drains");
+	long long drains = mdev_attr_u64(self->va.uuid, "tessera/gart_drains");
 	unsigned int i, flips;
 
 	ASSERT_EQ(0, vfio_dma_alloc(&a->vfio, &pa, 4096, IOVA_BASE));
@@ -388,7 +374,7 @@ TEST_F(jobs, gart_rewrite_under_running_copies_spares_the_old_page)
 	EXPECT_EQ(1024, i);
 	EXPECT_EQ(0x5eed, cur[0]);
 	EXPECT_EQ(0x5eed, cur[1023]);
-	EXPECT_GT(mdev_attr_u64(self->ua, "tessera/gart_drains"), drains);
+	EXPECT_GT(mdev_attr_u64(self->va.uuid, "tessera/gart_drains"), drains);
 	EXPECT_EQ(TESSERA_ENG_STATE_WAITING, tess_eng_state(a, 0));
 	ASSERT_EQ(0, vfio_dma_free(&a->vfio, &pb));
 	ASSERT_EQ(0, vfio_dma_free(&a->vfio, &pa));
@@ -396,7 +382,7 @@ TEST_F(jobs, gart_rewrite_under_running_copies_spares_the_old_page)
 
 TEST_F(jobs, msix_eventfd_fires_per_fence)
 {
-	struct tess_dev *a = &self->a;
+	struct tess_dev *a = &self->va.t;
 	int i, n, total = 0;
 
 	ASSERT_EQ(0, vfio_irq_enable(&a->vfio, VFIO_PCI_MSIX_IRQ_INDEX,
@@ -422,7 +408,7 @@ TEST_F(jobs, msix_eventfd_fires_per_fence)
 	}
 	EXPECT_EQ(5, total);
 	EXPECT_EQ(-ETIMEDOUT, vfio_irq_wait(&a->vfio, 0, 100));
-	EXPECT_GE(mdev_attr_u64(self->ua, "tessera/irqs"), 5);
+	EXPECT_GE(mdev_attr_u64(self->va.uuid, "tessera/irqs"), 5);
 	ASSERT_EQ(0, vfio_irq_disable(&a->vfio));
 }
 
@@ -446,14 +432,14 @@ TEST_F(jobs, doorbell_storm_is_coalesced)
 	long writes = 0;
 	int jobs = 0;
 
-	if (self->a.engines < 2)
+	if (self->va.t.engines < 2)
 		SKIP(return, "one engine");
 	irq0 = sched_host_irqs("-global");
 	if (irq0 < 0)
 		SKIP(return, "no MSI-X global vector in /proc/interrupts");
 	vgpu_debugfs_keys("doorbells", keys, 3, v0);
-	ASSERT_NE(NULL, self->a.db);
-	db = (volatile u32 *)((char *)self->a.db + TESSERA_DB_TAIL(1));
+	ASSERT_NE(NULL, self->va.t.db);
+	db = (volatile u32 *)((char *)self->va.t.db + TESSERA_DB_TAIL(1));
 	t0 = tess_now_ms();
 	while (tess_now_ms() - t0 < 2000) {
 		int k;
@@ -490,7 +476,7 @@ TEST_F(jobs, doorbell_storm_is_coalesced)
 	EXPECT_LE(irqs, (long long)(8 * ms) + 10);
 	EXPECT_GE(v1[1] - v0[1], v1[0] - v0[0]);
 	EXPECT_LT(0, jobs);
-	EXPECT_EQ(0xdb000000u + jobs - 1, vram32(&self->b, DATA_VA));
+	EXPECT_EQ(0xdb000000u + jobs - 1, vram32(&self->vb.t, DATA_VA));
 }
 
 /* Touch one page of each mmapped aperture of @t: faults it in if revoked. */
@@ -510,43 +496,43 @@ TEST_F(jobs, reset_revokes_only_own_mappings)
 {
 	long long fa, fb;
 
-	ASSERT_NE(NULL, self->a.vram);
-	ASSERT_NE(NULL, self->a.db);
-	ASSERT_NE(NULL, self->b.vram);
-	ASSERT_NE(NULL, self->b.db);
-	touch_apertures(&self->a);
-	touch_apertures(&self->b);
-	fa = mdev_attr_u64(self->ua, "tessera/mmap_faults");
-	fb = mdev_attr_u64(self->ub, "tessera/mmap_faults");
+	ASSERT_NE(NULL, self->va.t.vram);
+	ASSERT_NE(NULL, self->va.t.db);
+	ASSERT_NE(NULL, self->vb.t.vram);
+	ASSERT_NE(NULL, self->vb.t.db);
+	touch_apertures(&self->va.t);
+	touch_apertures(&self->vb.t);
+	fa = mdev_attr_u64(self->va.uuid, "tessera/mmap_faults");
+	fb = mdev_attr_u64(self->vb.uuid, "tessera/mmap_faults");
 	ASSERT_LE(2, fa);
 	ASSERT_LE(2, fb);
 	/* Mapped: touching again faults nothing. */
-	touch_apertures(&self->a);
-	touch_apertures(&self->b);
-	EXPECT_EQ(fa, mdev_attr_u64(self->ua, "tessera/mmap_faults"));
-	EXPECT_EQ(fb, mdev_attr_u64(self->ub, "tessera/mmap_faults"));
-	ASSERT_EQ(0, vfio_dev_reset(&self->a.vfio));
-	touch_apertures(&self->a);
-	touch_apertures(&self->b);
+	touch_apertures(&self->va.t);
+	touch_apertures(&self->vb.t);
+	EXPECT_EQ(fa, mdev_attr_u64(self->va.uuid, "tessera/mmap_faults"));
+	EXPECT_EQ(fb, mdev_attr_u64(self->vb.uuid, "tessera/mmap_faults"));
+	ASSERT_EQ(0, vfio_dev_reset(&self->va.t.vfio));
+	touch_apertures(&self->va.t);
+	touch_apertures(&self->vb.t);
 	/* A's two pages came back through the fault handler; B kept its. */
-	EXPECT_EQ(fa + 2, mdev_attr_u64(self->ua, "tessera/mmap_faults"));
-	EXPECT_EQ(fb, mdev_attr_u64(self->ub, "tessera/mmap_faults"));
+	EXPECT_EQ(fa + 2, mdev_attr_u64(self->va.uuid, "tessera/mmap_faults"));
+	EXPECT_EQ(fb, mdev_attr_u64(self->vb.uuid, "tessera/mmap_faults"));
 	/* And the other way round. */
-	ASSERT_EQ(0, vfio_dev_reset(&self->b.vfio));
-	touch_apertures(&self->a);
-	touch_apertures(&self->b);
-	EXPECT_EQ(fa + 2, mdev_attr_u64(self->ua, "tessera/mmap_faults"));
-	EXPECT_EQ(fb + 2, mdev_attr_u64(self->ub, "tessera/mmap_faults"));
+	ASSERT_EQ(0, vfio_dev_reset(&self->vb.t.vfio));
+	touch_apertures(&self->va.t);
+	touch_apertures(&self->vb.t);
+	EXPECT_EQ(fa + 2, mdev_attr_u64(self->va.uuid, "tessera/mmap_faults"));
+	EXPECT_EQ(fb + 2, mdev_attr_u64(self->vb.uuid, "tessera/mmap_faults"));
 }
 
 TEST_F(jobs, reset_drops_all_state)
 {
-	struct tess_dev *a = &self->a;
+	struct tess_dev *a = &self->va.t;
 	struct vfio_dma_buf buf;
 
 	ASSERT_EQ(0, vfio_dma_alloc(&a->vfio, &buf, 4096, IOVA_BASE));
 	ASSERT_EQ(0, tess_gart_set(a, 3, IOVA_BASE, TESSERA_GART_VALID));
-	EXPECT_EQ(1, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
+	EXPECT_EQ(1, mdev_attr_u64(self->va.uuid, "tessera/gart_pinned"));
 	tess_wr32(a, TESSERA_REG_SCRATCH, 0x99);
 	tess_wr32(a, TESSERA_REG_INT_ENABLE, 1);
 	tess_eng_wr(a, 0, TESSERA_ENG_INT_MASK, TESSERA_ENG_INT_ALL);
@@ -567,7 +553,7 @@ TEST_F(jobs, reset_drops_all_state)
 	EXPECT_EQ(0, tess_ringreg_rd(a, 0, 0, TESSERA_RING_HEAD));
 	EXPECT_EQ(0, tess_rd64(a, TESSERA_CTX_RING_REG(0, 0, TESSERA_RING_FENCE_LO)));
 	EXPECT_EQ(0, tess_gart_get(a, 3));
-	EXPECT_EQ(0, mdev_attr_u64(self->ua, "tessera/gart_pinned"));
+	EXPECT_EQ(0, mdev_attr_u64(self->va.uuid, "tessera/gart_pinned"));
 	/* VRAM scrubbed (the mmap faults back in). */
 	EXPECT_EQ(-1, tess_vram_check32(a, 0, 0x20000, 0));
 	EXPECT_EQ(0, vram32(a, a->vram_size - 4));

@@ -15,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "mdev-common.h"
+#include "vgpu-fixture.h"
 
 /* SET_IRQS with one eventfd (or -1) for vector @start of @index. */
 static int set_irq_fd_at(struct tess_dev *t, u32 index, u32 action, u32 start,
@@ -65,15 +66,6 @@ static int wait_fd(int fd, int ms)
 	return read(fd, &v, 8) == 8 ? (int)v : 0;
 }
 
-static bool mdev_exists(const char *uuid)
-{
-	char p[256];
-	struct stat st;
-
-	snprintf(p, sizeof(p), MDEV_SYSFS_DEVICES "/%s", uuid);
-	return !stat(p, &st);
-}
-
 /*
  * Remove the mdev from a child process. The child first drops its
  * inherited copies of the device (mmaps and fds): otherwise it would wait
@@ -98,29 +90,20 @@ static pid_t remove_in_child(struct tess_dev *t, const char *uuid)
 }
 
 FIXTURE(life) {
-	char uuid[MDEV_UUID_LEN];
-	struct tess_dev t;
+	struct vgpu_fix v;
 	struct tess_ring r;
-	bool created;
 };
 
 FIXTURE_SETUP(life)
 {
-	if (!mdev_parent())
-		SKIP(return, "no Tessera mdev parent (module loaded?)");
-	ASSERT_EQ(0, vgpu_create(SMALL_TYPE, self->uuid));
-	self->created = true;
-	ASSERT_EQ(0, tess_open_mdev(&self->t, self->uuid)) {
-		TH_LOG("%s", self->t.err);
-	}
-	ASSERT_EQ(0, vgpu_setup(&self->t, &self->r, 0, 0));
+	if (!vgpu_fix_open(_metadata, &self->v))
+		return;
+	ASSERT_EQ(0, vgpu_setup(&self->v.t, &self->r, 0, 0));
 }
 
 FIXTURE_TEARDOWN(life)
 {
-	tess_close(&self->t);
-	if (self->created && mdev_exists(self->uuid))
-		mdev_remove(self->uuid);
+	vgpu_fix_close(&self->v);
 }
 
 TEST_F(life, remove_open_vgpu_through_request)
@@ -129,18 +112,18 @@ TEST_F(life, remove_open_vgpu_through_request)
 	pid_t pid;
 
 	ASSERT_GE(efd, 0);
-	ASSERT_EQ(0, set_irq_fd(&self->t, VFIO_PCI_REQ_IRQ_INDEX,
+	ASSERT_EQ(0, set_irq_fd(&self->v.t, VFIO_PCI_REQ_IRQ_INDEX,
 				VFIO_IRQ_SET_ACTION_TRIGGER, efd));
-	pid = remove_in_child(&self->t, self->uuid);
+	pid = remove_in_child(&self->v.t, self->v.uuid);
 	ASSERT_GE(pid, 0);
 	/* The kernel asks us to let go... */
 	ASSERT_GT(wait_fd(efd, TIMEOUT_MS), 0);
 	EXPECT_EQ(0, waitpid(pid, &status, WNOHANG));	/* still waiting */
 	/* ...and the removal completes once we do. */
-	tess_close(&self->t);
+	tess_close(&self->v.t);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	EXPECT_FALSE(mdev_exists(self->uuid));
+	EXPECT_FALSE(mdev_exists(self->v.uuid));
 	close(efd);
 }
 
@@ -149,24 +132,24 @@ TEST_F(life, remove_open_vgpu_without_request_eventfd)
 	int fd = kmsg_mark(), status;
 	pid_t pid;
 
-	pid = remove_in_child(&self->t, self->uuid);
+	pid = remove_in_child(&self->v.t, self->v.uuid);
 	ASSERT_GE(pid, 0);
 	usleep(500000);
 	EXPECT_EQ(0, waitpid(pid, &status, WNOHANG));	/* still waiting */
 	EXPECT_EQ(1, kmsg_count(fd, "no request eventfd"));
 	/* The vGPU still works meanwhile. */
 	ASSERT_EQ(0, vgpu_fence_wait(&self->r, 3));
-	tess_close(&self->t);
+	tess_close(&self->v.t);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	EXPECT_FALSE(mdev_exists(self->uuid));
+	EXPECT_FALSE(mdev_exists(self->v.uuid));
 	if (fd >= 0)
 		close(fd);
 }
 
 TEST_F(life, intx_automask_and_unmask)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	u32 st;
 
@@ -204,7 +187,7 @@ TEST_F(life, intx_automask_and_unmask)
 
 TEST_F(life, msi_fires)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 
 	ASSERT_EQ(0, vfio_irq_enable(&t->vfio, VFIO_PCI_MSI_IRQ_INDEX, 1));
 	tess_wr32(t, TESSERA_REG_INT_ENABLE, TESSERA_INT_ENGINE(0));
@@ -221,7 +204,7 @@ TEST_F(life, msi_fires)
 
 TEST_F(life, preempt_and_resume)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	u32 st;
 
 	/* 300 ms of work, then a fence. */
@@ -248,7 +231,7 @@ TEST_F(life, preempt_and_resume)
 
 TEST_F(life, doorbell_before_start_does_not_run)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 
 	ASSERT_EQ(0, tess_eng_reset(t, 0));
 	ASSERT_EQ(0, tess_emit_fill(&self->r, 0x10000, 64, 0x31));
@@ -277,7 +260,7 @@ static int set_msix_vector(struct tess_dev *t, u32 v, int fd)
  */
 TEST_F(life, msix_vector_mask_is_an_eventfd_swap)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	unsigned int msix = vfio_pci_find_cap(&t->vfio, PCI_CAP_ID_MSIX);
 	u32 v = TESSERA_MSIX_VECTOR_ENGINE(0);
 	u32 flags;
@@ -318,7 +301,7 @@ TEST_F(life, msix_vector_mask_is_an_eventfd_swap)
 /* KVM's INTx resampler: an eventfd that unmasks INTx when written. */
 TEST_F(life, intx_unmask_eventfd_resamples)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	int rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	u64 one = 1;
@@ -365,7 +348,7 @@ TEST_F(life, intx_unmask_eventfd_resamples)
  */
 TEST_F(life, reset_while_the_user_hammers_its_mappings)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	volatile u32 *vram = t->vram, *db = t->db;
 	u32 words = t->vram_size / 4;
 	int kfd = kmsg_mark(), i, status;
@@ -406,7 +389,7 @@ TEST_F(life, reset_while_the_user_hammers_its_mappings)
 
 TEST_F(life, set_irqs_edge_cases)
 {
-	struct tess_dev *t = &self->t;
+	struct tess_dev *t = &self->v.t;
 	struct {
 		struct vfio_irq_set s;
 		int fd[12];
