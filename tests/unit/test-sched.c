@@ -107,7 +107,7 @@ static u64 sim_next_arrival(struct sim *s)
 
 static struct sim_client *client_of(struct tessera_sched_entity *ent)
 {
-	return tpure_container_of(ent, struct sim_client, ent);
+	return container_of(ent, struct sim_client, ent);
 }
 
 /* Run the engine until @end. */

@@ -78,7 +78,7 @@ int tessera_buddy_init(struct tessera_buddy *b, u64 size,
 	       (2ULL << b->max_order) <= b->units)
 		b->max_order++;
 	for (k = 0; k <= b->max_order; k++) {
-		b->map[k] = tpure_zalloc((nbits(b, k) / 64 + 1) * sizeof(u64));
+		b->map[k] = kvcalloc(nbits(b, k) / 64 + 1, sizeof(u64), GFP_KERNEL);
 		if (!b->map[k]) {
 			tessera_buddy_fini(b);
 			return -ENOMEM;
@@ -106,7 +106,7 @@ void tessera_buddy_fini(struct tessera_buddy *b)
 	unsigned int k;
 
 	for (k = 0; k <= TESSERA_BUDDY_MAX_ORDER; k++) {
-		tpure_free(b->map[k]);
+		kvfree(b->map[k]);
 		b->map[k] = NULL;
 	}
 	b->units = 0;

@@ -9,7 +9,10 @@
 #ifndef TESSERA_BUDDY_H
 #define TESSERA_BUDDY_H
 
-#include "tessera_pure.h"
+#include <linux/errno.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/types.h>
 
 #define TESSERA_BUDDY_MAX_ORDER	40
 

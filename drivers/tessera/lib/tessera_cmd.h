@@ -6,7 +6,8 @@
 #ifndef TESSERA_CMD_H
 #define TESSERA_CMD_H
 
-#include "tessera_pure.h"
+#include <linux/errno.h>
+#include <linux/types.h>
 
 /**
  * struct tessera_cmd_limits - what a submission may address and use

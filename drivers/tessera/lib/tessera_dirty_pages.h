@@ -8,7 +8,8 @@
 #ifndef TESSERA_DIRTY_PAGES_H
 #define TESSERA_DIRTY_PAGES_H
 
-#include "tessera_pure.h"
+#include <linux/errno.h>
+#include <linux/types.h>
 
 /**
  * struct tessera_pfn_range - a range of guest page numbers

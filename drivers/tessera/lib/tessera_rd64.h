@@ -6,7 +6,7 @@
 #ifndef TESSERA_RD64_H
 #define TESSERA_RD64_H
 
-#include "tessera_pure.h"
+#include <linux/types.h>
 
 /* Reads of LO (each followed by one of HI) before tessera_split_rd64() gives up. */
 #define TESSERA_RD64_TRIES	4

@@ -21,14 +21,14 @@ static bool vt_before(u64 a, u64 b)
 	return (s64)(a - b) < 0;
 }
 
-static struct tessera_sched_entity *ent_of(struct tpure_node *n)
+static struct tessera_sched_entity *ent_of(struct list_head *n)
 {
-	return tpure_container_of(n, struct tessera_sched_entity, node);
+	return container_of(n, struct tessera_sched_entity, node);
 }
 
-static struct tessera_sched_entity *ent_of_anode(struct tpure_node *n)
+static struct tessera_sched_entity *ent_of_anode(struct list_head *n)
 {
-	return tpure_container_of(n, struct tessera_sched_entity, anode);
+	return container_of(n, struct tessera_sched_entity, anode);
 }
 
 static u64 eff_weight(const struct tessera_rq *rq,
@@ -56,11 +56,11 @@ static u64 vt_of(const struct tessera_rq *rq,
 
 static u64 total_weight(const struct tessera_rq *rq)
 {
-	const struct tpure_node *n;
+	const struct list_head *n;
 	u64 w = 0;
 
 	for (n = rq->clients.next; n != &rq->clients; n = n->next)
-		w += eff_weight(rq, ent_of_anode((struct tpure_node *)n));
+		w += eff_weight(rq, ent_of_anode((struct list_head *)n));
 	return w;
 }
 
@@ -73,7 +73,7 @@ static bool eligible(const struct tessera_rq *rq, u64 vruntime)
 
 static void update_min_vruntime(struct tessera_rq *rq)
 {
-	struct tpure_node *n;
+	struct list_head *n;
 	bool have = false;
 	u64 m = 0;
 
@@ -109,8 +109,8 @@ static u64 place_floor(const struct tessera_rq *rq,
 void tessera_rq_init(struct tessera_rq *rq, u64 timeslice_ns)
 {
 	memset(rq, 0, sizeof(*rq));
-	tpure_list_init(&rq->head);
-	tpure_list_init(&rq->clients);
+	INIT_LIST_HEAD(&rq->head);
+	INIT_LIST_HEAD(&rq->clients);
 	rq->policy = TESSERA_POLICY_BEST_EFFORT;
 	rq->timeslice_ns = timeslice_ns;
 }
@@ -123,8 +123,8 @@ void tessera_rq_init(struct tessera_rq *rq, u64 timeslice_ns)
 void tessera_sched_entity_init(struct tessera_sched_entity *ent, u32 id)
 {
 	memset(ent, 0, sizeof(*ent));
-	tpure_list_init(&ent->node);
-	tpure_list_init(&ent->anode);
+	INIT_LIST_HEAD(&ent->node);
+	INIT_LIST_HEAD(&ent->anode);
 	ent->id = id;
 	ent->weight = TESSERA_WEIGHT_DEFAULT;
 }
@@ -178,7 +178,7 @@ bool tessera_sched_weight_valid(unsigned long long weight)
  */
 static void renormalise(struct tessera_rq *rq)
 {
-	struct tpure_node *n;
+	struct list_head *n;
 
 	update_min_vruntime(rq);
 	for (n = rq->clients.next; n != &rq->clients; n = n->next) {
@@ -287,7 +287,7 @@ void tessera_rq_attach(struct tessera_rq *rq, struct tessera_sched_entity *ent)
 	if (ent->attached)
 		return;
 	update_min_vruntime(rq);
-	tpure_list_add_tail(&ent->anode, &rq->clients);
+	list_add_tail(&ent->anode, &rq->clients);
 	ent->attached = true;
 	rq->nr_attached++;
 	ent->vruntime = rq->policy == TESSERA_POLICY_FIXED_SHARE ?
@@ -307,7 +307,7 @@ void tessera_rq_detach(struct tessera_rq *rq, struct tessera_sched_entity *ent)
 		rq->curr = NULL;
 	if (!ent->attached)
 		return;
-	tpure_list_del(&ent->anode);
+	list_del_init(&ent->anode);
 	ent->attached = false;
 	rq->nr_attached--;
 }
@@ -334,7 +334,7 @@ void tessera_rq_enqueue(struct tessera_rq *rq, struct tessera_sched_entity *ent)
 		if (vt_before(ent->vruntime, floor))
 			ent->vruntime = floor;
 	}
-	tpure_list_add_tail(&ent->node, &rq->head);
+	list_add_tail(&ent->node, &rq->head);
 	ent->queued = true;
 	ent->enqueued_at = rq->now;
 	rq->nr_queued++;
@@ -349,7 +349,7 @@ void tessera_rq_dequeue(struct tessera_rq *rq, struct tessera_sched_entity *ent)
 {
 	if (!ent->queued)
 		return;
-	tpure_list_del(&ent->node);
+	list_del_init(&ent->node);
 	ent->queued = false;
 	rq->nr_queued--;
 }
@@ -368,10 +368,10 @@ void tessera_rq_dequeue(struct tessera_rq *rq, struct tessera_sched_entity *ent)
 struct tessera_sched_entity *tessera_rq_peek_next(const struct tessera_rq *rq)
 {
 	struct tessera_sched_entity *best = NULL, *ent;
-	const struct tpure_node *n;
+	const struct list_head *n;
 
 	for (n = rq->head.next; n != &rq->head; n = n->next) {
-		ent = ent_of((struct tpure_node *)n);
+		ent = ent_of((struct list_head *)n);
 		if (!eligible(rq, ent->vruntime))
 			continue;
 		if (!best || vt_before(ent->vruntime, best->vruntime))
@@ -464,7 +464,7 @@ bool tessera_rq_should_preempt(const struct tessera_rq *rq,
 			       const struct tessera_sched_entity *cur,
 			       u64 ran_ns)
 {
-	const struct tpure_node *n;
+	const struct list_head *n;
 
 	if (ran_ns < rq->timeslice_ns)
 		return false;
@@ -473,7 +473,7 @@ bool tessera_rq_should_preempt(const struct tessera_rq *rq,
 	if (!eligible(rq, cur->vruntime))
 		return true;
 	for (n = rq->head.next; n != &rq->head; n = n->next)
-		if (eligible(rq, ent_of((struct tpure_node *)n)->vruntime))
+		if (eligible(rq, ent_of((struct list_head *)n)->vruntime))
 			return true;
 	return false;
 }
@@ -502,11 +502,11 @@ u64 tessera_rq_slice_left(const struct tessera_rq *rq,
  */
 u64 tessera_rq_next_eligible_ns(const struct tessera_rq *rq)
 {
-	const struct tpure_node *n;
+	const struct list_head *n;
 	u64 best = ~0ull, w = total_weight(rq), d;
 
 	for (n = rq->head.next; n != &rq->head; n = n->next) {
-		u64 v = ent_of((struct tpure_node *)n)->vruntime;
+		u64 v = ent_of((struct list_head *)n)->vruntime;
 
 		if (eligible(rq, v))
 			return 0;
@@ -565,7 +565,7 @@ void tessera_rq_charge(struct tessera_rq *rq, struct tessera_sched_entity *ent,
  */
 void tessera_rq_clear(struct tessera_rq *rq)
 {
-	while (!tpure_list_empty(&rq->head))
+	while (!list_empty(&rq->head))
 		tessera_rq_dequeue(rq, ent_of(rq->head.next));
 	rq->curr = NULL;
 }

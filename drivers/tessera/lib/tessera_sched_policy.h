@@ -29,7 +29,10 @@
 #ifndef TESSERA_SCHED_POLICY_H
 #define TESSERA_SCHED_POLICY_H
 
-#include "tessera_pure.h"
+#include <linux/errno.h>
+#include <linux/list.h>
+#include <linux/string.h>
+#include <linux/types.h>
 
 enum tessera_sched_policy_id {
 	TESSERA_POLICY_BEST_EFFORT,
@@ -80,8 +83,8 @@ enum tessera_sched_policy_id {
  * @last_head: ring head at the last slice boundary (mechanism)
  */
 struct tessera_sched_entity {
-	struct tpure_node node;
-	struct tpure_node anode;
+	struct list_head node;
+	struct list_head anode;
 	u32 id;
 	u32 weight;
 	bool queued;
@@ -119,8 +122,8 @@ struct tessera_sched_entity {
  * @curr: entity picked and not yet charged, or NULL
  */
 struct tessera_rq {
-	struct tpure_node head;
-	struct tpure_node clients;
+	struct list_head head;
+	struct list_head clients;
 	u32 nr_queued;
 	u32 nr_attached;
 	u32 policy;
