@@ -1065,6 +1065,25 @@ static void charge(struct tcore_exec *x, const struct cmd *c, uint64_t done,
 	x->cost_ns += div_up(done + n, per_ns) - div_up(done, per_ns);
 }
 
+/*
+ * The end of every step of a chunked command: charge the chunk
+ * [done, done + n) of a command of @total units (bytes, elements, ns),
+ * then either complete the command or keep it in RING_STATE for the next
+ * step (a preemption point lies between the two).
+ */
+static enum tcore_step_rc advance(struct tcore_exec *x, const struct cmd *c,
+				  uint64_t done, uint64_t n, uint64_t total,
+				  uint64_t per_ns)
+{
+	charge(x, c, done, n, per_ns);
+	x->prog.done = done + n;
+	if (x->prog.done == total)
+		complete(x, c);
+	else
+		save_midcmd(x, c);
+	return TCORE_STEP_OK;
+}
+
 /* COPY and CHECKSUM read in chunks of this many bytes. */
 #define CHUNK	TESSERA_PREEMPT_CHUNK_BYTES
 
@@ -1091,13 +1110,7 @@ static enum tcore_step_rc op_copy(struct xctx *xc, struct cmd *c)
 		rc = mem_rw(xc, dst + done, buf, n, true);
 	if (rc)
 		return rc;
-	charge(x, c, done, n, TESSERA_COPY_BYTES_PER_NS);
-	x->prog.done = done + n;
-	if (x->prog.done == bytes)
-		complete(x, c);
-	else
-		save_midcmd(x, c);
-	return TCORE_STEP_OK;
+	return advance(x, c, done, n, bytes, TESSERA_COPY_BYTES_PER_NS);
 }
 
 static enum tcore_step_rc op_fill(struct xctx *xc, struct cmd *c)
@@ -1124,13 +1137,7 @@ static enum tcore_step_rc op_fill(struct xctx *xc, struct cmd *c)
 	rc = mem_rw(xc, dst + done, buf, n, true);
 	if (rc)
 		return rc;
-	charge(x, c, done, n, TESSERA_FILL_BYTES_PER_NS);
-	x->prog.done = done + n;
-	if (x->prog.done == bytes)
-		complete(x, c);
-	else
-		save_midcmd(x, c);
-	return TCORE_STEP_OK;
+	return advance(x, c, done, n, bytes, TESSERA_FILL_BYTES_PER_NS);
 }
 
 static enum tcore_step_rc op_axpy(struct xctx *xc, struct cmd *c)
@@ -1165,13 +1172,7 @@ static enum tcore_step_rc op_axpy(struct xctx *xc, struct cmd *c)
 	rc = mem_rw(xc, y + done * 4, by, m * 4, true);
 	if (rc)
 		return rc;
-	charge(x, c, done, m, TESSERA_AXPY_ELEMS_PER_NS);
-	x->prog.done = done + m;
-	if (x->prog.done == count)
-		complete(x, c);
-	else
-		save_midcmd(x, c);
-	return TCORE_STEP_OK;
+	return advance(x, c, done, m, count, TESSERA_AXPY_ELEMS_PER_NS);
 }
 
 static enum tcore_step_rc op_checksum(struct xctx *xc, struct cmd *c)
@@ -1208,14 +1209,8 @@ static enum tcore_step_rc op_checksum(struct xctx *xc, struct cmd *c)
 		if (rc)
 			return rc;
 	}
-	charge(x, c, done, n, TESSERA_COPY_BYTES_PER_NS);
-	x->prog.done = done + n;
-	x->prog.hash = h;
-	if (x->prog.done == bytes)
-		complete(x, c);
-	else
-		save_midcmd(x, c);
-	return TCORE_STEP_OK;
+	x->prog.hash = h;	/* complete() clears it again */
+	return advance(x, c, done, n, bytes, TESSERA_COPY_BYTES_PER_NS);
 }
 
 static enum tcore_step_rc op_busy(struct xctx *xc, struct cmd *c)
@@ -1233,13 +1228,7 @@ static enum tcore_step_rc op_busy(struct xctx *xc, struct cmd *c)
 	if (!c->first && x->budget_ns > m)
 		m = min_u64(x->budget_ns - x->budget_ns % TESSERA_PREEMPT_CHUNK_NS,
 			    ns - done);
-	charge(x, c, done, m, 1);
-	x->prog.done = done + m;
-	if (x->prog.done == ns)
-		complete(x, c);
-	else
-		save_midcmd(x, c);
-	return TCORE_STEP_OK;
+	return advance(x, c, done, m, ns, 1);
 }
 
 static enum tcore_step_rc op_fence(struct xctx *xc, struct cmd *c)
