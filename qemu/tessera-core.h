@@ -2,13 +2,15 @@
 /*
  * Tessera GPU model: the device's pure logic (no QEMU headers).
  *
- * This file holds everything the device does that does not depend on
- * QEMU: the register file (BAR0 CSRs and BAR4 doorbells), context / window /
- * GART address translation, command decode and validation, the execution of
- * one preemption step of a command, cost accounting and interrupt source
- * tracking. The QEMU glue (tessera-gpu.c) supplies memory accessors,
- * threads, locking and interrupt delivery; the host unit test
- * (tests/unit/test-core.c) supplies plain buffers.
+ * This is the interface of everything the device does that does not depend
+ * on QEMU. tessera-core-regs.c is the register file (BAR0 CSRs and BAR4
+ * doorbells), the context windows and GART, interrupt source tracking and
+ * the engine state machine; tessera-core-exec.c is command decode and
+ * validation, address translation, the execution of one preemption step of
+ * a command, cost accounting and pacing. tessera-core-priv.h is what the
+ * two share and nobody else uses. The QEMU glue (tessera-gpu.c) supplies
+ * memory accessors, threads, locking and interrupt delivery; the host unit
+ * test (tests/unit/test-core.c) supplies plain buffers.
  *
  * Locking model (enforced by the caller, not here): every function taking a
  * struct tcore_dev runs under the device lock, except tcore_exec_step(),

@@ -3,8 +3,9 @@
  * QEMU PCIe device model of the Tessera GPU ("tessera-gpu").
  *
  * Hardware contract: Documentation/hw/tessera-gpu.rst and
- * include/tessera/tessera_regs.h. The device logic (registers, address
- * translation, command execution) is in tessera-core.c; this file is the
+ * include/tessera/tessera_regs.h. The device logic is in tessera-core-regs.c
+ * (registers, context windows, GART) and tessera-core-exec.c (command
+ * execution, address translation), behind tessera-core.h; this file is the
  * QEMU glue: PCI function, BARs, MSI-X/INTx, FLR, one worker thread per
  * engine, locking, DMA and pacing against the virtual clock.
  *

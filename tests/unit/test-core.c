@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the Tessera GPU model's core (qemu/tessera-core.c): the
- * register file, address translation, every command and fault, preemption
- * and resume, cost accounting, interrupts and hostile command streams.
+ * Unit tests of the Tessera GPU model's core (qemu/tessera-core-regs.c and
+ * qemu/tessera-core-exec.c): the register file, address translation, every
+ * command and fault, preemption and resume, cost accounting, interrupts and
+ * hostile command streams.
  *
  * The "device" here is a tcore_dev with small VRAM and a fake system
  * memory; everything outside the buffers is an error (FAULT_DMA_ERROR), and
