@@ -556,6 +556,8 @@ enum tcore_step_rc tcore_exec_step(struct tcore_exec *x,
 	x->events = 0;
 	x->fault_code = 0;
 	x->fault_addr = 0;
+	x->cmd_hdr = 0;
+	x->cmd_va = 0;
 	memset(&c, 0, sizeof(c));
 	c.in_batch = x->prog.flags & TCORE_PROG_IN_BATCH;
 
@@ -577,6 +579,8 @@ enum tcore_step_rc tcore_exec_step(struct tcore_exec *x,
 		memcpy(c.dw, x->prog.cmd, sizeof(c.dw));
 		c.len = TESSERA_CMD_LEN(c.dw[0]);
 		c.first = false;
+		x->cmd_hdr = c.dw[0];
+		x->cmd_va = c.va;
 		return run_cmd(&xc, &c);
 	}
 
@@ -597,6 +601,9 @@ enum tcore_step_rc tcore_exec_step(struct tcore_exec *x,
 	c.first = true;
 	x->prog.done = 0;
 	x->prog.hash = 0;
+	x->cmd_hdr = c.dw[0];
+	x->cmd_va = c.va;
+	x->events |= TCORE_EV_CMD_START;
 	return run_cmd(&xc, &c);
 }
 

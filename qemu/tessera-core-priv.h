@@ -72,6 +72,10 @@ static inline bool gart_window_valid(uint32_t dev_gart, uint32_t base,
 	return (uint64_t)base + size <= dev_gart;
 }
 
+/* Report a guest mistake through the host's guest_error hook, if any. */
+void tcore_guest_error(const struct tcore_dev *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /*
  * Engine state changes that both the register file and the engine stepping
  * make (tessera-core-regs.c), under the device lock.

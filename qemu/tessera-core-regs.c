@@ -7,6 +7,7 @@
  * Documentation/hw/tessera-gpu.rst. No QEMU headers on purpose: this file
  * is also built into the host unit tests.
  */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -91,6 +92,24 @@ void tcore_init(struct tcore_dev *d, uint64_t vram_size, uint32_t contexts,
 	tcore_dev_reset(d);
 }
 
+void tcore_set_hooks(struct tcore_dev *d, const struct tcore_hooks *hooks,
+		     void *opaque)
+{
+	d->hooks = hooks;
+	d->hooks_opaque = opaque;
+}
+
+void tcore_guest_error(const struct tcore_dev *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d->hooks || !d->hooks->guest_error)
+		return;
+	va_start(ap, fmt);
+	d->hooks->guest_error(d->hooks_opaque, fmt, ap);
+	va_end(ap);
+}
+
 void tcore_dev_reset(struct tcore_dev *d)
 {
 	uint32_t i;
@@ -159,6 +178,8 @@ uint32_t tcore_take_vectors(struct tcore_dev *d)
 void tcore_eng_raise(struct tcore_dev *d, unsigned int e, uint32_t bits)
 {
 	d->eng[e].int_status |= bits;
+	if (d->hooks && d->hooks->eng_irq)
+		d->hooks->eng_irq(d->hooks_opaque, e, bits);
 	irq_sync(d);
 }
 
@@ -189,6 +210,8 @@ void tcore_eng_fault(struct tcore_dev *d, unsigned int e, uint32_t code,
 	eng->fault_code = code;
 	eng->fault_ctx = ctx;
 	eng->fault_addr = addr;
+	if (d->hooks && d->hooks->fault)
+		d->hooks->fault(d->hooks_opaque, e, code, ctx, addr);
 	tcore_eng_raise(d, e, TESSERA_ENG_INT_FAULT);
 }
 
@@ -414,6 +437,9 @@ static void global_write(struct tcore_dev *d, uint32_t r, uint32_t v)
 	case TESSERA_REG_RESET:
 		if (v == TESSERA_RESET_MAGIC)
 			tcore_dev_reset(d);
+		else
+			tcore_guest_error(d, "REG_RESET <- 0x%08x, not the magic: ignored",
+					  v);
 		return;
 	case TESSERA_REG_SCRATCH:
 		d->scratch = v;
@@ -494,6 +520,9 @@ static uint32_t engine_write(struct tcore_dev *d, unsigned int e, uint32_t r,
 		if (eng->state == TESSERA_ENG_STATE_STOPPED ||
 		    eng->state == TESSERA_ENG_STATE_FAULTED)
 			eng->ctx = v;
+		else
+			tcore_guest_error(d, "engine %u: ENG_CTX written while loaded: ignored",
+					  e);
 		return 0;
 	case TESSERA_ENG_CTRL:
 		switch (v) {
@@ -512,6 +541,8 @@ static uint32_t engine_write(struct tcore_dev *d, unsigned int e, uint32_t r,
 			tcore_engine_reset(d, e);
 			return 1u << e;
 		}
+		tcore_guest_error(d, "engine %u: unknown ENG_CTRL 0x%08x: ignored",
+				  e, v);
 		return 0;
 	case TESSERA_ENG_INT_STATUS:
 		eng->int_status &= ~v;
@@ -644,8 +675,11 @@ static uint32_t ctx_write(struct tcore_dev *d, uint32_t c, uint32_t r,
 		ring->size = v;
 		return 0;
 	case TESSERA_RING_HEAD:
-		if (ring_loaded(d, c, e))
+		if (ring_loaded(d, c, e)) {
+			tcore_guest_error(d, "ring %u/%u: RING_HEAD written while loaded: ignored",
+					  c, e);
 			return 0;
+		}
 		ring->head = v;
 		memset(&ring->prog, 0, sizeof(ring->prog));
 		return 0;
@@ -691,6 +725,19 @@ static uint32_t csr_read32(struct tcore_dev *d, uint32_t off, int64_t now)
 #define GART_STORE_MASK	(TESSERA_GART_ADDR_MASK | TESSERA_GART_VALID | \
 			 TESSERA_GART_WRITABLE)
 
+/*
+ * A write to an engine, context or GART entry this configuration does not
+ * have, or to an offset no register occupies: ignored (spec), but a guest
+ * doing it has its numbering wrong.
+ */
+static uint32_t absent_write(const struct tcore_dev *d, uint32_t off,
+			     uint32_t v, const char *what)
+{
+	tcore_guest_error(d, "BAR0 write of 0x%08x at 0x%05x: %s: ignored",
+			  v, off, what);
+	return 0;
+}
+
 static uint32_t csr_write32(struct tcore_dev *d, uint32_t off, uint32_t v,
 			    int64_t now)
 {
@@ -705,7 +752,7 @@ static uint32_t csr_write32(struct tcore_dev *d, uint32_t off, uint32_t v,
 		  TESSERA_MAX_ENGINES * TESSERA_CSR_ENGINE_STRIDE) {
 		e = (off - TESSERA_CSR_ENGINE_BASE) / TESSERA_CSR_ENGINE_STRIDE;
 		if (e >= d->engines)
-			return 0;
+			return absent_write(d, off, v, "no such engine");
 		return engine_write(d, e,
 			(off - TESSERA_CSR_ENGINE_BASE) % TESSERA_CSR_ENGINE_STRIDE,
 			v, now);
@@ -715,7 +762,7 @@ static uint32_t csr_write32(struct tcore_dev *d, uint32_t off, uint32_t v,
 		  TESSERA_MAX_CONTEXTS * TESSERA_CSR_CTX_STRIDE) {
 		c = (off - TESSERA_CSR_CTX_BASE) / TESSERA_CSR_CTX_STRIDE;
 		if (c >= d->contexts)
-			return 0;
+			return absent_write(d, off, v, "no such context");
 		return ctx_write(d, c,
 			(off - TESSERA_CSR_CTX_BASE) % TESSERA_CSR_CTX_STRIDE,
 			v, now);
@@ -723,12 +770,22 @@ static uint32_t csr_write32(struct tcore_dev *d, uint32_t off, uint32_t v,
 	if (off >= TESSERA_CSR_GART_BASE && off < TESSERA_CSR_BAR_SIZE) {
 		i = (off - TESSERA_CSR_GART_BASE) / 8;
 		if (i >= d->gart_entries)
-			return 0;
+			return absent_write(d, off, v, "no such GART entry");
 		ent = gart_load(&d->gart[i]);
 		ent = (off & 4) ? set_hi(ent, v) : set_lo(ent, v);
 		gart_store(&d->gart[i], ent & GART_STORE_MASK);
+		return 0;
 	}
-	return 0;
+	return absent_write(d, off, v, "no register there");
+}
+
+/* BAR0 access of a size or alignment the spec does not accept. */
+static void bad_csr_access(const struct tcore_dev *d, const char *dir,
+			   uint64_t off, unsigned int size)
+{
+	tcore_guest_error(d, "BAR0 %s of %u bytes at 0x%05llx: bad size or alignment: %s",
+			  dir, size, (unsigned long long)off,
+			  dir[0] == 'r' ? "reads zero" : "ignored");
 }
 
 enum tcore_wr_kind tcore_csr_classify_write(const struct tcore_dev *d,
@@ -775,6 +832,7 @@ uint64_t tcore_csr_read(struct tcore_dev *d, uint64_t off, unsigned int size,
 		return csr_read32(d, off, now) |
 		       (uint64_t)csr_read32(d, off + 4, now) << 32;
 	}
+	bad_csr_access(d, "read", off, size);
 	return 0;
 }
 
@@ -791,8 +849,10 @@ uint32_t tcore_csr_write(struct tcore_dev *d, uint64_t off, uint64_t val,
 		if (off >= TESSERA_CSR_GART_BASE) {
 			/* one atomic update of the entry */
 			i = (off - TESSERA_CSR_GART_BASE) / 8;
-			if (i < d->gart_entries)
-				gart_store(&d->gart[i], val & GART_STORE_MASK);
+			if (i >= d->gart_entries)
+				return absent_write(d, off, lo32(val),
+						    "no such GART entry");
+			gart_store(&d->gart[i], val & GART_STORE_MASK);
 			return 0;
 		}
 		/*
@@ -802,6 +862,7 @@ uint32_t tcore_csr_write(struct tcore_dev *d, uint64_t off, uint64_t val,
 		return csr_write32(d, off, lo32(val), now) |
 		       csr_write32(d, off + 4, hi32(val), now);
 	}
+	bad_csr_access(d, "write", off, size);
 	return 0;
 }
 
@@ -811,8 +872,11 @@ uint64_t tcore_db_read(struct tcore_dev *d, uint64_t off, unsigned int size)
 	uint32_t o = off % TESSERA_DOORBELL_PAGE_SIZE;
 
 	if (size != 4 || (o & 7) || c >= d->contexts ||
-	    o / 8 >= d->engines)
+	    o / 8 >= d->engines) {
+		tcore_guest_error(d, "BAR4 read of %u bytes at 0x%llx: no such DB_TAIL: reads zero",
+				  size, (unsigned long long)off);
 		return 0;
+	}
 	return d->ctx[c].ring[o / 8].tail;
 }
 
@@ -825,8 +889,11 @@ uint32_t tcore_db_write(struct tcore_dev *d, uint64_t off, uint64_t val,
 	bool loaded;
 
 	if (size != 4 || (o & 7) || c >= d->contexts ||
-	    o / 8 >= d->engines)
+	    o / 8 >= d->engines) {
+		tcore_guest_error(d, "BAR4 write of %u bytes at 0x%llx: no such DB_TAIL: ignored",
+				  size, (unsigned long long)off);
 		return 0;
+	}
 	wake = ring_set_tail(d, c, o / 8, val, now, &loaded);
 	if (!loaded) {
 		d->db_pending[c / 32] |= 1u << (c % 32);
