@@ -28,6 +28,7 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
+#include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/module.h"
 #include "qemu/thread.h"
@@ -45,6 +46,7 @@
 
 #include "tessera/tessera_regs.h"
 #include "tessera-core.h"
+#include "trace.h"
 
 #define TYPE_TESSERA_GPU "tessera-gpu"
 OBJECT_DECLARE_SIMPLE_TYPE(TesseraGPUState, TESSERA_GPU)
@@ -118,12 +120,14 @@ static void tessera_irq_deliver(TesseraGPUState *s)
     if (s->msix_ok && msix_enabled(pdev)) {
         for (v = 0; v < TESSERA_MSIX_VECTORS; v++) {
             if (vectors & (1u << v)) {
+                trace_tessera_msix_notify(v);
                 msix_notify(pdev, v);
             }
         }
         level = false;
     }
     if (level != s->intx_level) {
+        trace_tessera_intx(level);
         s->intx_level = level;
         pci_set_irq(pdev, level);
     }
@@ -142,6 +146,45 @@ static void tessera_irq_kick(TesseraGPUState *s)
         qemu_bh_schedule(s->irq_bh);
     }
 }
+
+/* ----------------------------------------------------- core notifications */
+
+/*
+ * The core has no QEMU headers; it reports through these hooks. They run
+ * with s->lock held, which is safe: logging and tracing never take it.
+ */
+static void G_GNUC_PRINTF(2, 0)
+tessera_guest_error(void *opaque, const char *fmt, va_list ap)
+{
+    g_autofree char *msg = NULL;
+
+    if (!qemu_loglevel_mask(LOG_GUEST_ERROR)) {
+        return;     /* do not format what nobody logs */
+    }
+    msg = g_strdup_vprintf(fmt, ap);
+    qemu_log_mask(LOG_GUEST_ERROR, "%s: %s\n", TYPE_TESSERA_GPU, msg);
+}
+
+static void tessera_fault(void *opaque, unsigned int e, uint32_t code,
+                          uint32_t ctx, uint64_t addr)
+{
+    trace_tessera_fault(e, code, ctx, addr);
+    /* every fault is the guest's: a bad command, ring, context or GART */
+    qemu_log_mask(LOG_GUEST_ERROR, "%s: engine %u faulted: code 0x%x, "
+                  "context %" PRIu32 ", address 0x%" PRIx64 "\n",
+                  TYPE_TESSERA_GPU, e, code, ctx, addr);
+}
+
+static void tessera_eng_irq(void *opaque, unsigned int e, uint32_t bits)
+{
+    trace_tessera_eng_irq(e, bits);
+}
+
+static const struct tcore_hooks tessera_core_hooks = {
+    .guest_error = tessera_guest_error,
+    .fault = tessera_fault,
+    .eng_irq = tessera_eng_irq,
+};
 
 /* ---------------------------------------------------------------- memory */
 
@@ -260,6 +303,19 @@ static void tessera_pace_wait(TesseraGPUState *s, TesseraEngine *te,
     pthread_cond_timedwait(&te->cond.cond, &s->lock.lock, &ts);
 }
 
+/* A step's commands, for tracing (a fault is traced by the core's hook). */
+static void tessera_trace_step(unsigned int e, const struct tcore_exec *x)
+{
+    uint32_t op = TESSERA_CMD_OP(x->cmd_hdr);
+
+    if (x->events & TCORE_EV_CMD_START) {
+        trace_tessera_cmd_start(e, x->ctx, op, x->cmd_va);
+    }
+    if (x->events & TCORE_EV_CMD_DONE) {
+        trace_tessera_cmd_complete(e, x->ctx, op, x->cmd_va, x->cost_ns);
+    }
+}
+
 static void *tessera_worker(void *opaque)
 {
     TesseraEngine *te = opaque;
@@ -303,6 +359,7 @@ static void *tessera_worker(void *opaque)
         qemu_mutex_lock(&s->lock);
         te->busy = false;
         if (gen == te->gen) {
+            tessera_trace_step(e, &x);
             tcore_engine_finish(&s->core, e, &x, rc, now);
             tessera_irq_kick(s);
         }
@@ -413,6 +470,7 @@ static uint64_t tessera_csr_read(void *opaque, hwaddr addr, unsigned size)
     qemu_mutex_lock(&s->lock);
     v = tcore_csr_read(&s->core, addr, size, tessera_now(s));
     qemu_mutex_unlock(&s->lock);
+    trace_tessera_csr_read(addr, size, v);
     return v;
 }
 
@@ -423,12 +481,15 @@ static void tessera_csr_write(void *opaque, hwaddr addr, uint64_t val,
     unsigned int e = 0;
     uint32_t wake;
 
+    trace_tessera_csr_write(addr, size, val);
     qemu_mutex_lock(&s->lock);
     switch (tcore_csr_classify_write(&s->core, addr, val, size, &e)) {
     case TCORE_WR_DEV_RESET:
+        trace_tessera_reset("REG_RESET");
         tessera_dev_reset_locked(s);
         break;
     case TCORE_WR_ENG_RESET:
+        trace_tessera_engine_reset(e);
         tessera_park(s, 1u << e);
         tcore_engine_reset(&s->core, e);
         s->eng[e].gen++;
@@ -462,6 +523,7 @@ static uint64_t tessera_db_read(void *opaque, hwaddr addr, unsigned size)
     qemu_mutex_lock(&s->lock);
     v = tcore_db_read(&s->core, addr, size);
     qemu_mutex_unlock(&s->lock);
+    trace_tessera_db_read(addr, size, v);
     return v;
 }
 
@@ -470,6 +532,7 @@ static void tessera_db_write(void *opaque, hwaddr addr, uint64_t val,
 {
     TesseraGPUState *s = opaque;
 
+    trace_tessera_db_write(addr, size, val);
     qemu_mutex_lock(&s->lock);
     tessera_wake(s, tcore_db_write(&s->core, addr, val, size,
                                    tessera_now(s)));
@@ -505,6 +568,7 @@ static void tessera_reset(DeviceState *dev)
 {
     TesseraGPUState *s = TESSERA_GPU(dev);
 
+    trace_tessera_reset("device");
     qemu_mutex_lock(&s->lock);
     tessera_dev_reset_locked(s);
     qemu_mutex_unlock(&s->lock);
@@ -634,6 +698,7 @@ static void tessera_realize(PCIDevice *pdev, Error **errp)
                s->compute_engines, s->copy_engines,
                g_new0(struct tcore_ctx, s->contexts),
                g_new0(uint64_t, s->gart_entries));
+    tcore_set_hooks(&s->core, &tessera_core_hooks, s);
     s->time_base = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 
     qemu_mutex_init(&s->lock);
