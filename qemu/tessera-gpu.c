@@ -594,28 +594,14 @@ static void tessera_vm_state_change(void *opaque, bool running,
     qemu_mutex_unlock(&s->lock);
 }
 
-static void tessera_init_pm_cap(PCIDevice *pdev, Error **errp)
+/*
+ * realize, step 1: the properties (the core's own check) and the fixed
+ * parts of the config header.
+ */
+static bool tessera_realize_config(TesseraGPUState *s, Error **errp)
 {
-    int pos;
-
-    pos = pci_add_capability(pdev, PCI_CAP_ID_PM, TESSERA_PCI_CAP_PM,
-                             PCI_PM_SIZEOF, errp);
-    if (pos < 0) {
-        return;
-    }
-    pci_set_word(pdev->config + pos + PCI_PM_PMC, 0x3);  /* PM 1.2 */
-    pci_set_word(pdev->config + pos + PCI_PM_CTRL,
-                 PCI_PM_CTRL_NO_SOFT_RESET);
-    pci_set_word(pdev->wmask + pos + PCI_PM_CTRL, PCI_PM_CTRL_STATE_MASK);
-}
-
-static void tessera_realize(PCIDevice *pdev, Error **errp)
-{
-    ERRP_GUARD();
-    TesseraGPUState *s = TESSERA_GPU(pdev);
+    PCIDevice *pdev = PCI_DEVICE(s);
     const char *bad;
-    unsigned int e;
-    int ret;
 
     bad = tcore_check_config(s->vram_size, s->contexts, s->gart_entries,
                              s->compute_engines, s->copy_engines);
@@ -625,11 +611,21 @@ static void tessera_realize(PCIDevice *pdev, Error **errp)
                    ", compute-engines=%" PRIu32 ", copy-engines=%" PRIu32
                    ")", bad, s->vram_size, s->contexts, s->gart_entries,
                    s->compute_engines, s->copy_engines);
-        return;
+        return false;
     }
-
     pci_config_set_interrupt_pin(pdev->config, 1);
     pdev->config[PCI_REVISION_ID] = TESSERA_PCI_REVISION;
+    return true;
+}
+
+/*
+ * realize, step 2: the BARs. The memory regions belong to the device
+ * object, so a failure leaves nothing to undo here.
+ */
+static bool tessera_realize_bars(TesseraGPUState *s, Error **errp)
+{
+    ERRP_GUARD();
+    PCIDevice *pdev = PCI_DEVICE(s);
 
     /* BAR0: CSRs, with the MSI-X table and PBA on top */
     memory_region_init(&s->bar0, OBJECT(s), "tessera-gpu.bar0",
@@ -644,7 +640,7 @@ static void tessera_realize(PCIDevice *pdev, Error **errp)
     memory_region_init_ram(&s->vram, OBJECT(s), "tessera-gpu.vram",
                            s->vram_size, errp);
     if (*errp) {
-        return;
+        return false;
     }
     s->vram_ptr = memory_region_get_ram_ptr(&s->vram);
     pci_register_bar(pdev, TESSERA_BAR_VRAM,
@@ -659,41 +655,103 @@ static void tessera_realize(PCIDevice *pdev, Error **errp)
     pci_register_bar(pdev, TESSERA_BAR_DOORBELL,
                      PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->doorbell);
+    return true;
+}
 
-    /* capabilities: PM, MSI-X, PCIe with FLR */
-    tessera_init_pm_cap(pdev, errp);
-    if (*errp) {
-        return;
+static bool tessera_init_pm_cap(PCIDevice *pdev, Error **errp)
+{
+    int pos;
+
+    pos = pci_add_capability(pdev, PCI_CAP_ID_PM, TESSERA_PCI_CAP_PM,
+                             PCI_PM_SIZEOF, errp);
+    if (pos < 0) {
+        return false;
     }
+    pci_set_word(pdev->config + pos + PCI_PM_PMC, 0x3);  /* PM 1.2 */
+    pci_set_word(pdev->config + pos + PCI_PM_CTRL,
+                 PCI_PM_CTRL_NO_SOFT_RESET);
+    pci_set_word(pdev->wmask + pos + PCI_PM_CTRL, PCI_PM_CTRL_STATE_MASK);
+    return true;
+}
+
+/* MSI-X in BAR0; a machine without MSI leaves the device on INTx. */
+static bool tessera_init_msix(TesseraGPUState *s, Error **errp)
+{
+    ERRP_GUARD();
+    PCIDevice *pdev = PCI_DEVICE(s);
+    unsigned int v;
+    int ret;
+
     ret = msix_init(pdev, TESSERA_MSIX_VECTORS,
                     &s->bar0, TESSERA_BAR_CSR, TESSERA_CSR_MSIX_TABLE,
                     &s->bar0, TESSERA_BAR_CSR, TESSERA_CSR_MSIX_PBA,
                     TESSERA_PCI_CAP_MSIX, errp);
     if (ret == -ENOTSUP) {
-        /* no MSI on this machine: INTx only */
         error_free(*errp);
         *errp = NULL;
-    } else if (ret < 0) {
-        return;
-    } else {
-        s->msix_ok = true;
-        for (e = 0; e < TESSERA_MSIX_VECTORS; e++) {
-            msix_vector_use(pdev, e);
-        }
+        return true;
+    }
+    if (ret < 0) {
+        return false;
+    }
+    s->msix_ok = true;
+    for (v = 0; v < TESSERA_MSIX_VECTORS; v++) {
+        msix_vector_use(pdev, v);
+    }
+    return true;
+}
+
+static void tessera_exit_msix(TesseraGPUState *s)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    if (s->msix_ok) {
+        msix_unuse_all_vectors(pdev);
+        msix_uninit(pdev, &s->bar0, &s->bar0);
+        s->msix_ok = false;
+    }
+}
+
+/*
+ * realize, step 3: the capabilities, PM, MSI-X, then PCIe with FLR. The
+ * order is the guest-visible order of the capability list. Only MSI-X
+ * needs undoing on failure (the capability list itself goes with the
+ * config space).
+ */
+static bool tessera_realize_caps(TesseraGPUState *s, Error **errp)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    if (!tessera_init_pm_cap(pdev, errp) || !tessera_init_msix(s, errp)) {
+        goto fail;
     }
     if (pci_is_express(pdev)) {
-        ret = pcie_endpoint_cap_init(pdev, TESSERA_PCI_CAP_EXP);
-        if (ret < 0) {
+        if (pcie_endpoint_cap_init(pdev, TESSERA_PCI_CAP_EXP) < 0) {
             error_setg(errp, "tessera-gpu: cannot add the PCIe capability");
-            goto fail_msix;
+            goto fail;
         }
         pcie_cap_flr_init(pdev);
     }
+    return true;
+
+fail:
+    tessera_exit_msix(s);
+    return false;
+}
+
+/*
+ * realize, step 4: the device state, the lock and interrupt bottom half,
+ * and one worker thread per engine. Nothing here fails (QEMU aborts if it
+ * cannot create a thread), so it comes last and needs no undoing.
+ */
+static void tessera_realize_engines(TesseraGPUState *s)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+    unsigned int e;
 
     s->dma_bql = pci_device_iommu_address_space(pdev) !=
                  &address_space_memory;
 
-    /* state */
     tcore_init(&s->core, s->vram_size, s->contexts, s->gart_entries,
                s->compute_engines, s->copy_engines,
                g_new0(struct tcore_ctx, s->contexts),
@@ -719,14 +777,17 @@ static void tessera_realize(PCIDevice *pdev, Error **errp)
                            QEMU_THREAD_JOINABLE);
         te->started = true;
     }
-    return;
+}
 
-fail_msix:
-    if (s->msix_ok) {
-        msix_unuse_all_vectors(pdev);
-        msix_uninit(pdev, &s->bar0, &s->bar0);
-        s->msix_ok = false;
+static void tessera_realize(PCIDevice *pdev, Error **errp)
+{
+    TesseraGPUState *s = TESSERA_GPU(pdev);
+
+    if (!tessera_realize_config(s, errp) || !tessera_realize_bars(s, errp) ||
+        !tessera_realize_caps(s, errp)) {
+        return;
     }
+    tessera_realize_engines(s);
 }
 
 static void tessera_exit(PCIDevice *pdev)
@@ -756,10 +817,7 @@ static void tessera_exit(PCIDevice *pdev)
     g_free(s->core.gart);
     s->core.ctx = NULL;
     s->core.gart = NULL;
-    if (s->msix_ok) {
-        msix_unuse_all_vectors(pdev);
-        msix_uninit(pdev, &s->bar0, &s->bar0);
-    }
+    tessera_exit_msix(s);
     if (pci_is_express(pdev)) {
         pcie_cap_exit(pdev);
     }
