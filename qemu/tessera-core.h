@@ -2,13 +2,15 @@
 /*
  * Tessera GPU model: the device's pure logic (no QEMU headers).
  *
- * This file holds everything the device does that does not depend on
- * QEMU: the register file (BAR0 CSRs and BAR4 doorbells), context / window /
- * GART address translation, command decode and validation, the execution of
- * one preemption step of a command, cost accounting and interrupt source
- * tracking. The QEMU glue (tessera-gpu.c) supplies memory accessors,
- * threads, locking and interrupt delivery; the host unit test
- * (tests/unit/test-core.c) supplies plain buffers.
+ * This is the interface of everything the device does that does not depend
+ * on QEMU. tessera-core-regs.c is the register file (BAR0 CSRs and BAR4
+ * doorbells), the context windows and GART, interrupt source tracking and
+ * the engine state machine; tessera-core-exec.c is command decode and
+ * validation, address translation, the execution of one preemption step of
+ * a command, cost accounting and pacing. tessera-core-priv.h is what the
+ * two share and nobody else uses. The QEMU glue (tessera-gpu.c) supplies
+ * memory accessors, threads, locking and interrupt delivery; the host unit
+ * test (tests/unit/test-core.c) supplies plain buffers.
  *
  * Locking model (enforced by the caller, not here): every function taking a
  * struct tcore_dev runs under the device lock, except tcore_exec_step(),
@@ -25,12 +27,13 @@
  * preemption point between any two steps.
  *
  * All state lives in plain structs of fixed-size integers (no pointers
- * other than the two arrays in struct tcore_dev) so that it can be
- * described for migration.
+ * other than the two arrays and the hooks in struct tcore_dev, none of them
+ * device state) so that it can be described for migration.
  */
 #ifndef TESSERA_CORE_H
 #define TESSERA_CORE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -68,6 +71,28 @@ struct tcore_mem_ops {
 			 uint32_t len);
 	/* Entry @index (< gart_entries) of the GART. */
 	int (*read_gart_entry)(void *opaque, uint32_t index, uint64_t *entry);
+};
+
+/*
+ * Notifications from the core to its host, for diagnostics only: they must
+ * not change the device's behaviour. All are optional (NULL: not wanted)
+ * and all are called under the device lock. The core has no QEMU headers,
+ * so the QEMU glue turns them into qemu_log_mask(LOG_GUEST_ERROR) and trace
+ * points; the unit test counts them.
+ */
+struct tcore_hooks {
+	/*
+	 * The guest did something the spec calls undefined or ignores (a bad
+	 * access size, an absent engine or context, a write the state
+	 * refuses): the device carries on as the spec says, but whoever
+	 * debugs the guest wants to know. @fmt has no trailing newline.
+	 */
+	void (*guest_error)(void *opaque, const char *fmt, va_list ap);
+	/* Engine @e faulted: FAULTED with @code at @addr in context @ctx. */
+	void (*fault)(void *opaque, unsigned int e, uint32_t code,
+		      uint32_t ctx, uint64_t addr);
+	/* ENG_INT_STATUS bits @bits of engine @e were raised. */
+	void (*eng_irq)(void *opaque, unsigned int e, uint32_t bits);
 };
 
 /* ------------------------------------------------------------- state */
@@ -149,6 +174,10 @@ struct tcore_dev {
 	struct tcore_engine eng[TESSERA_MAX_ENGINES];
 	struct tcore_ctx *ctx;		/* [contexts], caller-allocated */
 	uint64_t *gart;			/* [gart_entries], caller-allocated */
+
+	/* the host's notifications (tcore_set_hooks()); not device state */
+	const struct tcore_hooks *hooks;
+	void *hooks_opaque;
 };
 
 /* --------------------------------------------------------- configuration */
@@ -166,6 +195,12 @@ void tcore_init(struct tcore_dev *d, uint64_t vram_size, uint32_t contexts,
 		struct tcore_ctx *ctx_array, uint64_t *gart_array);
 /* Doorbell BAR size: contexts pages rounded up to a power of two. */
 uint64_t tcore_doorbell_bar_size(uint32_t contexts);
+/*
+ * Install the host's notifications (after tcore_init(), which clears
+ * them; resets keep them). @hooks must outlive @d.
+ */
+void tcore_set_hooks(struct tcore_dev *d, const struct tcore_hooks *hooks,
+		     void *opaque);
 
 /*
  * Device reset: every register to its reset value. Engines must be idle
@@ -236,12 +271,16 @@ struct tcore_exec {
 	uint32_t fault_code;
 	uint64_t fault_addr;
 	uint64_t fence;
+	/* for tracing: the command this step worked on (0: none decoded) */
+	uint32_t cmd_hdr;		/* its header dword */
+	uint64_t cmd_va;		/* its GPU VA */
 };
 
 #define TCORE_EV_FENCE		TESSERA_BIT(0)	/* fence executed */
 #define TCORE_EV_FENCE_IRQ	TESSERA_BIT(1)	/* ... with FENCE_IRQ */
 #define TCORE_EV_CMD_DONE	TESSERA_BIT(2)	/* a command completed */
 #define TCORE_EV_CLAMP		TESSERA_BIT(3)	/* a BUSY started: sync clock */
+#define TCORE_EV_CMD_START	TESSERA_BIT(4)	/* a command began */
 
 enum tcore_step_rc {
 	TCORE_STEP_OK = 0,	/* progress made (maybe nothing left) */

@@ -3,8 +3,9 @@
  * QEMU PCIe device model of the Tessera GPU ("tessera-gpu").
  *
  * Hardware contract: Documentation/hw/tessera-gpu.rst and
- * include/tessera/tessera_regs.h. The device logic (registers, address
- * translation, command execution) is in tessera-core.c; this file is the
+ * include/tessera/tessera_regs.h. The device logic is in tessera-core-regs.c
+ * (registers, context windows, GART) and tessera-core-exec.c (command
+ * execution, address translation), behind tessera-core.h; this file is the
  * QEMU glue: PCI function, BARs, MSI-X/INTx, FLR, one worker thread per
  * engine, locking, DMA and pacing against the virtual clock.
  *
@@ -27,6 +28,7 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
+#include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/module.h"
 #include "qemu/thread.h"
@@ -44,6 +46,7 @@
 
 #include "tessera/tessera_regs.h"
 #include "tessera-core.h"
+#include "trace.h"
 
 #define TYPE_TESSERA_GPU "tessera-gpu"
 OBJECT_DECLARE_SIMPLE_TYPE(TesseraGPUState, TESSERA_GPU)
@@ -117,12 +120,14 @@ static void tessera_irq_deliver(TesseraGPUState *s)
     if (s->msix_ok && msix_enabled(pdev)) {
         for (v = 0; v < TESSERA_MSIX_VECTORS; v++) {
             if (vectors & (1u << v)) {
+                trace_tessera_msix_notify(v);
                 msix_notify(pdev, v);
             }
         }
         level = false;
     }
     if (level != s->intx_level) {
+        trace_tessera_intx(level);
         s->intx_level = level;
         pci_set_irq(pdev, level);
     }
@@ -141,6 +146,45 @@ static void tessera_irq_kick(TesseraGPUState *s)
         qemu_bh_schedule(s->irq_bh);
     }
 }
+
+/* ----------------------------------------------------- core notifications */
+
+/*
+ * The core has no QEMU headers; it reports through these hooks. They run
+ * with s->lock held, which is safe: logging and tracing never take it.
+ */
+static void G_GNUC_PRINTF(2, 0)
+tessera_guest_error(void *opaque, const char *fmt, va_list ap)
+{
+    g_autofree char *msg = NULL;
+
+    if (!qemu_loglevel_mask(LOG_GUEST_ERROR)) {
+        return;     /* do not format what nobody logs */
+    }
+    msg = g_strdup_vprintf(fmt, ap);
+    qemu_log_mask(LOG_GUEST_ERROR, "%s: %s\n", TYPE_TESSERA_GPU, msg);
+}
+
+static void tessera_fault(void *opaque, unsigned int e, uint32_t code,
+                          uint32_t ctx, uint64_t addr)
+{
+    trace_tessera_fault(e, code, ctx, addr);
+    /* every fault is the guest's: a bad command, ring, context or GART */
+    qemu_log_mask(LOG_GUEST_ERROR, "%s: engine %u faulted: code 0x%x, "
+                  "context %" PRIu32 ", address 0x%" PRIx64 "\n",
+                  TYPE_TESSERA_GPU, e, code, ctx, addr);
+}
+
+static void tessera_eng_irq(void *opaque, unsigned int e, uint32_t bits)
+{
+    trace_tessera_eng_irq(e, bits);
+}
+
+static const struct tcore_hooks tessera_core_hooks = {
+    .guest_error = tessera_guest_error,
+    .fault = tessera_fault,
+    .eng_irq = tessera_eng_irq,
+};
 
 /* ---------------------------------------------------------------- memory */
 
@@ -259,6 +303,19 @@ static void tessera_pace_wait(TesseraGPUState *s, TesseraEngine *te,
     pthread_cond_timedwait(&te->cond.cond, &s->lock.lock, &ts);
 }
 
+/* A step's commands, for tracing (a fault is traced by the core's hook). */
+static void tessera_trace_step(unsigned int e, const struct tcore_exec *x)
+{
+    uint32_t op = TESSERA_CMD_OP(x->cmd_hdr);
+
+    if (x->events & TCORE_EV_CMD_START) {
+        trace_tessera_cmd_start(e, x->ctx, op, x->cmd_va);
+    }
+    if (x->events & TCORE_EV_CMD_DONE) {
+        trace_tessera_cmd_complete(e, x->ctx, op, x->cmd_va, x->cost_ns);
+    }
+}
+
 static void *tessera_worker(void *opaque)
 {
     TesseraEngine *te = opaque;
@@ -302,6 +359,7 @@ static void *tessera_worker(void *opaque)
         qemu_mutex_lock(&s->lock);
         te->busy = false;
         if (gen == te->gen) {
+            tessera_trace_step(e, &x);
             tcore_engine_finish(&s->core, e, &x, rc, now);
             tessera_irq_kick(s);
         }
@@ -412,6 +470,7 @@ static uint64_t tessera_csr_read(void *opaque, hwaddr addr, unsigned size)
     qemu_mutex_lock(&s->lock);
     v = tcore_csr_read(&s->core, addr, size, tessera_now(s));
     qemu_mutex_unlock(&s->lock);
+    trace_tessera_csr_read(addr, size, v);
     return v;
 }
 
@@ -422,12 +481,15 @@ static void tessera_csr_write(void *opaque, hwaddr addr, uint64_t val,
     unsigned int e = 0;
     uint32_t wake;
 
+    trace_tessera_csr_write(addr, size, val);
     qemu_mutex_lock(&s->lock);
     switch (tcore_csr_classify_write(&s->core, addr, val, size, &e)) {
     case TCORE_WR_DEV_RESET:
+        trace_tessera_reset("REG_RESET");
         tessera_dev_reset_locked(s);
         break;
     case TCORE_WR_ENG_RESET:
+        trace_tessera_engine_reset(e);
         tessera_park(s, 1u << e);
         tcore_engine_reset(&s->core, e);
         s->eng[e].gen++;
@@ -461,6 +523,7 @@ static uint64_t tessera_db_read(void *opaque, hwaddr addr, unsigned size)
     qemu_mutex_lock(&s->lock);
     v = tcore_db_read(&s->core, addr, size);
     qemu_mutex_unlock(&s->lock);
+    trace_tessera_db_read(addr, size, v);
     return v;
 }
 
@@ -469,6 +532,7 @@ static void tessera_db_write(void *opaque, hwaddr addr, uint64_t val,
 {
     TesseraGPUState *s = opaque;
 
+    trace_tessera_db_write(addr, size, val);
     qemu_mutex_lock(&s->lock);
     tessera_wake(s, tcore_db_write(&s->core, addr, val, size,
                                    tessera_now(s)));
@@ -504,6 +568,7 @@ static void tessera_reset(DeviceState *dev)
 {
     TesseraGPUState *s = TESSERA_GPU(dev);
 
+    trace_tessera_reset("device");
     qemu_mutex_lock(&s->lock);
     tessera_dev_reset_locked(s);
     qemu_mutex_unlock(&s->lock);
@@ -529,28 +594,14 @@ static void tessera_vm_state_change(void *opaque, bool running,
     qemu_mutex_unlock(&s->lock);
 }
 
-static void tessera_init_pm_cap(PCIDevice *pdev, Error **errp)
+/*
+ * realize, step 1: the properties (the core's own check) and the fixed
+ * parts of the config header.
+ */
+static bool tessera_realize_config(TesseraGPUState *s, Error **errp)
 {
-    int pos;
-
-    pos = pci_add_capability(pdev, PCI_CAP_ID_PM, TESSERA_PCI_CAP_PM,
-                             PCI_PM_SIZEOF, errp);
-    if (pos < 0) {
-        return;
-    }
-    pci_set_word(pdev->config + pos + PCI_PM_PMC, 0x3);  /* PM 1.2 */
-    pci_set_word(pdev->config + pos + PCI_PM_CTRL,
-                 PCI_PM_CTRL_NO_SOFT_RESET);
-    pci_set_word(pdev->wmask + pos + PCI_PM_CTRL, PCI_PM_CTRL_STATE_MASK);
-}
-
-static void tessera_realize(PCIDevice *pdev, Error **errp)
-{
-    ERRP_GUARD();
-    TesseraGPUState *s = TESSERA_GPU(pdev);
+    PCIDevice *pdev = PCI_DEVICE(s);
     const char *bad;
-    unsigned int e;
-    int ret;
 
     bad = tcore_check_config(s->vram_size, s->contexts, s->gart_entries,
                              s->compute_engines, s->copy_engines);
@@ -560,11 +611,21 @@ static void tessera_realize(PCIDevice *pdev, Error **errp)
                    ", compute-engines=%" PRIu32 ", copy-engines=%" PRIu32
                    ")", bad, s->vram_size, s->contexts, s->gart_entries,
                    s->compute_engines, s->copy_engines);
-        return;
+        return false;
     }
-
     pci_config_set_interrupt_pin(pdev->config, 1);
     pdev->config[PCI_REVISION_ID] = TESSERA_PCI_REVISION;
+    return true;
+}
+
+/*
+ * realize, step 2: the BARs. The memory regions belong to the device
+ * object, so a failure leaves nothing to undo here.
+ */
+static bool tessera_realize_bars(TesseraGPUState *s, Error **errp)
+{
+    ERRP_GUARD();
+    PCIDevice *pdev = PCI_DEVICE(s);
 
     /* BAR0: CSRs, with the MSI-X table and PBA on top */
     memory_region_init(&s->bar0, OBJECT(s), "tessera-gpu.bar0",
@@ -579,7 +640,7 @@ static void tessera_realize(PCIDevice *pdev, Error **errp)
     memory_region_init_ram(&s->vram, OBJECT(s), "tessera-gpu.vram",
                            s->vram_size, errp);
     if (*errp) {
-        return;
+        return false;
     }
     s->vram_ptr = memory_region_get_ram_ptr(&s->vram);
     pci_register_bar(pdev, TESSERA_BAR_VRAM,
@@ -594,45 +655,108 @@ static void tessera_realize(PCIDevice *pdev, Error **errp)
     pci_register_bar(pdev, TESSERA_BAR_DOORBELL,
                      PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->doorbell);
+    return true;
+}
 
-    /* capabilities: PM, MSI-X, PCIe with FLR */
-    tessera_init_pm_cap(pdev, errp);
-    if (*errp) {
-        return;
+static bool tessera_init_pm_cap(PCIDevice *pdev, Error **errp)
+{
+    int pos;
+
+    pos = pci_add_capability(pdev, PCI_CAP_ID_PM, TESSERA_PCI_CAP_PM,
+                             PCI_PM_SIZEOF, errp);
+    if (pos < 0) {
+        return false;
     }
+    pci_set_word(pdev->config + pos + PCI_PM_PMC, 0x3);  /* PM 1.2 */
+    pci_set_word(pdev->config + pos + PCI_PM_CTRL,
+                 PCI_PM_CTRL_NO_SOFT_RESET);
+    pci_set_word(pdev->wmask + pos + PCI_PM_CTRL, PCI_PM_CTRL_STATE_MASK);
+    return true;
+}
+
+/* MSI-X in BAR0; a machine without MSI leaves the device on INTx. */
+static bool tessera_init_msix(TesseraGPUState *s, Error **errp)
+{
+    ERRP_GUARD();
+    PCIDevice *pdev = PCI_DEVICE(s);
+    unsigned int v;
+    int ret;
+
     ret = msix_init(pdev, TESSERA_MSIX_VECTORS,
                     &s->bar0, TESSERA_BAR_CSR, TESSERA_CSR_MSIX_TABLE,
                     &s->bar0, TESSERA_BAR_CSR, TESSERA_CSR_MSIX_PBA,
                     TESSERA_PCI_CAP_MSIX, errp);
     if (ret == -ENOTSUP) {
-        /* no MSI on this machine: INTx only */
         error_free(*errp);
         *errp = NULL;
-    } else if (ret < 0) {
-        return;
-    } else {
-        s->msix_ok = true;
-        for (e = 0; e < TESSERA_MSIX_VECTORS; e++) {
-            msix_vector_use(pdev, e);
-        }
+        return true;
+    }
+    if (ret < 0) {
+        return false;
+    }
+    s->msix_ok = true;
+    for (v = 0; v < TESSERA_MSIX_VECTORS; v++) {
+        msix_vector_use(pdev, v);
+    }
+    return true;
+}
+
+static void tessera_exit_msix(TesseraGPUState *s)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    if (s->msix_ok) {
+        msix_unuse_all_vectors(pdev);
+        msix_uninit(pdev, &s->bar0, &s->bar0);
+        s->msix_ok = false;
+    }
+}
+
+/*
+ * realize, step 3: the capabilities, PM, MSI-X, then PCIe with FLR. The
+ * order is the guest-visible order of the capability list. Only MSI-X
+ * needs undoing on failure (the capability list itself goes with the
+ * config space).
+ */
+static bool tessera_realize_caps(TesseraGPUState *s, Error **errp)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    if (!tessera_init_pm_cap(pdev, errp) || !tessera_init_msix(s, errp)) {
+        goto fail;
     }
     if (pci_is_express(pdev)) {
-        ret = pcie_endpoint_cap_init(pdev, TESSERA_PCI_CAP_EXP);
-        if (ret < 0) {
+        if (pcie_endpoint_cap_init(pdev, TESSERA_PCI_CAP_EXP) < 0) {
             error_setg(errp, "tessera-gpu: cannot add the PCIe capability");
-            goto fail_msix;
+            goto fail;
         }
         pcie_cap_flr_init(pdev);
     }
+    return true;
+
+fail:
+    tessera_exit_msix(s);
+    return false;
+}
+
+/*
+ * realize, step 4: the device state, the lock and interrupt bottom half,
+ * and one worker thread per engine. Nothing here fails (QEMU aborts if it
+ * cannot create a thread), so it comes last and needs no undoing.
+ */
+static void tessera_realize_engines(TesseraGPUState *s)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+    unsigned int e;
 
     s->dma_bql = pci_device_iommu_address_space(pdev) !=
                  &address_space_memory;
 
-    /* state */
     tcore_init(&s->core, s->vram_size, s->contexts, s->gart_entries,
                s->compute_engines, s->copy_engines,
                g_new0(struct tcore_ctx, s->contexts),
                g_new0(uint64_t, s->gart_entries));
+    tcore_set_hooks(&s->core, &tessera_core_hooks, s);
     s->time_base = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 
     qemu_mutex_init(&s->lock);
@@ -653,14 +777,17 @@ static void tessera_realize(PCIDevice *pdev, Error **errp)
                            QEMU_THREAD_JOINABLE);
         te->started = true;
     }
-    return;
+}
 
-fail_msix:
-    if (s->msix_ok) {
-        msix_unuse_all_vectors(pdev);
-        msix_uninit(pdev, &s->bar0, &s->bar0);
-        s->msix_ok = false;
+static void tessera_realize(PCIDevice *pdev, Error **errp)
+{
+    TesseraGPUState *s = TESSERA_GPU(pdev);
+
+    if (!tessera_realize_config(s, errp) || !tessera_realize_bars(s, errp) ||
+        !tessera_realize_caps(s, errp)) {
+        return;
     }
+    tessera_realize_engines(s);
 }
 
 static void tessera_exit(PCIDevice *pdev)
@@ -690,10 +817,7 @@ static void tessera_exit(PCIDevice *pdev)
     g_free(s->core.gart);
     s->core.ctx = NULL;
     s->core.gart = NULL;
-    if (s->msix_ok) {
-        msix_unuse_all_vectors(pdev);
-        msix_uninit(pdev, &s->bar0, &s->bar0);
-    }
+    tessera_exit_msix(s);
     if (pci_is_express(pdev)) {
         pcie_cap_exit(pdev);
     }

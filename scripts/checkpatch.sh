@@ -23,7 +23,8 @@ fi
 
 # The QEMU glue (qemu/tessera-gpu.c) follows QEMU's style, not the kernel's.
 # Userspace code (the model core, tools, tests) uses the C standard's
-# fixed-width types, not the kernel's u32/u64. The compat header is the one
+# fixed-width types, not the kernel's u32/u64, and spells attributes out
+# (no <linux/compiler_attributes.h> __printf()). The compat header is the one
 # place where LINUX_VERSION_CODE comparisons belong.
 common=FILE_PATH_CHANGES,SPDX_LICENSE_TAG
 check_group() { # name ignores files...
@@ -58,7 +59,9 @@ check_group "$compat" ,CONSTANT_COMPARISON,LINUX_VERSION_CODE $(files "$compat")
 check_group include "" $(files include)
 for g in qemu/tessera-core tools tests bench; do
 	# shellcheck disable=SC2046
-	check_group "$g" ,PREFER_KERNEL_TYPES,VOLATILE $(files "$g*" "$g/*")
+	check_group "$g" \
+		,PREFER_KERNEL_TYPES,VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO \
+		$(files "$g*" "$g/*")
 done
 echo "1..$n"
 exit $rc

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the Tessera GPU model's core (qemu/tessera-core.c): the
- * register file, address translation, every command and fault, preemption
- * and resume, cost accounting, interrupts and hostile command streams.
+ * Unit tests of the Tessera GPU model's core (qemu/tessera-core-regs.c and
+ * qemu/tessera-core-exec.c): the register file, address translation, every
+ * command and fault, preemption and resume, cost accounting, interrupts and
+ * hostile command streams.
  *
  * The "device" here is a tcore_dev with small VRAM and a fake system
  * memory; everything outside the buffers is an error (FAULT_DMA_ERROR), and
  * guard bytes around the context windows catch stray writes.
  */
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +37,13 @@ static struct env {
 	unsigned int dma_calls;
 	unsigned int max_step_cost_violations;
 	uint64_t steps;
+	/* what the core reported through its hooks */
+	unsigned int guest_errors;
+	char guest_error_msg[256];
+	unsigned int faults;
+	uint32_t fault_code;
+	uint64_t fault_addr;
+	uint32_t irq_bits[TESSERA_MAX_ENGINES];
 } E;
 
 /* ------------------------------------------------------ memory callbacks */
@@ -103,6 +113,39 @@ static const struct tcore_mem_ops OPS = {
 	m_read_vram, m_write_vram, m_dma_read, m_dma_write, m_gart,
 };
 
+/* ---------------------------------------------------------- core hooks */
+
+static void h_guest_error(void *o, const char *fmt, va_list ap)
+{
+	(void)o;
+	E.guest_errors++;
+	vsnprintf(E.guest_error_msg, sizeof(E.guest_error_msg), fmt, ap);
+}
+
+static void h_fault(void *o, unsigned int e, uint32_t code, uint32_t ctx,
+		    uint64_t addr)
+{
+	(void)o;
+	(void)ctx;
+	if (e >= TESSERA_MAX_ENGINES)
+		abort();
+	E.faults++;
+	E.fault_code = code;
+	E.fault_addr = addr;
+}
+
+static void h_eng_irq(void *o, unsigned int e, uint32_t bits)
+{
+	(void)o;
+	if (e >= TESSERA_MAX_ENGINES)
+		abort();
+	E.irq_bits[e] |= bits;
+}
+
+static const struct tcore_hooks HOOKS = {
+	h_guest_error, h_fault, h_eng_irq,
+};
+
 /* ---------------------------------------------------------------- env */
 
 static void env_init(uint32_t compute, uint32_t copy)
@@ -117,7 +160,15 @@ static void env_init(uint32_t compute, uint32_t copy)
 	E.now = 0;
 	E.dma_calls = 0;
 	E.max_step_cost_violations = 0;
+	E.guest_errors = 0;
+	E.guest_error_msg[0] = 0;
+	E.faults = 0;
+	E.fault_code = 0;
+	E.fault_addr = 0;
+	memset(E.irq_bits, 0, sizeof(E.irq_bits));
 	tcore_init(&E.d, VRAM_SIZE, NCTX, NGART, compute, copy, E.ctx, E.gart);
+	/* every test runs with the hooks: they must not change behaviour */
+	tcore_set_hooks(&E.d, &HOOKS, NULL);
 }
 
 static uint64_t rd(uint64_t off)
@@ -1792,6 +1843,64 @@ static void test_costs(void)
 	}
 }
 
+/*
+ * The hooks: guest mistakes the spec ignores are reported (and still
+ * ignored), faults with their code, raised interrupt bits; correct use
+ * reports nothing.
+ */
+#define DB(c, e)	((c) * TESSERA_DOORBELL_PAGE_SIZE + TESSERA_DB_TAIL(e))
+
+static void test_hooks(void)
+{
+	env_init(1, 1);
+	std_setup(0);
+	wr(ENG(0, INT_MASK), TESSERA_ENG_INT_ALL);
+	rd(ENG(1, STATUS));
+	rd64(TESSERA_REG_TIMESTAMP_LO);
+	tcore_db_read(&E.d, DB(1, 0), 4);
+	TAP_CHECK_EQ(E.guest_errors, 0);
+	/* size and alignment */
+	TAP_CHECK_EQ(tcore_csr_read(&E.d, TESSERA_REG_SCRATCH + 2, 4, E.now),
+		     0);
+	TAP_CHECK_EQ(E.guest_errors, 1);
+	tcore_csr_write(&E.d, TESSERA_REG_SCRATCH, 0x55, 2, E.now);
+	TAP_CHECK_EQ(E.guest_errors, 2);
+	TAP_CHECK_EQ(rd(TESSERA_REG_SCRATCH), 0);
+	TAP_CHECK(strstr(E.guest_error_msg, "BAR0 write of 2 bytes"));
+	/* numbering: an engine and a context the device lacks */
+	wr(ENG(2, CTRL), TESSERA_ENG_CTRL_START);
+	TAP_CHECK_EQ(E.guest_errors, 3);
+	wr(CTX(NCTX, CTRL), TESSERA_CTX_CTRL_VALID);
+	TAP_CHECK_EQ(E.guest_errors, 4);
+	TAP_CHECK(strstr(E.guest_error_msg, "no such context"));
+	/* writes the state refuses */
+	wr(TESSERA_REG_RESET, 0);
+	TAP_CHECK_EQ(E.guest_errors, 5);
+	TAP_CHECK_EQ(rd(CTX(1, CTRL)), TESSERA_CTX_CTRL_VALID);
+	wr(ENG(0, CTRL), 0);
+	TAP_CHECK_EQ(E.guest_errors, 6);
+	/* doorbells: misaligned, absent engine */
+	TAP_CHECK_EQ(tcore_db_write(&E.d, DB(1, 0) + 4, 8, 4, E.now), 0);
+	TAP_CHECK_EQ(tcore_db_read(&E.d, DB(1, 2), 4), 0);
+	TAP_CHECK_EQ(E.guest_errors, 8);
+	TAP_CHECK(strstr(E.guest_error_msg, "BAR4 read"));
+	TAP_CHECK_EQ(E.faults, 0);
+	/* a fault at START, then one in a command */
+	start(0, NCTX);
+	TAP_CHECK_EQ(E.faults, 1);
+	TAP_CHECK_EQ(E.fault_code, TESSERA_FAULT_BAD_CONTEXT);
+	TAP_CHECK_EQ(E.irq_bits[0], TESSERA_ENG_INT_FAULT);
+	EMIT(1, 0, CMD(TESSERA_OP_NOP, 0, 1), CMD(0x7f, 0, 1));
+	submit(1, 0);
+	start(0, 1);
+	run(0, 0);
+	TAP_CHECK_EQ(state(0), TESSERA_ENG_STATE_FAULTED);
+	TAP_CHECK_EQ(E.faults, 2);
+	TAP_CHECK_EQ(E.fault_code, TESSERA_FAULT_BAD_OPCODE);
+	TAP_CHECK_EQ(E.fault_addr, 4);
+	TAP_CHECK_EQ(E.guest_errors, 8);
+}
+
 int main(void)
 {
 	TAP_RUN(test_global_regs);
@@ -1820,6 +1929,7 @@ int main(void)
 	TAP_RUN(test_nesting_and_loops);
 	TAP_RUN(test_fuzz);
 	TAP_RUN(test_costs);
+	TAP_RUN(test_hooks);
 	free(E.vram);
 	free(E.sys);
 	return tap_done();

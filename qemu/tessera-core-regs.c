@@ -1,54 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tessera GPU model: the device's pure logic. See tessera-core.h and
+ * Tessera GPU model, register file: BAR0 CSR and BAR4 doorbell decode,
+ * configuration and reset, the context windows, the GART, interrupt source
+ * tracking and the engine state machine (START, PREEMPT, faults). Command
+ * execution is in tessera-core-exec.c. See tessera-core.h and
  * Documentation/hw/tessera-gpu.rst. No QEMU headers on purpose: this file
  * is also built into the host unit tests.
  */
-#include <assert.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "tessera-core.h"
-
-#define PAGE		((uint32_t)TESSERA_PAGE_SIZE)
-#define PAGE_MASK_LO	(PAGE - 1)
+#include "tessera-core-priv.h"
 
 /* ------------------------------------------------------------- helpers */
-
-static inline uint32_t ld32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static inline void st32(uint8_t *p, uint32_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
-}
-
-static inline int64_t min_i64(int64_t a, int64_t b)
-{
-	return a < b ? a : b;
-}
-
-static inline uint64_t min_u64(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
-
-static inline bool is_pow2(uint64_t v)
-{
-	return v && !(v & (v - 1));
-}
-
-static inline uint64_t div_up(uint64_t v, uint64_t d)
-{
-	return v / d + (v % d != 0);
-}
 
 static inline uint64_t gart_load(const uint64_t *p)
 {
@@ -60,18 +26,6 @@ static inline void gart_store(uint64_t *p, uint64_t v)
 	__atomic_store_n(p, v, __ATOMIC_RELAXED);
 }
 
-uint32_t tcore_fnv1a(uint32_t h, const void *buf, uint64_t len)
-{
-	const uint8_t *p = buf;
-	uint64_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= TESSERA_FNV1A_PRIME;
-	}
-	return h;
-}
-
 bool tcore_ring_valid(const struct tcore_ring *r)
 {
 	return !(r->base & (TESSERA_PAGE_SIZE - 1)) && is_pow2(r->size) &&
@@ -79,18 +33,6 @@ bool tcore_ring_valid(const struct tcore_ring *r)
 	       r->size <= TESSERA_RING_MAX_SIZE &&
 	       !(r->head & 3) && r->head < r->size &&
 	       !(r->tail & 3) && r->tail < r->size;
-}
-
-static bool vram_window_valid(uint64_t dev_vram, uint64_t base, uint64_t size)
-{
-	return !(base & (TESSERA_PAGE_SIZE - 1)) &&
-	       !(size & (TESSERA_PAGE_SIZE - 1)) &&
-	       base <= dev_vram && size <= dev_vram - base;
-}
-
-static bool gart_window_valid(uint32_t dev_gart, uint32_t base, uint32_t size)
-{
-	return (uint64_t)base + size <= dev_gart;
 }
 
 bool tcore_ctx_windows_valid(const struct tcore_dev *d,
@@ -148,6 +90,24 @@ void tcore_init(struct tcore_dev *d, uint64_t vram_size, uint32_t contexts,
 	d->ctx = ctx_array;
 	d->gart = gart_array;
 	tcore_dev_reset(d);
+}
+
+void tcore_set_hooks(struct tcore_dev *d, const struct tcore_hooks *hooks,
+		     void *opaque)
+{
+	d->hooks = hooks;
+	d->hooks_opaque = opaque;
+}
+
+void tcore_guest_error(const struct tcore_dev *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d->hooks || !d->hooks->guest_error)
+		return;
+	va_start(ap, fmt);
+	d->hooks->guest_error(d->hooks_opaque, fmt, ap);
+	va_end(ap);
 }
 
 void tcore_dev_reset(struct tcore_dev *d)
@@ -215,9 +175,11 @@ uint32_t tcore_take_vectors(struct tcore_dev *d)
 	return v;
 }
 
-static void eng_raise(struct tcore_dev *d, unsigned int e, uint32_t bits)
+void tcore_eng_raise(struct tcore_dev *d, unsigned int e, uint32_t bits)
 {
 	d->eng[e].int_status |= bits;
+	if (d->hooks && d->hooks->eng_irq)
+		d->hooks->eng_irq(d->hooks_opaque, e, bits);
 	irq_sync(d);
 }
 
@@ -235,8 +197,8 @@ static bool ring_loaded(const struct tcore_dev *d, uint32_t c, unsigned int e)
 	return e < d->engines && eng_loaded(&d->eng[e]) && d->eng[e].ctx == c;
 }
 
-static void eng_fault(struct tcore_dev *d, unsigned int e, uint32_t code,
-		      uint32_t ctx, uint64_t addr, bool discard_progress)
+void tcore_eng_fault(struct tcore_dev *d, unsigned int e, uint32_t code,
+		     uint32_t ctx, uint64_t addr, bool discard_progress)
 {
 	struct tcore_engine *eng = &d->eng[e];
 
@@ -248,7 +210,9 @@ static void eng_fault(struct tcore_dev *d, unsigned int e, uint32_t code,
 	eng->fault_code = code;
 	eng->fault_ctx = ctx;
 	eng->fault_addr = addr;
-	eng_raise(d, e, TESSERA_ENG_INT_FAULT);
+	if (d->hooks && d->hooks->fault)
+		d->hooks->fault(d->hooks_opaque, e, code, ctx, addr);
+	tcore_eng_raise(d, e, TESSERA_ENG_INT_FAULT);
 }
 
 /*
@@ -276,12 +240,13 @@ static uint32_t eng_start(struct tcore_dev *d, unsigned int e, int64_t now)
 	eng->preempt_pending = 0;
 	if (c >= d->contexts || !(d->ctx[c].ctrl & TESSERA_CTX_CTRL_VALID) ||
 	    !tcore_ctx_windows_valid(d, &d->ctx[c])) {
-		eng_fault(d, e, TESSERA_FAULT_BAD_CONTEXT, c, 0, false);
+		tcore_eng_fault(d, e, TESSERA_FAULT_BAD_CONTEXT, c, 0, false);
 		return 0;
 	}
 	r = &d->ctx[c].ring[e];
 	if (!tcore_ring_valid(r)) {
-		eng_fault(d, e, TESSERA_FAULT_BAD_RING, c, r->base, false);
+		tcore_eng_fault(d, e, TESSERA_FAULT_BAD_RING, c, r->base,
+				false);
 		return 0;
 	}
 	eng_run(eng, now, r->lag);
@@ -296,8 +261,8 @@ static uint32_t eng_start(struct tcore_dev *d, unsigned int e, int64_t now)
  * context as START would (no stop, no software round trip), else it
  * stops. Either way ENG_INT_PREEMPTED. Returns the engines to wake.
  */
-static uint32_t eng_preempted(struct tcore_dev *d, unsigned int e,
-			      int64_t now)
+uint32_t tcore_eng_preempted(struct tcore_dev *d, unsigned int e,
+			     int64_t now)
 {
 	struct tcore_engine *eng = &d->eng[e];
 	uint32_t next = eng->next_ctx;
@@ -308,7 +273,7 @@ static uint32_t eng_preempted(struct tcore_dev *d, unsigned int e,
 						       TCORE_LAG_MAX_NS);
 	eng->preempt_pending = 0;
 	eng->state = TESSERA_ENG_STATE_STOPPED;
-	eng_raise(d, e, TESSERA_ENG_INT_PREEMPTED);
+	tcore_eng_raise(d, e, TESSERA_ENG_INT_PREEMPTED);
 	if (!(next & TESSERA_ENG_NEXT_VALID))
 		return 0;
 	eng->next_ctx = 0;
@@ -402,16 +367,6 @@ static bool csr_is_pair_lo(const struct tcore_dev *d, uint32_t off)
 	return false;
 }
 
-static uint32_t lo32(uint64_t v)
-{
-	return (uint32_t)v;
-}
-
-static uint32_t hi32(uint64_t v)
-{
-	return (uint32_t)(v >> 32);
-}
-
 static uint64_t set_lo(uint64_t v, uint32_t lo)
 {
 	return (v & 0xffffffff00000000ULL) | lo;
@@ -482,6 +437,9 @@ static void global_write(struct tcore_dev *d, uint32_t r, uint32_t v)
 	case TESSERA_REG_RESET:
 		if (v == TESSERA_RESET_MAGIC)
 			tcore_dev_reset(d);
+		else
+			tcore_guest_error(d, "REG_RESET <- 0x%08x, not the magic: ignored",
+					  v);
 		return;
 	case TESSERA_REG_SCRATCH:
 		d->scratch = v;
@@ -562,6 +520,9 @@ static uint32_t engine_write(struct tcore_dev *d, unsigned int e, uint32_t r,
 		if (eng->state == TESSERA_ENG_STATE_STOPPED ||
 		    eng->state == TESSERA_ENG_STATE_FAULTED)
 			eng->ctx = v;
+		else
+			tcore_guest_error(d, "engine %u: ENG_CTX written while loaded: ignored",
+					  e);
 		return 0;
 	case TESSERA_ENG_CTRL:
 		switch (v) {
@@ -573,13 +534,15 @@ static uint32_t engine_write(struct tcore_dev *d, unsigned int e, uint32_t r,
 				return 1u << e;
 			}
 			if (eng->state == TESSERA_ENG_STATE_WAITING)
-				return eng_preempted(d, e, now);
+				return tcore_eng_preempted(d, e, now);
 			return 0;
 		case TESSERA_ENG_CTRL_RESET:
 			/* the caller has parked the engine's worker */
 			tcore_engine_reset(d, e);
 			return 1u << e;
 		}
+		tcore_guest_error(d, "engine %u: unknown ENG_CTRL 0x%08x: ignored",
+				  e, v);
 		return 0;
 	case TESSERA_ENG_INT_STATUS:
 		eng->int_status &= ~v;
@@ -712,8 +675,11 @@ static uint32_t ctx_write(struct tcore_dev *d, uint32_t c, uint32_t r,
 		ring->size = v;
 		return 0;
 	case TESSERA_RING_HEAD:
-		if (ring_loaded(d, c, e))
+		if (ring_loaded(d, c, e)) {
+			tcore_guest_error(d, "ring %u/%u: RING_HEAD written while loaded: ignored",
+					  c, e);
 			return 0;
+		}
 		ring->head = v;
 		memset(&ring->prog, 0, sizeof(ring->prog));
 		return 0;
@@ -759,6 +725,19 @@ static uint32_t csr_read32(struct tcore_dev *d, uint32_t off, int64_t now)
 #define GART_STORE_MASK	(TESSERA_GART_ADDR_MASK | TESSERA_GART_VALID | \
 			 TESSERA_GART_WRITABLE)
 
+/*
+ * A write to an engine, context or GART entry this configuration does not
+ * have, or to an offset no register occupies: ignored (spec), but a guest
+ * doing it has its numbering wrong.
+ */
+static uint32_t absent_write(const struct tcore_dev *d, uint32_t off,
+			     uint32_t v, const char *what)
+{
+	tcore_guest_error(d, "BAR0 write of 0x%08x at 0x%05x: %s: ignored",
+			  v, off, what);
+	return 0;
+}
+
 static uint32_t csr_write32(struct tcore_dev *d, uint32_t off, uint32_t v,
 			    int64_t now)
 {
@@ -773,7 +752,7 @@ static uint32_t csr_write32(struct tcore_dev *d, uint32_t off, uint32_t v,
 		  TESSERA_MAX_ENGINES * TESSERA_CSR_ENGINE_STRIDE) {
 		e = (off - TESSERA_CSR_ENGINE_BASE) / TESSERA_CSR_ENGINE_STRIDE;
 		if (e >= d->engines)
-			return 0;
+			return absent_write(d, off, v, "no such engine");
 		return engine_write(d, e,
 			(off - TESSERA_CSR_ENGINE_BASE) % TESSERA_CSR_ENGINE_STRIDE,
 			v, now);
@@ -783,7 +762,7 @@ static uint32_t csr_write32(struct tcore_dev *d, uint32_t off, uint32_t v,
 		  TESSERA_MAX_CONTEXTS * TESSERA_CSR_CTX_STRIDE) {
 		c = (off - TESSERA_CSR_CTX_BASE) / TESSERA_CSR_CTX_STRIDE;
 		if (c >= d->contexts)
-			return 0;
+			return absent_write(d, off, v, "no such context");
 		return ctx_write(d, c,
 			(off - TESSERA_CSR_CTX_BASE) % TESSERA_CSR_CTX_STRIDE,
 			v, now);
@@ -791,12 +770,22 @@ static uint32_t csr_write32(struct tcore_dev *d, uint32_t off, uint32_t v,
 	if (off >= TESSERA_CSR_GART_BASE && off < TESSERA_CSR_BAR_SIZE) {
 		i = (off - TESSERA_CSR_GART_BASE) / 8;
 		if (i >= d->gart_entries)
-			return 0;
+			return absent_write(d, off, v, "no such GART entry");
 		ent = gart_load(&d->gart[i]);
 		ent = (off & 4) ? set_hi(ent, v) : set_lo(ent, v);
 		gart_store(&d->gart[i], ent & GART_STORE_MASK);
+		return 0;
 	}
-	return 0;
+	return absent_write(d, off, v, "no register there");
+}
+
+/* BAR0 access of a size or alignment the spec does not accept. */
+static void bad_csr_access(const struct tcore_dev *d, const char *dir,
+			   uint64_t off, unsigned int size)
+{
+	tcore_guest_error(d, "BAR0 %s of %u bytes at 0x%05llx: bad size or alignment: %s",
+			  dir, size, (unsigned long long)off,
+			  dir[0] == 'r' ? "reads zero" : "ignored");
 }
 
 enum tcore_wr_kind tcore_csr_classify_write(const struct tcore_dev *d,
@@ -843,6 +832,7 @@ uint64_t tcore_csr_read(struct tcore_dev *d, uint64_t off, unsigned int size,
 		return csr_read32(d, off, now) |
 		       (uint64_t)csr_read32(d, off + 4, now) << 32;
 	}
+	bad_csr_access(d, "read", off, size);
 	return 0;
 }
 
@@ -859,8 +849,10 @@ uint32_t tcore_csr_write(struct tcore_dev *d, uint64_t off, uint64_t val,
 		if (off >= TESSERA_CSR_GART_BASE) {
 			/* one atomic update of the entry */
 			i = (off - TESSERA_CSR_GART_BASE) / 8;
-			if (i < d->gart_entries)
-				gart_store(&d->gart[i], val & GART_STORE_MASK);
+			if (i >= d->gart_entries)
+				return absent_write(d, off, lo32(val),
+						    "no such GART entry");
+			gart_store(&d->gart[i], val & GART_STORE_MASK);
 			return 0;
 		}
 		/*
@@ -870,6 +862,7 @@ uint32_t tcore_csr_write(struct tcore_dev *d, uint64_t off, uint64_t val,
 		return csr_write32(d, off, lo32(val), now) |
 		       csr_write32(d, off + 4, hi32(val), now);
 	}
+	bad_csr_access(d, "write", off, size);
 	return 0;
 }
 
@@ -879,8 +872,11 @@ uint64_t tcore_db_read(struct tcore_dev *d, uint64_t off, unsigned int size)
 	uint32_t o = off % TESSERA_DOORBELL_PAGE_SIZE;
 
 	if (size != 4 || (o & 7) || c >= d->contexts ||
-	    o / 8 >= d->engines)
+	    o / 8 >= d->engines) {
+		tcore_guest_error(d, "BAR4 read of %u bytes at 0x%llx: no such DB_TAIL: reads zero",
+				  size, (unsigned long long)off);
 		return 0;
+	}
 	return d->ctx[c].ring[o / 8].tail;
 }
 
@@ -893,727 +889,15 @@ uint32_t tcore_db_write(struct tcore_dev *d, uint64_t off, uint64_t val,
 	bool loaded;
 
 	if (size != 4 || (o & 7) || c >= d->contexts ||
-	    o / 8 >= d->engines)
+	    o / 8 >= d->engines) {
+		tcore_guest_error(d, "BAR4 write of %u bytes at 0x%llx: no such DB_TAIL: ignored",
+				  size, (unsigned long long)off);
 		return 0;
+	}
 	wake = ring_set_tail(d, c, o / 8, val, now, &loaded);
 	if (!loaded) {
 		d->db_pending[c / 32] |= 1u << (c % 32);
 		irq_sync(d);
 	}
 	return wake;
-}
-
-/* ---------------------------------------------------- memory accesses */
-
-struct xctx {
-	struct tcore_exec *x;
-	const struct tcore_mem_ops *ops;
-	void *opaque;
-};
-
-static enum tcore_step_rc fault(struct tcore_exec *x, uint32_t code,
-				uint64_t addr)
-{
-	x->fault_code = code;
-	x->fault_addr = addr;
-	return TCORE_STEP_FAULT;
-}
-
-/* Is [va, va + n) (n >= 1) inside one window of the context? */
-static uint32_t check_range(const struct tcore_exec *x, uint64_t va,
-			    uint64_t n)
-{
-	uint64_t off;
-
-	if (va < TESSERA_VA_GART) {
-		if (!vram_window_valid(x->dev_vram_size, x->vram_base,
-				       x->vram_size))
-			return TESSERA_FAULT_BAD_CONTEXT;
-		if (n > x->vram_size || va > x->vram_size - n)
-			return TESSERA_FAULT_VRAM_RANGE;
-		return 0;
-	}
-	if (!gart_window_valid(x->dev_gart_entries, x->gart_base,
-			       x->gart_size))
-		return TESSERA_FAULT_BAD_CONTEXT;
-	off = va - TESSERA_VA_GART;
-	if (n - 1 > UINT64_MAX - off)
-		return TESSERA_FAULT_GART_RANGE;
-	if ((off + n - 1) >> TESSERA_PAGE_SHIFT >= x->gart_size)
-		return TESSERA_FAULT_GART_RANGE;
-	return 0;
-}
-
-/* Check a whole operand (n may be 0: nothing to check). */
-static enum tcore_step_rc check_operand(struct tcore_exec *x, uint64_t va,
-					uint64_t n)
-{
-	uint32_t f;
-
-	if (!n)
-		return TCORE_STEP_OK;
-	f = check_range(x, va, n);
-	return f ? fault(x, f, va) : TCORE_STEP_OK;
-}
-
-/*
- * Read or write [va, va + n) of the context's address space, n <= 2 pages.
- * Checks the window first, then each GART page before touching it.
- */
-static enum tcore_step_rc mem_rw(struct xctx *xc, uint64_t va, void *buf,
-				 uint32_t n, bool write)
-{
-	struct tcore_exec *x = xc->x;
-	const struct tcore_mem_ops *ops = xc->ops;
-	uint8_t *p = buf;
-	uint32_t f, piece, in_page;
-	uint64_t ent, bus, page;
-	int rc;
-
-	if (!n)
-		return TCORE_STEP_OK;
-	f = check_range(x, va, n);
-	if (f)
-		return fault(x, f, va);
-	while (n) {
-		in_page = va & PAGE_MASK_LO;
-		piece = (uint32_t)min_u64(n, PAGE - in_page);
-		if (va < TESSERA_VA_GART) {
-			uint64_t off = x->vram_base + va;
-
-			if (off > x->dev_vram_size ||
-			    piece > x->dev_vram_size - off)
-				return fault(x, TESSERA_FAULT_VRAM_RANGE, va);
-			rc = write ? ops->write_vram(xc->opaque, off, p, piece) :
-				     ops->read_vram(xc->opaque, off, p, piece);
-		} else {
-			page = (va - TESSERA_VA_GART) >> TESSERA_PAGE_SHIFT;
-			if (ops->read_gart_entry(xc->opaque,
-						 (uint32_t)(x->gart_base + page),
-						 &ent))
-				return fault(x, TESSERA_FAULT_DMA_ERROR, va);
-			if (!(ent & TESSERA_GART_VALID))
-				return fault(x, TESSERA_FAULT_GART_INVALID, va);
-			if (write && !(ent & TESSERA_GART_WRITABLE))
-				return fault(x, TESSERA_FAULT_GART_READONLY, va);
-			bus = (ent & TESSERA_GART_ADDR_MASK) + in_page;
-			rc = write ? ops->dma_write(xc->opaque, bus, p, piece) :
-				     ops->dma_read(xc->opaque, bus, p, piece);
-		}
-		if (rc)
-			return fault(x, TESSERA_FAULT_DMA_ERROR, va);
-		va += piece;
-		p += piece;
-		n -= piece;
-	}
-	return TCORE_STEP_OK;
-}
-
-/* ----------------------------------------------------------- commands */
-
-struct cmd {
-	uint32_t dw[TCORE_CMD_MAX_DWORDS];
-	uint32_t len;		/* dwords */
-	uint64_t va;		/* the command's GPU VA */
-	bool in_batch;
-	bool first;		/* first step of this command */
-};
-
-static uint64_t dw64(const struct cmd *c, unsigned int i)
-{
-	return (uint64_t)c->dw[i] | (uint64_t)c->dw[i + 1] << 32;
-}
-
-static void complete(struct tcore_exec *x, const struct cmd *c)
-{
-	if (c->in_batch)
-		x->prog.batch_pos += (uint64_t)c->len * 4;
-	else
-		x->ring_head = (x->ring_head + c->len * 4) & (x->ring_size - 1);
-	x->prog.flags &= ~TCORE_PROG_MIDCMD;
-	x->prog.done = 0;
-	x->prog.hash = 0;
-	memset(x->prog.cmd, 0, sizeof(x->prog.cmd));
-	x->events |= TCORE_EV_CMD_DONE;
-}
-
-static void leave_batch(struct tcore_exec *x)
-{
-	x->prog.flags &= ~(TCORE_PROG_IN_BATCH | TCORE_PROG_MIDCMD);
-	x->prog.batch_pos = 0;
-	x->prog.batch_end = 0;
-	x->ring_head = (x->ring_head + TESSERA_BATCH_CALL_LEN * 4) &
-		       (x->ring_size - 1);
-	x->events |= TCORE_EV_CMD_DONE;
-}
-
-static void save_midcmd(struct tcore_exec *x, const struct cmd *c)
-{
-	x->prog.flags |= TCORE_PROG_MIDCMD;
-	memcpy(x->prog.cmd, c->dw, sizeof(x->prog.cmd));
-}
-
-/*
- * Charge the chunk [done, done + n) of a command whose cost is
- * ISSUE + ceil(size / per_ns). The chunks add up to the command's cost.
- */
-static void charge(struct tcore_exec *x, const struct cmd *c, uint64_t done,
-		   uint64_t n, uint64_t per_ns)
-{
-	if (c->first)
-		x->cost_ns += TESSERA_COST_ISSUE_NS;
-	x->cost_ns += div_up(done + n, per_ns) - div_up(done, per_ns);
-}
-
-/* COPY and CHECKSUM read in chunks of this many bytes. */
-#define CHUNK	TESSERA_PREEMPT_CHUNK_BYTES
-
-static enum tcore_step_rc op_copy(struct xctx *xc, struct cmd *c)
-{
-	struct tcore_exec *x = xc->x;
-	uint64_t dst = dw64(c, 1), src = dw64(c, 3), bytes = c->dw[5];
-	uint64_t done = x->prog.done, n;
-	uint8_t buf[CHUNK];
-	enum tcore_step_rc rc;
-
-	if (c->first) {
-		if (bytes > TESSERA_MAX_COPY_BYTES)
-			return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
-		rc = check_operand(x, src, bytes);
-		if (!rc)
-			rc = check_operand(x, dst, bytes);
-		if (rc)
-			return rc;
-	}
-	n = min_u64(CHUNK, bytes - done);
-	rc = mem_rw(xc, src + done, buf, n, false);
-	if (!rc)
-		rc = mem_rw(xc, dst + done, buf, n, true);
-	if (rc)
-		return rc;
-	charge(x, c, done, n, TESSERA_COPY_BYTES_PER_NS);
-	x->prog.done = done + n;
-	if (x->prog.done == bytes)
-		complete(x, c);
-	else
-		save_midcmd(x, c);
-	return TCORE_STEP_OK;
-}
-
-static enum tcore_step_rc op_fill(struct xctx *xc, struct cmd *c)
-{
-	struct tcore_exec *x = xc->x;
-	uint64_t dst = dw64(c, 1), bytes = c->dw[3];
-	uint32_t pattern = c->dw[4];
-	uint64_t done = x->prog.done, n, i;
-	uint8_t buf[CHUNK];
-	enum tcore_step_rc rc;
-
-	if (c->first) {
-		if (bytes > TESSERA_MAX_COPY_BYTES)
-			return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
-		if ((dst & 3) || (bytes & 3))
-			return fault(x, TESSERA_FAULT_BAD_ALIGN, c->va);
-		rc = check_operand(x, dst, bytes);
-		if (rc)
-			return rc;
-	}
-	n = min_u64(CHUNK, bytes - done);
-	for (i = 0; i < n; i += 4)
-		st32(buf + i, pattern);
-	rc = mem_rw(xc, dst + done, buf, n, true);
-	if (rc)
-		return rc;
-	charge(x, c, done, n, TESSERA_FILL_BYTES_PER_NS);
-	x->prog.done = done + n;
-	if (x->prog.done == bytes)
-		complete(x, c);
-	else
-		save_midcmd(x, c);
-	return TCORE_STEP_OK;
-}
-
-static enum tcore_step_rc op_axpy(struct xctx *xc, struct cmd *c)
-{
-	struct tcore_exec *x = xc->x;
-	uint64_t y = dw64(c, 1), xs = dw64(c, 3), count = c->dw[5];
-	uint32_t a = c->dw[6];
-	uint64_t done = x->prog.done, m, i;
-	uint8_t bx[TESSERA_PREEMPT_CHUNK_ELEMS * 4];
-	uint8_t by[TESSERA_PREEMPT_CHUNK_ELEMS * 4];
-	enum tcore_step_rc rc;
-
-	if (c->first) {
-		if (count > TESSERA_MAX_AXPY_COUNT)
-			return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
-		if ((y & 3) || (xs & 3))
-			return fault(x, TESSERA_FAULT_BAD_ALIGN, c->va);
-		rc = check_operand(x, xs, count * 4);
-		if (!rc)
-			rc = check_operand(x, y, count * 4);
-		if (rc)
-			return rc;
-	}
-	m = min_u64(TESSERA_PREEMPT_CHUNK_ELEMS, count - done);
-	rc = mem_rw(xc, xs + done * 4, bx, m * 4, false);
-	if (!rc)
-		rc = mem_rw(xc, y + done * 4, by, m * 4, false);
-	if (rc)
-		return rc;
-	for (i = 0; i < m; i++)
-		st32(by + 4 * i, a * ld32(bx + 4 * i) + ld32(by + 4 * i));
-	rc = mem_rw(xc, y + done * 4, by, m * 4, true);
-	if (rc)
-		return rc;
-	charge(x, c, done, m, TESSERA_AXPY_ELEMS_PER_NS);
-	x->prog.done = done + m;
-	if (x->prog.done == count)
-		complete(x, c);
-	else
-		save_midcmd(x, c);
-	return TCORE_STEP_OK;
-}
-
-static enum tcore_step_rc op_checksum(struct xctx *xc, struct cmd *c)
-{
-	struct tcore_exec *x = xc->x;
-	uint64_t dst = dw64(c, 1), src = dw64(c, 3), bytes = c->dw[5];
-	uint64_t done = x->prog.done, n;
-	uint32_t h;
-	uint8_t buf[CHUNK];
-	enum tcore_step_rc rc;
-
-	if (c->first) {
-		if (bytes > TESSERA_MAX_COPY_BYTES)
-			return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
-		if (dst & 3)
-			return fault(x, TESSERA_FAULT_BAD_ALIGN, c->va);
-		rc = check_operand(x, src, bytes);
-		if (!rc)
-			rc = check_operand(x, dst, 4);
-		if (rc)
-			return rc;
-		x->prog.hash = TESSERA_FNV1A_INIT;
-	}
-	n = min_u64(CHUNK, bytes - done);
-	rc = mem_rw(xc, src + done, buf, n, false);
-	if (rc)
-		return rc;
-	h = tcore_fnv1a(x->prog.hash, buf, n);
-	if (done + n == bytes) {
-		uint8_t out[4];
-
-		st32(out, h);
-		rc = mem_rw(xc, dst, out, 4, true);
-		if (rc)
-			return rc;
-	}
-	charge(x, c, done, n, TESSERA_COPY_BYTES_PER_NS);
-	x->prog.done = done + n;
-	x->prog.hash = h;
-	if (x->prog.done == bytes)
-		complete(x, c);
-	else
-		save_midcmd(x, c);
-	return TCORE_STEP_OK;
-}
-
-static enum tcore_step_rc op_busy(struct xctx *xc, struct cmd *c)
-{
-	struct tcore_exec *x = xc->x;
-	uint64_t ns = dw64(c, 1), done = x->prog.done, m;
-
-	if (c->first) {
-		if (ns > TESSERA_MAX_BUSY_NS)
-			return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
-		x->events |= TCORE_EV_CLAMP;
-	}
-	m = min_u64(TESSERA_PREEMPT_CHUNK_NS, ns - done);
-	/* whole chunks the pacing allows at once (not the first: it clamps) */
-	if (!c->first && x->budget_ns > m)
-		m = min_u64(x->budget_ns - x->budget_ns % TESSERA_PREEMPT_CHUNK_NS,
-			    ns - done);
-	charge(x, c, done, m, 1);
-	x->prog.done = done + m;
-	if (x->prog.done == ns)
-		complete(x, c);
-	else
-		save_midcmd(x, c);
-	return TCORE_STEP_OK;
-}
-
-static enum tcore_step_rc op_fence(struct xctx *xc, struct cmd *c)
-{
-	struct tcore_exec *x = xc->x;
-	uint32_t flags = TESSERA_CMD_FLAGS(c->dw[0]);
-	uint64_t value = dw64(c, 1), addr = dw64(c, 3);
-	enum tcore_step_rc rc;
-
-	if (flags & TESSERA_FENCE_WRITE) {
-		uint8_t buf[8];
-
-		if (addr & 7)
-			return fault(x, TESSERA_FAULT_BAD_ALIGN, c->va);
-		st32(buf, lo32(value));
-		st32(buf + 4, hi32(value));
-		rc = mem_rw(xc, addr, buf, 8, true);
-		if (rc)
-			return rc;
-	}
-	x->cost_ns += TESSERA_COST_ISSUE_NS;
-	x->fence = value;
-	x->events |= TCORE_EV_FENCE;
-	if (flags & TESSERA_FENCE_IRQ)
-		x->events |= TCORE_EV_FENCE_IRQ;
-	complete(x, c);
-	return TCORE_STEP_OK;
-}
-
-/* BATCH_CALL / BATCH_JUMP: enter [addr, addr + bytes). */
-static enum tcore_step_rc op_batch(struct xctx *xc, struct cmd *c)
-{
-	struct tcore_exec *x = xc->x;
-	uint64_t addr = dw64(c, 1), bytes = c->dw[3];
-	enum tcore_step_rc rc;
-
-	if (bytes > TESSERA_MAX_BATCH_BYTES)
-		return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
-	if ((addr & 3) || (bytes & 3))
-		return fault(x, TESSERA_FAULT_BAD_ALIGN, c->va);
-	rc = check_operand(x, addr, bytes);
-	if (rc)
-		return rc;
-	x->cost_ns += TESSERA_COST_ISSUE_NS;
-	if (TESSERA_CMD_OP(c->dw[0]) == TESSERA_OP_BATCH_CALL && !bytes) {
-		complete(x, c);		/* empty batch */
-		return TCORE_STEP_OK;
-	}
-	x->prog.flags |= TCORE_PROG_IN_BATCH;
-	x->prog.batch_pos = addr;
-	x->prog.batch_end = addr + bytes;
-	return TCORE_STEP_OK;
-}
-
-static enum tcore_step_rc run_cmd(struct xctx *xc, struct cmd *c)
-{
-	switch (TESSERA_CMD_OP(c->dw[0])) {
-	case TESSERA_OP_NOP:
-		xc->x->cost_ns += TESSERA_COST_ISSUE_NS;
-		complete(xc->x, c);
-		return TCORE_STEP_OK;
-	case TESSERA_OP_FENCE:
-		return op_fence(xc, c);
-	case TESSERA_OP_COPY:
-		return op_copy(xc, c);
-	case TESSERA_OP_FILL:
-		return op_fill(xc, c);
-	case TESSERA_OP_AXPY:
-		return op_axpy(xc, c);
-	case TESSERA_OP_CHECKSUM:
-		return op_checksum(xc, c);
-	case TESSERA_OP_BATCH_CALL:
-	case TESSERA_OP_BATCH_JUMP:
-		return op_batch(xc, c);
-	case TESSERA_OP_BATCH_END:
-		xc->x->cost_ns += TESSERA_COST_ISSUE_NS;
-		leave_batch(xc->x);
-		return TCORE_STEP_OK;
-	case TESSERA_OP_BUSY:
-		return op_busy(xc, c);
-	}
-	/* not reached: decode() rejected unknown opcodes */
-	return fault(xc->x, TESSERA_FAULT_BAD_OPCODE, c->va);
-}
-
-/* Fixed length of each opcode (0: unknown opcode; NOP: any >= 1). */
-static uint32_t op_len(uint32_t op)
-{
-	switch (op) {
-	case TESSERA_OP_NOP:		return 1;
-	case TESSERA_OP_FENCE:		return TESSERA_FENCE_LEN;
-	case TESSERA_OP_COPY:		return TESSERA_COPY_LEN;
-	case TESSERA_OP_FILL:		return TESSERA_FILL_LEN;
-	case TESSERA_OP_AXPY:		return TESSERA_AXPY_LEN;
-	case TESSERA_OP_CHECKSUM:	return TESSERA_CHECKSUM_LEN;
-	case TESSERA_OP_BATCH_CALL:	return TESSERA_BATCH_CALL_LEN;
-	case TESSERA_OP_BATCH_JUMP:	return TESSERA_BATCH_JUMP_LEN;
-	case TESSERA_OP_BATCH_END:	return 1;
-	case TESSERA_OP_BUSY:		return TESSERA_BUSY_LEN;
-	}
-	return 0;
-}
-
-/*
- * VA of ring offset @off; false if the ring crosses the top of the VA
- * space (then it is outside the GART window).
- */
-static bool ring_va(const struct tcore_exec *x, uint32_t off, uint64_t *va)
-{
-	if (x->ring_base > UINT64_MAX - off)
-		return false;
-	*va = x->ring_base + off;
-	return true;
-}
-
-/* Read dword @k of the command at ring offset / batch VA. */
-static enum tcore_step_rc fetch_dw(struct xctx *xc, const struct cmd *c,
-				   uint32_t k, uint32_t *out)
-{
-	struct tcore_exec *x = xc->x;
-	uint64_t va;
-	uint8_t b[4];
-	enum tcore_step_rc rc;
-
-	if (c->in_batch) {
-		va = c->va + 4ULL * k;
-	} else if (!ring_va(x, (x->ring_head + 4 * k) & (x->ring_size - 1),
-			    &va)) {
-		return fault(x, TESSERA_FAULT_GART_RANGE, x->ring_base);
-	}
-	rc = mem_rw(xc, va, b, 4, false);
-	if (rc)
-		return rc;
-	*out = ld32(b);
-	return TCORE_STEP_OK;
-}
-
-/* Fetch and validate the command at the head of the ring / batch. */
-static enum tcore_step_rc decode(struct xctx *xc, struct cmd *c,
-				 uint64_t avail)
-{
-	struct tcore_exec *x = xc->x;
-	uint32_t hdr, op, flags, want, k, allowed = 0;
-	enum tcore_step_rc rc;
-
-	rc = fetch_dw(xc, c, 0, &hdr);
-	if (rc)
-		return rc;
-	c->dw[0] = hdr;
-	op = TESSERA_CMD_OP(hdr);
-	flags = TESSERA_CMD_FLAGS(hdr);
-	c->len = TESSERA_CMD_LEN(hdr);
-	want = op_len(op);
-	if (!want)
-		return fault(x, TESSERA_FAULT_BAD_OPCODE, c->va);
-	if (op == TESSERA_OP_NOP ? c->len < 1 : c->len != want)
-		return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
-	if ((uint64_t)c->len * 4 > avail)
-		return fault(x, TESSERA_FAULT_BAD_LENGTH, c->va);
-	if (op == TESSERA_OP_FENCE)
-		allowed = TESSERA_FENCE_IRQ | TESSERA_FENCE_WRITE;
-	if (op == TESSERA_OP_BUSY)
-		allowed = TESSERA_BUSY_ATOMIC;
-	if (flags & ~allowed)
-		return fault(x, TESSERA_FAULT_BAD_OPCODE, c->va);
-	if ((op == TESSERA_OP_AXPY || op == TESSERA_OP_CHECKSUM) &&
-	    x->engine_class != TESSERA_ENG_CLASS_COMPUTE)
-		return fault(x, TESSERA_FAULT_BAD_OPCODE, c->va);
-	if (op == TESSERA_OP_BATCH_CALL && c->in_batch)
-		return fault(x, TESSERA_FAULT_BAD_NESTING, c->va);
-	if ((op == TESSERA_OP_BATCH_JUMP || op == TESSERA_OP_BATCH_END) &&
-	    !c->in_batch)
-		return fault(x, TESSERA_FAULT_BAD_NESTING, c->va);
-	/* NOP padding is not read */
-	if (op == TESSERA_OP_NOP)
-		return TCORE_STEP_OK;
-	for (k = 1; k < c->len; k++) {
-		rc = fetch_dw(xc, c, k, &c->dw[k]);
-		if (rc)
-			return rc;
-	}
-	return TCORE_STEP_OK;
-}
-
-enum tcore_step_rc tcore_exec_step(struct tcore_exec *x,
-				   const struct tcore_mem_ops *ops,
-				   void *opaque)
-{
-	struct xctx xc = { .x = x, .ops = ops, .opaque = opaque };
-	struct tcore_ring ring = {
-		.base = x->ring_base, .size = x->ring_size,
-		.head = x->ring_head, .tail = x->ring_tail,
-	};
-	struct cmd c;
-	uint64_t avail;
-	enum tcore_step_rc rc;
-
-	x->cost_ns = 0;
-	x->events = 0;
-	x->fault_code = 0;
-	x->fault_addr = 0;
-	memset(&c, 0, sizeof(c));
-	c.in_batch = x->prog.flags & TCORE_PROG_IN_BATCH;
-
-	if (!tcore_ring_valid(&ring))
-		return fault(x, TESSERA_FAULT_BAD_RING, x->ring_base);
-	if (c.in_batch && (x->prog.batch_pos > x->prog.batch_end ||
-			   (x->prog.batch_pos & 3))) {
-		/* cannot happen with state written by this file */
-		memset(&x->prog, 0, sizeof(x->prog));
-		return fault(x, TESSERA_FAULT_BAD_NESTING, x->ring_base);
-	}
-	if (c.in_batch)
-		c.va = x->prog.batch_pos;
-	else if (!ring_va(x, x->ring_head, &c.va))
-		return fault(x, TESSERA_FAULT_GART_RANGE, x->ring_base);
-
-	if (x->prog.flags & TCORE_PROG_MIDCMD) {
-		/* resume a preempted command from its saved copy */
-		memcpy(c.dw, x->prog.cmd, sizeof(c.dw));
-		c.len = TESSERA_CMD_LEN(c.dw[0]);
-		c.first = false;
-		return run_cmd(&xc, &c);
-	}
-
-	if (c.in_batch) {
-		if (x->prog.batch_pos == x->prog.batch_end) {
-			leave_batch(x);		/* end of the range */
-			return TCORE_STEP_OK;
-		}
-		avail = x->prog.batch_end - x->prog.batch_pos;
-	} else {
-		if (x->ring_head == x->ring_tail)
-			return TCORE_STEP_IDLE;
-		avail = (x->ring_tail - x->ring_head) & (x->ring_size - 1);
-	}
-	rc = decode(&xc, &c, avail);
-	if (rc)
-		return rc;
-	c.first = true;
-	x->prog.done = 0;
-	x->prog.hash = 0;
-	return run_cmd(&xc, &c);
-}
-
-/* --------------------------------------------------- engine stepping */
-
-/* The ring's command in progress has no preemption point (BUSY_ATOMIC). */
-static bool prog_atomic(const struct tcore_progress *p)
-{
-	return (p->flags & TCORE_PROG_MIDCMD) &&
-	       TESSERA_CMD_OP(p->cmd[0]) == TESSERA_OP_BUSY &&
-	       (TESSERA_CMD_FLAGS(p->cmd[0]) & TESSERA_BUSY_ATOMIC);
-}
-
-/* A PREEMPT is pending and the engine is at a preemption point. */
-static bool preempt_due(const struct tcore_dev *d, unsigned int e)
-{
-	const struct tcore_engine *eng = &d->eng[e];
-
-	if (!eng->preempt_pending)
-		return false;
-	if (eng->ctx >= d->contexts)
-		return true;
-	return !prog_atomic(&d->ctx[eng->ctx].ring[e].prog);
-}
-
-enum tcore_prep_rc tcore_engine_prepare(struct tcore_dev *d, unsigned int e,
-					int64_t now, struct tcore_exec *x)
-{
-	struct tcore_engine *eng;
-	struct tcore_ctx *cx;
-	struct tcore_ring *r;
-
-	if (e >= d->engines)
-		return TCORE_PREP_PARK;
-	eng = &d->eng[e];
-	if (eng->state != TESSERA_ENG_STATE_RUNNING)
-		return TCORE_PREP_PARK;
-	if (preempt_due(d, e)) {
-		eng_preempted(d, e, now);
-		return TCORE_PREP_PARK;	/* the caller looks again */
-	}
-	if (eng->ctx >= d->contexts) {		/* cannot happen */
-		eng_fault(d, e, TESSERA_FAULT_BAD_CONTEXT, eng->ctx, 0, false);
-		return TCORE_PREP_PARK;
-	}
-	cx = &d->ctx[eng->ctx];
-	r = &cx->ring[e];
-	if (!tcore_ring_valid(r)) {
-		eng_fault(d, e, TESSERA_FAULT_BAD_RING, eng->ctx, r->base, false);
-		return TCORE_PREP_PARK;
-	}
-	if (r->head == r->tail && !r->prog.flags) {
-		eng->state = TESSERA_ENG_STATE_WAITING;
-		eng_raise(d, e, TESSERA_ENG_INT_IDLE);
-		return TCORE_PREP_PARK;
-	}
-	memset(x, 0, sizeof(*x));
-	x->dev_vram_size = d->vram_size;
-	x->dev_gart_entries = d->gart_entries;
-	x->ctx = eng->ctx;
-	x->engine_class = tcore_engine_class(d, e);
-	x->ring_base = r->base;
-	x->ring_size = r->size;
-	x->ring_head = r->head;
-	x->ring_tail = r->tail;
-	x->vram_base = cx->vram_base;
-	x->vram_size = cx->vram_size;
-	x->gart_base = cx->gart_base;
-	x->gart_size = cx->gart_size;
-	x->prog = r->prog;
-	return TCORE_PREP_RUN;
-}
-
-void tcore_engine_finish(struct tcore_dev *d, unsigned int e,
-			 const struct tcore_exec *x, enum tcore_step_rc rc,
-			 int64_t step_start)
-{
-	struct tcore_engine *eng;
-	struct tcore_ring *r;
-
-	if (e >= d->engines || x->ctx >= d->contexts)
-		return;
-	eng = &d->eng[e];
-	r = &d->ctx[x->ctx].ring[e];
-	if (eng->state != TESSERA_ENG_STATE_RUNNING || eng->ctx != x->ctx)
-		return;		/* reset under our feet (self-DMA): drop */
-	if ((x->events & TCORE_EV_CLAMP) && eng->clock < step_start)
-		eng->clock = step_start;
-	eng->clock += x->cost_ns;
-	eng->busy_ns += x->cost_ns;
-	switch (rc) {
-	case TCORE_STEP_FAULT:
-		eng_fault(d, e, x->fault_code, x->ctx, x->fault_addr, true);
-		return;
-	case TCORE_STEP_IDLE:
-		return;		/* the next prepare goes WAITING */
-	case TCORE_STEP_OK:
-		break;
-	}
-	r->head = x->ring_head;
-	r->prog = x->prog;
-	if (x->events & TCORE_EV_FENCE) {
-		r->fence = x->fence;
-		eng->fence = x->fence;
-		eng->fence_ctx = x->ctx;
-		if (x->events & TCORE_EV_FENCE_IRQ)
-			eng_raise(d, e, TESSERA_ENG_INT_FENCE);
-	}
-}
-
-/* A step resumed at RESUME never takes the engine past SLACK. */
-static_assert(TCORE_MAX_STEP_COST_NS <=
-	      TCORE_PACE_SLACK_NS - TCORE_PACE_RESUME_NS, "pacing slack");
-
-uint64_t tcore_engine_budget_ns(const struct tcore_dev *d, unsigned int e,
-				int64_t now)
-{
-	int64_t b;
-
-	if (e >= d->engines)
-		return 0;
-	b = now + TCORE_PACE_SLACK_NS - d->eng[e].clock;
-	return b > 0 ? (uint64_t)b : 0;
-}
-
-int64_t tcore_engine_pace_ns(const struct tcore_dev *d, unsigned int e,
-			     int64_t now)
-{
-	int64_t ahead;
-
-	if (e >= d->engines || preempt_due(d, e))
-		return 0;	/* a preemption point is due now */
-	ahead = d->eng[e].clock - TCORE_PACE_RESUME_NS - now;
-	return ahead > 0 ? ahead : 0;
 }
