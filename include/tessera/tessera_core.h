@@ -8,10 +8,12 @@
  *
  * The vGPU module programs its physical context, GART entries and
  * scheduling only through these; only its CSR table
- * (vgpu/tessera_vgpu_csr.c) accesses registers itself, to pass a guest's
- * accesses through (scripts/check-modules.sh checks both). It still reads
- * the core's structures (core/tessera_drv.h) for the device's shape and
- * the context's windows.
+ * (vgpu/tessera_vgpu_csr.c) accesses registers itself, through
+ * tessera_hw_csr_read() and friends, to pass a guest's accesses through.
+ * The core's structures are opaque to it: what it sees of a device, a
+ * context and its rings comes from the accessors of tessera_view.c below,
+ * and it includes no header of drivers/tessera/core/
+ * (scripts/check-modules.sh checks all three).
  */
 #ifndef TESSERA_CORE_H
 #define TESSERA_CORE_H
