@@ -6,15 +6,19 @@
 #
 #   - no file of drivers/tessera/core/ or lib/ includes a VFIO or mdev
 #     header or vgpu/tessera_vgpu.h;
+#   - no file of drivers/tessera/vgpu/ includes a core-private header
+#     (tessera_drv.h, tessera_trace.h, any header of drivers/tessera/core/):
+#     the core's structures are opaque to it, it sees them through the
+#     core API (tessera_core.h: core/tessera_view.c);
 #   - tessera.ko depends on neither vfio nor mdev; tessera-vgpu.ko depends
 #     on tessera, vfio and mdev and imports the TESSERA namespace;
 #   - every function declared in include/tessera/tessera_core.h and
 #     tessera_hw.h is exported by tessera.ko in the TESSERA namespace
 #     (Module.symvers);
 #   - vgpu/ reaches the hardware only through the core's hardware access
-#     layer (tessera_hw.h): no register accessor and no register offset
-#     outside its CSR table (tessera_vgpu_csr.c, which passes the guest's
-#     accesses through);
+#     layer (tessera_hw.h): no register accessor (tessera_hw_csr_read() and
+#     friends included) and no register offset outside its CSR table
+#     (tessera_vgpu_csr.c, which passes the guest's accesses through);
 #   - neither does the rest of core/: register offsets and accessors are
 #     tessera_hw.c's alone (tessera_hw.h, core/tessera_hw_core.h);
 #   - vgpu/ leaves the core's scheduling and allocator state alone (engine
@@ -37,13 +41,29 @@ else
 	printf '# %s\n' "${bad//$'\n'/$'\n'# }"
 fi
 
+# The core's private headers: the two named, and whatever else lives in
+# core/ (lib/ headers are pure logic, shared with userspace: allowed).
+private="tessera_drv.h tessera_trace.h"
+for f in drivers/tessera/core/*.h; do
+	[ -e "$f" ] && private="$private ${f##*/}"
+done
+alt=$(printf '%s\n' $private | sort -u | sed 's/\./\\./g' | paste -sd '|')
+bad=$(grep -nE "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]([^\">]*/)?($alt)[\">]" \
+	drivers/tessera/vgpu/*.[ch] || true)
+if [ -z "$bad" ]; then
+	ok "vgpu/ includes no core-private header"
+else
+	notok "vgpu/ includes no core-private header"
+	printf '# %s\n' "${bad//$'\n'/$'\n'# }"
+fi
+
 # The hardware access layer is the only way from vgpu/ to the registers.
 vfiles=()
 for f in drivers/tessera/vgpu/*.[ch]; do
 	[ "${f##*/}" = tessera_vgpu_csr.c ] || vfiles+=("$f")
 done
 bad=$(grep -nE \
-	'\btessera_(rd|wr)(64)?\(|->csr\b|TESSERA_(CTX|ENG|CTX_RING)_REG\(|TESSERA_GART_ENTRY\(|\bTESSERA_REG_[A-Z]' \
+	'\btessera_(rd|wr)(64)?\(|\btessera_hw_csr_(read|write)(64)?\(|->csr\b|TESSERA_(CTX|ENG|CTX_RING)_REG\(|TESSERA_GART_ENTRY\(|\bTESSERA_REG_[A-Z]' \
 	"${vfiles[@]}" || true)
 if [ -z "$bad" ]; then
 	ok "vgpu/ accesses registers only in its CSR table (else tessera_hw.h)"

@@ -65,10 +65,11 @@
  *	->budget_start, ->irqs_throttled, ->storms, ->switches,
  *	->preempts, ->faults, ->resets; of each ring on the engine
  *	->completed, ->blocked, ->held and ->loads. Lockless readers
- *	(the timer, fence waits, the vGPU module) use READ_ONCE() on
- *	->contended_at, ->cur, ->completed and ->loads. The engine work
- *	runs under it, and it is held while waiting for the engine to stop
- *	(eng_wait_stopped() sleeps).
+ *	(the timer, fence waits, the vGPU module through
+ *	tessera_ring_get_stats()) use READ_ONCE() on ->contended_at, ->cur,
+ *	->completed and ->loads (and ->ent.runtime_ns, ->ent.weight). The
+ *	engine work runs under it, and it is held while waiting for the
+ *	engine to stop (eng_wait_stopped() sleeps).
  *
  *   ring->lock (mutex), ctx->lock (mutex): never held together
  *	ring->lock serialises the core's submissions to the ring: ->tail,
@@ -126,10 +127,11 @@
  * - The vGPU module's locks, "Locking of a vGPU" in
  *   drivers/tessera/vgpu/tessera_vgpu.h (the migration lock, vgpu->lock,
  *   vgpu->gart_lock, mm->mmap_lock, vgpu->mem_sem), all sit outside the
- *   core's: it calls the core, and takes tdev->lock, eng->lock and
- *   ctx->lock itself, possibly holding them, but never hw_sem; the core
- *   never takes a lock of the vGPU module, nor calls into it holding
- *   one of its own.
+ *   core's: it calls the core API (<tessera/tessera_core.h>), possibly
+ *   holding them, and takes none of the core's locks itself (the core's
+ *   structures are opaque to it: tessera_view.c reads them for it, e.g.
+ *   the fault record under ctx->lock); the core never takes a lock of the
+ *   vGPU module, nor calls into it holding one of its own.
  */
 
 #define TESSERA_DRV_NAME	"tessera"

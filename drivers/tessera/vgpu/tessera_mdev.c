@@ -82,12 +82,12 @@ static ssize_t tessera_mdev_show_description(struct mdev_type *mtype,
 		return sysfs_emit(buf,
 				  "vram=%uMiB gart=%uMiB (%u entries) engines=%u contexts=1 weight=%u migration=none\n",
 				  t->vram_mb, t->gart_entries >> 8,
-				  t->gart_entries, mp->tdev->num_engines,
+				  t->gart_entries, mp->info.num_engines,
 				  t->weight);
 	return sysfs_emit(buf,
 			  "vram=%uMiB gart=%uMiB (%u entries) engines=%u contexts=1 weight=%u migration=v%u\n",
 			  t->vram_mb, t->gart_entries >> 8, t->gart_entries,
-			  mp->tdev->num_engines, t->weight,
+			  mp->info.num_engines, t->weight,
 			  TESSERA_MIG_VERSION);
 }
 
@@ -120,6 +120,7 @@ static int tessera_mdev_probe(struct mdev_device *mdev)
 	vgpu->mdev = mdev;
 	vgpu->mp = mp;
 	vgpu->tdev = mp->tdev;
+	vgpu->info = &mp->info;
 	vgpu->type_idx = type_index(mdev->type);
 	vgpu->type = &tessera_vgpu_types[vgpu->type_idx];
 	vgpu->vram_size = (u64)vgpu->type->vram_mb << 20;
@@ -145,17 +146,18 @@ static int tessera_mdev_probe(struct mdev_device *mdev)
 			ret = -ENOSPC;
 		goto err_count;
 	}
-	if (vgpu->ctx->gart_size >> TESSERA_PAGE_SHIFT != vgpu->gart_entries) {
+	tessera_ctx_get_info(vgpu->ctx, &vgpu->ctx_info);
+	if (vgpu->ctx_info.gart_size >> TESSERA_PAGE_SHIFT !=
+	    vgpu->gart_entries) {
 		ret = -ENOSPC;
 		goto err_ctx;
 	}
-	snprintf(vgpu->ctx->comm, sizeof(vgpu->ctx->comm), "vgpu-%s",
-		 vgpu->type->sysfs_name);
+	tessera_ctx_set_name(vgpu->ctx, "vgpu-%s", vgpu->type->sysfs_name);
 	ret = tessera_vgpu_gart_init(vgpu);
 	if (ret)
 		goto err_ctx;
-	vgpu->db = ioremap(vgpu->tdev->db_phys +
-			   (u64)vgpu->ctx->id * TESSERA_DOORBELL_PAGE_SIZE,
+	vgpu->db = ioremap(vgpu->info->db_phys +
+			   (u64)vgpu->ctx_info.id * TESSERA_DOORBELL_PAGE_SIZE,
 			   TESSERA_DOORBELL_PAGE_SIZE);
 	if (!vgpu->db) {
 		ret = -ENOMEM;
@@ -177,9 +179,9 @@ static int tessera_mdev_probe(struct mdev_device *mdev)
 	list_add_tail(&vgpu->node, &mp->vgpus);
 	mutex_unlock(&mp->lock);
 	dev_info(&mdev->dev, "vGPU %s: context %u, VRAM 0x%llx+%lluMiB, GART %u+%u\n",
-		 vgpu->type->sysfs_name, vgpu->ctx->id, vgpu->ctx->vram_base,
-		 vgpu->vram_size >> 20, vgpu->ctx->gart_base,
-		 vgpu->gart_entries);
+		 vgpu->type->sysfs_name, vgpu->ctx_info.id,
+		 vgpu->ctx_info.vram_base, vgpu->vram_size >> 20,
+		 vgpu->ctx_info.gart_base, vgpu->gart_entries);
 	return 0;
 
 err_offsets:
@@ -252,12 +254,12 @@ static ssize_t _name##_show(struct device *dev,				\
 static DEVICE_ATTR_RO(_name)
 
 VGPU_ATTR(vgpu_type, "%s", vgpu->type->sysfs_name);
-VGPU_ATTR(hw_context, "%u", vgpu->ctx->id);
-VGPU_ATTR(vram_base, "0x%llx", vgpu->ctx->vram_base);
+VGPU_ATTR(hw_context, "%u", vgpu->ctx_info.id);
+VGPU_ATTR(vram_base, "0x%llx", vgpu->ctx_info.vram_base);
 VGPU_ATTR(vram_size, "%llu", vgpu->vram_size);
-VGPU_ATTR(gart_base, "%u", vgpu->ctx->gart_base);
+VGPU_ATTR(gart_base, "%u", vgpu->ctx_info.gart_base);
 VGPU_ATTR(gart_entries, "%u", vgpu->gart_entries);
-VGPU_ATTR(weight, "%u", vgpu->ctx->rings[0].ent.weight);
+VGPU_ATTR(weight, "%u", tessera_vgpu_ring_stats(vgpu, 0).weight);
 VGPU_ATTR(state, "%s", vgpu->error ? "error" :
 	  READ_ONCE(vgpu->open) ? "open" : "closed");
 VGPU_ATTR(gart_pinned, "%d", atomic_read(&vgpu->gart_pinned));
@@ -269,13 +271,13 @@ VGPU_ATTR(resets, "%llu", READ_ONCE(vgpu->resets));
 VGPU_ATTR(irqs, "%llu", READ_ONCE(vgpu->irqs));
 /* Slices in which the vGPU went over the engine interrupt budget. */
 VGPU_ATTR(irq_storms, "%lld",
-	  (long long)atomic64_read(&vgpu->ctx->irq_storms));
+	  (long long)tessera_ctx_irq_storms(vgpu->ctx));
 VGPU_ATTR(csr_traps, "%llu", READ_ONCE(vgpu->csr_traps));
 /* BAR2/BAR4 pages the fault handler mapped (again after each revocation). */
 VGPU_ATTR(mmap_faults, "%lld",
 	  (long long)atomic64_read(&vgpu->mmap_faults));
 VGPU_ATTR(submits_runtime_ns, "%llu",
-	  READ_ONCE(vgpu->ctx->rings[0].ent.runtime_ns));
+	  tessera_vgpu_ring_stats(vgpu, 0).runtime_ns);
 /* Stream format version this vGPU writes and accepts (0: no migration). */
 VGPU_ATTR(migration_version, "%u",
 	  tessera_vgpu_mig_supported() ? TESSERA_MIG_VERSION : 0);
@@ -305,9 +307,11 @@ static ssize_t engine_runtime_ns_show(struct device *dev,
 
 	if (!vgpu)
 		return -ENODEV;
-	for (e = 0; e < vgpu->tdev->num_engines; e++)
-		len += sysfs_emit_at(buf, len, "%s%llu", e ? " " : "",
-				     READ_ONCE(vgpu->ctx->rings[e].ent.runtime_ns));
+	for (e = 0; e < vgpu->info->num_engines; e++) {
+		u64 rt = tessera_vgpu_ring_stats(vgpu, e).runtime_ns;
+
+		len += sysfs_emit_at(buf, len, "%s%llu", e ? " " : "", rt);
+	}
 	len += sysfs_emit_at(buf, len, "\n");
 	return len;
 }
@@ -373,15 +377,18 @@ static struct mdev_driver tessera_mdev_driver = {
  */
 static int tessera_mdev_register(struct tessera_device *tdev)
 {
+	struct tessera_dev_info info;
 	struct tessera_mdev_parent *mp;
 	unsigned int i;
 	int ret;
 
-	if (tdev->is_virtual)
+	tessera_dev_get_info(tdev, &info);
+	if (info.is_virtual)
 		return 0;
 	mp = kzalloc(sizeof(*mp), GFP_KERNEL);
 	if (!mp)
 		return -ENOMEM;
+	mp->info = info;
 	mp->types = kcalloc(tessera_vgpu_nr_types, sizeof(*mp->types),
 			    GFP_KERNEL);
 	mp->type_ptrs = kcalloc(tessera_vgpu_nr_types, sizeof(*mp->type_ptrs),
@@ -402,18 +409,18 @@ static int tessera_mdev_register(struct tessera_device *tdev)
 	mutex_lock(&tessera_parents_lock);
 	list_add_tail(&mp->node, &tessera_parents);
 	mutex_unlock(&tessera_parents_lock);
-	ret = mdev_register_parent(&mp->parent, &tdev->pdev->dev,
+	ret = mdev_register_parent(&mp->parent, mp->info.dev,
 				   &tessera_mdev_driver, mp->type_ptrs,
 				   tessera_vgpu_nr_types);
 	if (ret) {
 		mutex_lock(&tessera_parents_lock);
 		list_del(&mp->node);
 		mutex_unlock(&tessera_parents_lock);
-		dev_err(&tdev->pdev->dev, "cannot register mdev parent: %d\n",
+		dev_err(mp->info.dev, "cannot register mdev parent: %d\n",
 			ret);
 		goto err;
 	}
-	dev_info(&tdev->pdev->dev, "%s: offering %u vGPU types\n", tdev->name,
+	dev_info(mp->info.dev, "%s: offering %u vGPU types\n", mp->info.name,
 		 tessera_vgpu_nr_types);
 	return 0;
 err:
@@ -433,10 +440,12 @@ err:
  */
 static void tessera_mdev_unregister(struct tessera_device *tdev)
 {
+	struct tessera_dev_info info;
 	struct tessera_mdev_parent *mp;
 
+	tessera_dev_get_info(tdev, &info);
 	mutex_lock(&tessera_parents_lock);
-	mp = find_parent(&tdev->pdev->dev);
+	mp = find_parent(info.dev);
 	mutex_unlock(&tessera_parents_lock);
 	if (!mp)
 		return;

@@ -77,11 +77,10 @@ static void regs_power_on(struct tessera_vgpu *vgpu, bool cfg)
 	s->msix_pba = 0;
 	s->line_level = 0;
 	s->fence_moved = 0;
-	mutex_lock(&vgpu->ctx->lock);
-	s->fault_seen = vgpu->ctx->fault.count;
-	mutex_unlock(&vgpu->ctx->lock);
-	for (e = 0; e < tdev->num_engines; e++) {
-		s->phys_fence[e] = tessera_hw_ring_fence(tdev, vgpu->ctx->id, e);
+	s->fault_seen = tessera_ctx_fault_count(vgpu->ctx);
+	for (e = 0; e < vgpu->info->num_engines; e++) {
+		s->phys_fence[e] = tessera_hw_ring_fence(tdev,
+							 vgpu->ctx_info.id, e);
 		s->reset_fence[e] = s->phys_fence[e];
 	}
 }
@@ -96,8 +95,8 @@ static void hw_power_on(struct tessera_vgpu *vgpu)
 	u32 e;
 
 	tessera_vgpu_ctx_apply(vgpu);	/* regs are zero: invalid, empty */
-	for (e = 0; e < tdev->num_engines; e++)
-		tessera_hw_ring_set(tdev, vgpu->ctx->id, e, &none);
+	for (e = 0; e < vgpu->info->num_engines; e++)
+		tessera_hw_ring_set(tdev, vgpu->ctx_info.id, e, &none);
 }
 
 /**
@@ -118,16 +117,17 @@ void tessera_vgpu_fence_set(struct tessera_vgpu *vgpu, const u64 *want)
 {
 	struct tessera_device *tdev = vgpu->tdev;
 	struct tessera_ctx *ctx = vgpu->ctx;
-	u32 c = ctx->id, e, need = 0, left, i;
+	u32 c = vgpu->ctx_info.id, e, need = 0, left, i;
 	bool frozen = vgpu->frozen;
 	u32 cmd[TESSERA_FENCE_LEN] = {
 		TESSERA_CMD(TESSERA_OP_FENCE, 0, TESSERA_FENCE_LEN),
 	};
 	/* One scratch ring per engine at the start of the partition. */
 	struct tessera_hw_window w = {
-		.vram_base = ctx->vram_base,
-		.vram_size = (u64)tdev->num_engines * TESSERA_RING_MIN_SIZE,
-		.gart_base = ctx->gart_base,
+		.vram_base = vgpu->ctx_info.vram_base,
+		.vram_size = (u64)vgpu->info->num_engines *
+			     TESSERA_RING_MIN_SIZE,
+		.gart_base = vgpu->ctx_info.gart_base,
 		.valid = true,
 	};
 	struct tessera_hw_ring r = {
@@ -136,21 +136,20 @@ void tessera_vgpu_fence_set(struct tessera_vgpu *vgpu, const u64 *want)
 	};
 
 #define WANT(e)	(want ? want[e] : 0)
-	for (e = 0; e < tdev->num_engines; e++)
+	for (e = 0; e < vgpu->info->num_engines; e++)
 		if (tessera_hw_ring_fence(tdev, c, e) != WANT(e))
 			need |= BIT(e);
 	if (!need)
 		return;
 	vgpu->frozen = false;	/* the scratch work must run */
 	tessera_hw_ctx_set(tdev, c, &w);
-	for (e = 0; e < tdev->num_engines; e++) {
+	for (e = 0; e < vgpu->info->num_engines; e++) {
 		if (!(need & BIT(e)))
 			continue;
 		r.base = (u64)e * TESSERA_RING_MIN_SIZE;
 		cmd[1] = lower_32_bits(WANT(e));
 		cmd[2] = upper_32_bits(WANT(e));
-		memcpy_toio(tdev->vram + ctx->vram_base + r.base, cmd,
-			    sizeof(cmd));
+		tessera_ctx_vram_write(ctx, r.base, cmd, sizeof(cmd));
 		/* The command must be in VRAM before the tail is. */
 		wmb();
 		tessera_hw_ring_set(tdev, c, e, &r);
@@ -158,7 +157,7 @@ void tessera_vgpu_fence_set(struct tessera_vgpu *vgpu, const u64 *want)
 	}
 	for (i = 0; i < 2000; i++) {
 		left = 0;
-		for (e = 0; e < tdev->num_engines; e++)
+		for (e = 0; e < vgpu->info->num_engines; e++)
 			if (need & BIT(e) &&
 			    tessera_hw_ring_fence(tdev, c, e) != WANT(e))
 				left |= BIT(e);
@@ -192,16 +191,17 @@ void tessera_vgpu_init_state(struct tessera_vgpu *vgpu)
 	init_rwsem(&vgpu->mem_sem);
 	INIT_WORK(&vgpu->event_work, tessera_vgpu_events);
 	/* The type's share of every engine. */
-	for (e = 0; e < vgpu->tdev->num_engines; e++)
-		tessera_sched_ring_weight(&vgpu->ctx->rings[e],
+	for (e = 0; e < vgpu->info->num_engines; e++)
+		tessera_sched_ring_weight(tessera_ctx_ring(vgpu->ctx, e),
 					  TESSERA_WEIGHT_DEFAULT * vgpu->type->weight);
 	/* Nothing runs until the guest starts an engine. */
 	tessera_sched_quiesce_ctx(vgpu->ctx);
 	fence_clear(vgpu);
 	hw_power_on(vgpu);
 	regs_power_on(vgpu, true);
-	tessera_vram_scrub(vgpu->tdev, vgpu->ctx->vram_base,
-			   (u64)vgpu->tdev->num_engines * TESSERA_RING_MIN_SIZE);
+	tessera_vram_scrub(vgpu->tdev, vgpu->ctx_info.vram_base,
+			   (u64)vgpu->info->num_engines *
+			   TESSERA_RING_MIN_SIZE);
 }
 
 /**
@@ -225,7 +225,8 @@ void tessera_vgpu_reset(struct tessera_vgpu *vgpu, bool cfg)
 	fence_clear(vgpu);
 	hw_power_on(vgpu);
 	regs_power_on(vgpu, cfg);
-	tessera_vram_scrub(vgpu->tdev, vgpu->ctx->vram_base, vgpu->vram_size);
+	tessera_vram_scrub(vgpu->tdev, vgpu->ctx_info.vram_base,
+			   vgpu->vram_size);
 	vgpu->mem_on = tessera_vgpu_cfg_mem_enabled(vgpu);
 	up_write(&vgpu->mem_sem);
 	/* Unpinning takes mmap_lock: not under mem_sem (faults take it
@@ -249,8 +250,8 @@ static int tessera_vgpu_open(struct vfio_device *vdev)
 	tessera_vgpu_cfg_open(vgpu);
 	WRITE_ONCE(vgpu->open, true);
 	mutex_unlock(&vgpu->lock);
-	for (e = 0; e < vgpu->tdev->num_engines; e++) {
-		u64 loads = READ_ONCE(vgpu->ctx->rings[e].loads);
+	for (e = 0; e < vgpu->info->num_engines; e++) {
+		u64 loads = tessera_vgpu_ring_stats(vgpu, e).loads;
 
 		vgpu->loads_seen[e] = loads;
 		vgpu->loads_looked[e] = loads;
@@ -267,7 +268,7 @@ static void tessera_vgpu_close(struct vfio_device *vdev)
 	u32 e;
 
 	WRITE_ONCE(vgpu->open, false);
-	for (e = 0; e < vgpu->tdev->num_engines; e++)
+	for (e = 0; e < vgpu->info->num_engines; e++)
 		tessera_sched_unwatch(vgpu->tdev, e, &vgpu->waits[e]);
 	/* Eventfds (and the unmask virqfd, which queues the event work)
 	 * first, then no event work can be queued any more.

@@ -26,21 +26,27 @@
  *                        memory-decoding change writes (revokes, then
  *                        works on VRAM and doorbells with faults held off);
  *                        never held across vfio_(un)pin_pages()
- *   tdev/engine/ctx locks of the core
+ *   the core's locks, taken only inside the core API it calls (it
+ *   takes none of them itself)
  */
 #ifndef TESSERA_VGPU_H
 #define TESSERA_VGPU_H
 
 #include <linux/eventfd.h>
+#include <linux/io.h>
 #include <linux/mdev.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
 #include <linux/vfio.h>
 #include "tessera_compat.h"
 #include <linux/rwsem.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
 
-#include "tessera_drv.h"
+#include <tessera/tessera_core.h>
+#include <tessera/tessera_regs.h>
 #include "tessera_dirty_pages.h"
+#include "tessera_sched_policy.h"
 
 #define TESSERA_VGPU_MAX		63	/* one context stays with the host */
 
@@ -108,6 +114,7 @@ struct tessera_vgpu_type {
  * @types: one mdev_type per tessera_vgpu_type
  * @type_ptrs: pointers for mdev_register_parent()
  * @tdev: the GPU
+ * @info: its shape, copied at attach (tessera_dev_get_info())
  * @node: on the global list of parents
  * @lock: protects @vgpus and @nr_vgpus
  * @vgpus: vGPUs of this parent
@@ -118,6 +125,7 @@ struct tessera_mdev_parent {
 	struct mdev_type *types;
 	struct mdev_type **type_ptrs;
 	struct tessera_device *tdev;
+	struct tessera_dev_info info;
 	struct list_head node;
 	struct mutex lock; /* vgpus */
 	struct list_head vgpus;
@@ -161,7 +169,8 @@ struct tessera_vgpu_eng {
  * @intx_level: INTx asserted (as last signalled)
  * @intx_masked: INTx masked by VFIO (auto-mask or MASK action; VFIO
  *	interrupt state, not device state: a device reset keeps it)
- * @fault_seen: ctx->fault.count already reported
+ * @fault_seen: the context's fault count already reported
+ *	(tessera_ctx_fault_take())
  * @phys_fence: last RING_FENCE read per engine (event detection)
  * @reset_fence: RING_FENCE at the last reset (reads 0 until it moves)
  * @fence_moved: bit e: RING_FENCE of engine e moved since the reset
@@ -292,12 +301,14 @@ struct tessera_vgpu_dlog {
  * @mdev: its mdev
  * @mp: parent
  * @tdev: physical GPU
+ * @info: its shape (&@mp->info)
  * @type: vGPU type
  * @type_idx: index of @type
  * @node: on @mp->vgpus
  * @lock: serialises every access to the emulated state and the shadow
  * @ctx: the physical hardware context backing the vGPU
- * @vram_size: partition bytes (= ctx->vram_size)
+ * @ctx_info: its number and windows (tessera_ctx_get_info())
+ * @vram_size: partition bytes (= @ctx_info.vram_size)
  * @gart_entries: slice entries
  * @db: the context's doorbell page (BAR4 of the GPU)
  * @s: guest-visible state
@@ -342,12 +353,12 @@ struct tessera_vgpu_dlog {
  * @err_trigger: eventfd of the error IRQ (never signalled by the device:
  *	a vGPU has no AER errors; loopback only)
  * @waits: entries woken by the engines' events (tessera_sched_watch())
- * @loads_seen: per engine, the ring's tessera_ring.loads when
+ * @loads_seen: per engine, the ring's loads (tessera_ring_get_stats()) when
  *	@event_work last read its fence with the ring off the engine; a
  *	wake of an engine whose ring is not loaded and has the same count
  *	does not queue @event_work (another tenant's fences and storms
  *	cost this vGPU nothing)
- * @loads_looked: per engine, tessera_ring.loads at the event work's
+ * @loads_looked: per engine, the ring's loads at the event work's
  *	last look (under @lock)
  * @event_work: turns physical events into virtual ones
  * @mmap_faults: BAR2/BAR4 pages the fault handler mapped (sysfs)
@@ -368,11 +379,13 @@ struct tessera_vgpu {
 	struct mdev_device *mdev;
 	struct tessera_mdev_parent *mp;
 	struct tessera_device *tdev;
+	const struct tessera_dev_info *info;
 	const struct tessera_vgpu_type *type;
 	u32 type_idx;
 	struct list_head node;
 	struct mutex lock; /* emulated state, shadow, irq */
 	struct tessera_ctx *ctx;
+	struct tessera_ctx_info ctx_info;
 	u64 vram_size;
 	u32 gart_entries;
 	void __iomem *db;
@@ -426,6 +439,22 @@ extern const unsigned int tessera_vgpu_nr_types;
 static inline struct tessera_vgpu *vdev_to_vgpu(struct vfio_device *vdev)
 {
 	return container_of(vdev, struct tessera_vgpu, vdev);
+}
+
+/**
+ * tessera_vgpu_ring_stats() - statistics of the vGPU's ring on an engine
+ * @vgpu: vGPU (no lock needed: tessera_ring_get_stats())
+ * @e: engine, below @vgpu->info->num_engines
+ *
+ * Return: the ring's loads, runtime and weight.
+ */
+static inline struct tessera_ring_stats
+tessera_vgpu_ring_stats(struct tessera_vgpu *vgpu, u32 e)
+{
+	struct tessera_ring_stats st;
+
+	tessera_ring_get_stats(tessera_ctx_ring(vgpu->ctx, e), &st);
+	return st;
 }
 
 /* tessera_vgpu.c */

@@ -60,25 +60,23 @@ ssize_t tessera_vgpu_aperture_rw(struct tessera_vgpu *vgpu, u32 bar,
 				 bool write)
 {
 	u64 size = tessera_vgpu_bar_size(vgpu, bar);
-	void __iomem *p;
 	u32 e;
 
 	if (pos < 0 || pos >= size || count > size - pos)
 		return -EINVAL;
 	if (bar == TESSERA_BAR_VRAM) {
-		p = vgpu->tdev->vram + vgpu->ctx->vram_base + pos;
 		if (write) {
 			tessera_vgpu_mig_mark(vgpu, pos, count);
-			memcpy_toio(p, buf, count);
+			tessera_ctx_vram_write(vgpu->ctx, pos, buf, count);
 		} else {
-			memcpy_fromio(buf, p, count);
+			tessera_ctx_vram_read(vgpu->ctx, pos, buf, count);
 		}
 		return count;
 	}
 	/* Doorbell page: 4-byte accesses at DB_TAIL(e) of existing engines. */
 	e = pos / TESSERA_DB_TAIL(1);
 	if (count != 4 || pos % TESSERA_DB_TAIL(1) ||
-	    e >= vgpu->tdev->num_engines) {
+	    e >= vgpu->info->num_engines) {
 		if (!write)
 			memset(buf, 0, count);
 		return count;
@@ -106,8 +104,8 @@ static vm_fault_t tessera_vgpu_fault(struct vm_fault *vmf)
 	    !vgpu->mem_on)
 		goto out;
 	if (bar == TESSERA_BAR_VRAM) {
-		pfn = (vgpu->tdev->vram_phys + vgpu->ctx->vram_base + pos) >>
-		      PAGE_SHIFT;
+		pfn = PHYS_PFN(vgpu->info->vram_phys +
+			       vgpu->ctx_info.vram_base + pos);
 	} else if (bar == TESSERA_BAR_DOORBELL) {
 		pfn = tessera_doorbell_pfn(vgpu->ctx);
 	} else {

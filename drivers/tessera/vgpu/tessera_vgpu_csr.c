@@ -43,7 +43,7 @@ struct vcsr {
 
 static u32 pctx(struct tessera_vgpu *vgpu)
 {
-	return vgpu->ctx->id;
+	return vgpu->ctx_info.id;
 }
 
 static u32 phys_rd(struct tessera_vgpu *vgpu, u32 reg)
@@ -60,19 +60,19 @@ static void phys_wr(struct tessera_vgpu *vgpu, u32 reg, u32 val)
 
 static u32 g_rd(struct tessera_vgpu *vgpu, u32 idx, u32 off)
 {
-	struct tessera_device *tdev = vgpu->tdev;
+	const struct tessera_dev_info *info = vgpu->info;
 	u32 v = 0, e;
 
 	switch (off) {
 	case TESSERA_REG_ID:
 		return TESSERA_ID_MAGIC;
 	case TESSERA_REG_VERSION:
-		return tdev->hw_version;
+		return info->hw_version;
 	case TESSERA_REG_CAPS:
-		return tdev->caps | TESSERA_CAPS_VIRTUAL;
+		return info->caps | TESSERA_CAPS_VIRTUAL;
 	case TESSERA_REG_ENGINES:
-		return tdev->num_engines | tdev->num_compute << 8 |
-		       tdev->num_copy << 16;
+		return info->num_engines | info->num_compute << 8 |
+		       info->num_copy << 16;
 	case TESSERA_REG_CONTEXTS:
 		return 1;
 	case TESSERA_REG_GART_ENTRIES:
@@ -85,7 +85,7 @@ static u32 g_rd(struct tessera_vgpu *vgpu, u32 idx, u32 off)
 	case TESSERA_REG_TIMESTAMP_HI:
 		return phys_rd(vgpu, off);
 	case TESSERA_REG_INT_STATUS:
-		for (e = 0; e < tdev->num_engines; e++)
+		for (e = 0; e < info->num_engines; e++)
 			if (vgpu->s.eng[e].int_status & vgpu->s.eng[e].int_mask)
 				v |= TESSERA_INT_ENGINE(e);
 		return v;
@@ -177,7 +177,7 @@ u32 tessera_vgpu_eng_status(struct tessera_vgpu *vgpu, u32 e)
 static u32 e_rd(struct tessera_vgpu *vgpu, u32 e, u32 off)
 {
 	struct tessera_vgpu_eng *ve = &vgpu->s.eng[e];
-	struct tessera_ring *ring = &vgpu->ctx->rings[e];
+	u64 rt;
 
 	switch (off) {
 	case TESSERA_ENG_CAPS:
@@ -205,9 +205,11 @@ static u32 e_rd(struct tessera_vgpu *vgpu, u32 e, u32 off)
 	case TESSERA_ENG_INT_MASK:
 		return ve->int_mask;
 	case TESSERA_ENG_BUSY_NS_LO:
-		return lower_32_bits(READ_ONCE(ring->ent.runtime_ns));
+		rt = tessera_vgpu_ring_stats(vgpu, e).runtime_ns;
+		return lower_32_bits(rt);
 	case TESSERA_ENG_BUSY_NS_HI:
-		return upper_32_bits(READ_ONCE(ring->ent.runtime_ns));
+		rt = tessera_vgpu_ring_stats(vgpu, e).runtime_ns;
+		return upper_32_bits(rt);
 	case TESSERA_ENG_RING_BASE_LO:
 	case TESSERA_ENG_RING_BASE_HI:
 	case TESSERA_ENG_RING_SIZE:
@@ -343,10 +345,9 @@ static const struct vcsr engine_regs[] = {
 void tessera_vgpu_ctx_apply(struct tessera_vgpu *vgpu)
 {
 	struct tessera_vgpu_state *s = &vgpu->s;
-	struct tessera_ctx *ctx = vgpu->ctx;
 	struct tessera_hw_window w = {
-		.vram_base = ctx->vram_base,
-		.gart_base = ctx->gart_base,
+		.vram_base = vgpu->ctx_info.vram_base,
+		.gart_base = vgpu->ctx_info.gart_base,
 	};
 
 	if (ctx_windows_ok(vgpu)) {
@@ -356,7 +357,7 @@ void tessera_vgpu_ctx_apply(struct tessera_vgpu *vgpu)
 		w.gart_entries = s->ctx_gart_size;
 		w.valid = s->ctx_ctrl & TESSERA_CTX_CTRL_VALID;
 	}
-	tessera_hw_ctx_set(vgpu->tdev, ctx->id, &w);
+	tessera_hw_ctx_set(vgpu->tdev, vgpu->ctx_info.id, &w);
 }
 
 static u32 c_rd(struct tessera_vgpu *vgpu, u32 idx, u32 off)
@@ -382,7 +383,7 @@ static u32 c_rd(struct tessera_vgpu *vgpu, u32 idx, u32 off)
 	case TESSERA_CTX_STATUS:
 		st = phys_rd(vgpu, TESSERA_CTX_REG(pctx(vgpu),
 						   TESSERA_CTX_STATUS));
-		for (e = 0; e < vgpu->tdev->num_engines; e++) {
+		for (e = 0; e < vgpu->info->num_engines; e++) {
 			v |= st & TESSERA_CTX_STATUS_PENDING(e);
 			if (s->eng[e].state == TESSERA_VENG_STARTED)
 				v |= TESSERA_CTX_STATUS_LOADED(e);
@@ -457,7 +458,7 @@ static void r_wr(struct tessera_vgpu *vgpu, u32 e, u32 off, u32 val)
 	phys_wr(vgpu, TESSERA_CTX_RING_REG(pctx(vgpu), e, off), val);
 	if (off == TESSERA_RING_TAIL &&
 	    vgpu->s.eng[e].state == TESSERA_VENG_STARTED)
-		tessera_sched_ring_ready(&vgpu->ctx->rings[e]);
+		tessera_sched_ring_ready(tessera_ctx_ring(vgpu->ctx, e));
 }
 
 static const struct vcsr ring_regs[] = {
@@ -487,7 +488,7 @@ static const struct vcsr *lookup(const struct vcsr *t, size_t n, u32 off)
 static const struct vcsr *find_reg(struct tessera_vgpu *vgpu, u32 off,
 				   u32 *idx, u32 *roff)
 {
-	u32 ne = vgpu->tdev->num_engines;
+	u32 ne = vgpu->info->num_engines;
 	u32 ctx_end = TESSERA_CTX_REG(1, 0);
 	u32 rel;
 
@@ -554,7 +555,7 @@ static void csr_wr32(struct tessera_vgpu *vgpu, u32 off, u32 val)
 	if (r->rd && r->ro)
 		val = (r->rd(vgpu, idx, roff) & r->ro) | (val & ~r->ro);
 	if (r->wr == g_wr && roff == TESSERA_REG_INT_ENABLE)
-		val &= GENMASK(vgpu->tdev->num_engines - 1, 0) |
+		val &= GENMASK(vgpu->info->num_engines - 1, 0) |
 		       TESSERA_INT_DOORBELL;
 	r->wr(vgpu, idx, roff, val);
 }
@@ -678,7 +679,7 @@ ssize_t tessera_vgpu_csr_rw(struct tessera_vgpu *vgpu, char *buf,
  */
 void tessera_vgpu_ring_block(struct tessera_vgpu *vgpu, u32 e, bool block)
 {
-	struct tessera_ring *ring = &vgpu->ctx->rings[e];
+	struct tessera_ring *ring = tessera_ctx_ring(vgpu->ctx, e);
 	u32 o;
 
 	/* Stopped for migration: runs again when the device does. */
@@ -693,7 +694,7 @@ void tessera_vgpu_ring_block(struct tessera_vgpu *vgpu, u32 e, bool block)
 	 * if needed, then give back the other engines.
 	 */
 	tessera_sched_quiesce_ctx(vgpu->ctx);
-	for (o = 0; o < vgpu->tdev->num_engines; o++)
+	for (o = 0; o < vgpu->info->num_engines; o++)
 		if (o != e && vgpu->s.eng[o].state == TESSERA_VENG_STARTED)
 			tessera_vgpu_ring_block(vgpu, o, false);
 }

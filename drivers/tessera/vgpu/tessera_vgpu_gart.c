@@ -51,7 +51,7 @@
 static void phys_gart_write(struct tessera_vgpu *vgpu, u32 i, u64 val)
 {
 	lockdep_assert_held(&vgpu->gart_lock);
-	tessera_hw_gart_set(vgpu->tdev, vgpu->ctx->gart_base + i, val);
+	tessera_hw_gart_set(vgpu->tdev, vgpu->ctx_info.gart_base + i, val);
 }
 
 static void phys_gart_flush(struct tessera_vgpu *vgpu)
@@ -82,7 +82,7 @@ static void pin_release(struct tessera_vgpu *vgpu, u64 gentry,
 {
 	if (!page)
 		return;
-	dma_unmap_page(&vgpu->tdev->pdev->dev, dma, PAGE_SIZE,
+	dma_unmap_page(vgpu->info->dev, dma, PAGE_SIZE,
 		       gentry & TESSERA_GART_WRITABLE ? DMA_BIDIRECTIONAL :
 		       DMA_TO_DEVICE);
 	vfio_unpin_pages(&vgpu->vdev, gentry & TESSERA_GART_ADDR_MASK, 1);
@@ -93,7 +93,7 @@ static void pin_release(struct tessera_vgpu *vgpu, u64 gentry,
 static int pin_entry(struct tessera_vgpu *vgpu, u64 val, struct page **page,
 		     dma_addr_t *dma)
 {
-	struct device *dev = &vgpu->tdev->pdev->dev;
+	struct device *dev = vgpu->info->dev;
 	bool writable = val & TESSERA_GART_WRITABLE;
 	u64 iova = val & TESSERA_GART_ADDR_MASK;
 	int ret;

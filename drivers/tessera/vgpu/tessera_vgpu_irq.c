@@ -116,7 +116,7 @@ void tessera_vgpu_irq_update(struct tessera_vgpu *vgpu)
 	u16 status;
 
 	lockdep_assert_held(&vgpu->lock);
-	for (e = 0; e < vgpu->tdev->num_engines; e++)
+	for (e = 0; e < vgpu->info->num_engines; e++)
 		if ((s->eng[e].int_status & s->eng[e].int_mask) &&
 		    (s->int_enable & TESSERA_INT_ENGINE(e)))
 			levels |= BIT(TESSERA_MSIX_VECTOR_ENGINE(e));
@@ -441,20 +441,21 @@ int tessera_vgpu_set_irqs(struct tessera_vgpu *vgpu, unsigned long arg)
  * tessera_vgpu_ring_moved() - may the vGPU's ring on @e have progressed
  *	since the event work last looked?
  * @vgpu: vGPU (no lock needed: a racy answer errs towards true, or is
- *	followed by another wake; see tessera_ring.loads)
+ *	followed by another wake; see tessera_ring_get_stats())
  * @e: engine
  *
  * Return: true if the ring is loaded now or was loaded since.
  */
 bool tessera_vgpu_ring_moved(struct tessera_vgpu *vgpu, u32 e)
 {
-	struct tessera_ring *ring = &vgpu->ctx->rings[e];
-	u64 l = READ_ONCE(ring->loads);
+	struct tessera_ring *ring = tessera_ctx_ring(vgpu->ctx, e);
+	struct tessera_ring_stats st;
 
+	tessera_ring_get_stats(ring, &st);
 	/* the count before the engine (sched_started() writes them in turn) */
 	smp_rmb();
 	return tessera_sched_ring_loaded(ring) ||
-	       l != READ_ONCE(vgpu->loads_seen[e]);
+	       st.loads != READ_ONCE(vgpu->loads_seen[e]);
 }
 
 /**
@@ -468,8 +469,9 @@ void tessera_vgpu_events(struct work_struct *work)
 	struct tessera_device *tdev = vgpu->tdev;
 	struct tessera_ctx *ctx = vgpu->ctx;
 	struct tessera_vgpu_state *s = &vgpu->s;
-	u32 e, st, code = 0, fe = 0;
-	u64 count, addr = 0, v;
+	struct tessera_ctx_fault f;
+	u32 e, st;
+	u64 v;
 
 	mutex_lock(&vgpu->lock);
 	if (!vgpu->open) {
@@ -479,33 +481,24 @@ void tessera_vgpu_events(struct work_struct *work)
 	if (test_and_clear_bit(TESSERA_VGPU_EV_UNMASK, &vgpu->ev_flags))
 		intx_unmask(vgpu);
 
-	mutex_lock(&ctx->lock);
-	count = ctx->fault.count;
-	if (count != s->fault_seen) {
-		fe = ctx->fault.engine;
-		code = ctx->fault.code;
-		addr = ctx->fault.addr;
-		ctx->fault.unread = false;
-	}
-	mutex_unlock(&ctx->lock);
-	if (count != s->fault_seen) {
-		s->fault_seen = count;
-		if (fe < tdev->num_engines &&
-		    s->eng[fe].state == TESSERA_VENG_STARTED) {
-			struct tessera_vgpu_eng *ve = &s->eng[fe];
+	if (tessera_ctx_fault_take(ctx, s->fault_seen, &f)) {
+		s->fault_seen = f.count;
+		if (f.engine < vgpu->info->num_engines &&
+		    s->eng[f.engine].state == TESSERA_VENG_STARTED) {
+			struct tessera_vgpu_eng *ve = &s->eng[f.engine];
 
 			/* Keep the ring off the engine until the guest acts. */
-			tessera_vgpu_ring_block(vgpu, fe, true);
+			tessera_vgpu_ring_block(vgpu, f.engine, true);
 			ve->state = TESSERA_VENG_FAULTED;
-			ve->fault_code = code;
-			ve->fault_addr = addr;
+			ve->fault_code = f.code;
+			ve->fault_addr = f.addr;
 			ve->int_status |= TESSERA_ENG_INT_FAULT;
 			vgpu->faults++;
 		}
 	}
 
-	st = tessera_hw_ctx_status(tdev, ctx->id);
-	for (e = 0; e < tdev->num_engines; e++) {
+	st = tessera_hw_ctx_status(tdev, vgpu->ctx_info.id);
+	for (e = 0; e < vgpu->info->num_engines; e++) {
 		struct tessera_vgpu_eng *ve = &s->eng[e];
 		bool pending = st & TESSERA_CTX_STATUS_PENDING(e);
 		u64 loads;
@@ -515,15 +508,15 @@ void tessera_vgpu_events(struct work_struct *work)
 		 * scheduler loads only rings with work), although the
 		 * wake that showed it pending may have been skipped.
 		 */
-		loads = READ_ONCE(ctx->rings[e].loads);
+		loads = tessera_vgpu_ring_stats(vgpu, e).loads;
 		/* the count before the engine, as tessera_vgpu_ring_moved() */
 		smp_rmb();
 		if (loads != vgpu->loads_looked[e])
 			ve->was_pending = 1;
 		vgpu->loads_looked[e] = loads;
-		if (!tessera_sched_ring_loaded(&ctx->rings[e]))
+		if (!tessera_sched_ring_loaded(tessera_ctx_ring(ctx, e)))
 			WRITE_ONCE(vgpu->loads_seen[e], loads);
-		v = tessera_hw_ring_fence(tdev, ctx->id, e);
+		v = tessera_hw_ring_fence(tdev, vgpu->ctx_info.id, e);
 		if (v != s->phys_fence[e]) {
 			s->phys_fence[e] = v;
 			if (v != s->reset_fence[e])

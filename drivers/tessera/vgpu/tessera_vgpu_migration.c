@@ -186,13 +186,13 @@ static size_t gart_bytes(struct tessera_vgpu *vgpu)
 
 static size_t rings_bytes(struct tessera_vgpu *vgpu)
 {
-	return (size_t)vgpu->tdev->num_engines *
+	return (size_t)vgpu->info->num_engines *
 	       sizeof(struct tessera_mig_ring);
 }
 
 static void fill_hdr(struct tessera_vgpu *vgpu, struct tessera_mig_hdr *h)
 {
-	struct tessera_device *tdev = vgpu->tdev;
+	const struct tessera_dev_info *info = vgpu->info;
 
 	memset(h, 0, sizeof(*h));
 	h->magic = TESSERA_MIG_MAGIC;
@@ -202,10 +202,10 @@ static void fill_hdr(struct tessera_vgpu *vgpu, struct tessera_mig_hdr *h)
 	h->vram_size = vgpu->vram_size;
 	h->gart_entries = vgpu->gart_entries;
 	h->hw_id = TESSERA_ID_MAGIC;
-	h->hw_version = tdev->hw_version;
-	h->num_engines = tdev->num_engines;
-	h->num_compute = tdev->num_compute;
-	h->num_copy = tdev->num_copy;
+	h->hw_version = info->hw_version;
+	h->num_engines = info->num_engines;
+	h->num_compute = info->num_compute;
+	h->num_copy = info->num_copy;
 	h->page_size = TESSERA_PAGE_SIZE;
 	h->state_size = sizeof(struct tessera_vgpu_state);
 	h->ring_size = sizeof(struct tessera_mig_ring);
@@ -223,10 +223,10 @@ void tessera_vgpu_look_init(struct tessera_vgpu *vgpu,
 {
 	u32 e;
 
-	look->loaded = tessera_hw_ctx_status(vgpu->tdev, vgpu->ctx->id) &
+	look->loaded = tessera_hw_ctx_status(vgpu->tdev, vgpu->ctx_info.id) &
 		       TESSERA_CTX_STATUS_LOADED_ALL;
-	for (e = 0; e < vgpu->tdev->num_engines; e++) {
-		look->runtime[e] = READ_ONCE(vgpu->ctx->rings[e].ent.runtime_ns);
+	for (e = 0; e < vgpu->info->num_engines; e++) {
+		look->runtime[e] = tessera_vgpu_ring_stats(vgpu, e).runtime_ns;
 		look->busy[e] = tessera_hw_engine_busy_ns(vgpu->tdev, e);
 	}
 }
@@ -257,9 +257,9 @@ bool tessera_vgpu_ctx_ran(struct tessera_vgpu *vgpu,
 	u32 e, st;
 
 	lockdep_assert_held(&vgpu->lock);
-	st = tessera_hw_ctx_status(vgpu->tdev, vgpu->ctx->id);
-	for (e = 0; e < vgpu->tdev->num_engines; e++) {
-		rt = READ_ONCE(vgpu->ctx->rings[e].ent.runtime_ns);
+	st = tessera_hw_ctx_status(vgpu->tdev, vgpu->ctx_info.id);
+	for (e = 0; e < vgpu->info->num_engines; e++) {
+		rt = tessera_vgpu_ring_stats(vgpu, e).runtime_ns;
 		busy = tessera_hw_engine_busy_ns(vgpu->tdev, e);
 		if (rt != look->runtime[e] ||
 		    (s->eng[e].state == TESSERA_VENG_STARTED && !vgpu->frozen &&
@@ -339,7 +339,7 @@ static void thaw(struct tessera_vgpu *vgpu)
 
 	mutex_lock(&vgpu->lock);
 	vgpu->frozen = false;
-	for (e = 0; e < vgpu->tdev->num_engines; e++)
+	for (e = 0; e < vgpu->info->num_engines; e++)
 		if (vgpu->s.eng[e].state == TESSERA_VENG_STARTED)
 			tessera_vgpu_ring_block(vgpu, e, false);
 	mutex_unlock(&vgpu->lock);
@@ -382,7 +382,7 @@ static int snapshot(struct tessera_mig_file *migf)
 	struct tessera_mig_ring *r;
 	u64 *g;
 	u8 *p;
-	u32 e, i, c = vgpu->ctx->id;
+	u32 e, i, c = vgpu->ctx_info.id;
 
 	p = kvzalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!p)
@@ -403,7 +403,7 @@ static int snapshot(struct tessera_mig_file *migf)
 	put_sec(p, TESSERA_MIG_SEC_RINGS, rings_bytes(vgpu));
 	p += sizeof(struct tessera_mig_sec);
 	r = (struct tessera_mig_ring *)p;
-	for (e = 0; e < tdev->num_engines; e++) {
+	for (e = 0; e < vgpu->info->num_engines; e++) {
 		struct tessera_hw_ring hr;
 
 		tessera_hw_ring_get(tdev, c, e, &hr);
@@ -438,8 +438,8 @@ static bool emit_vram(struct tessera_mig_file *migf)
 	put_unaligned(first << TESSERA_PAGE_SHIFT, (u64 *)(migf->buf +
 		      sizeof(struct tessera_mig_sec)));
 	mutex_lock(&vgpu->lock);
-	memcpy_fromio(migf->buf + hl, vgpu->tdev->vram + vgpu->ctx->vram_base +
-		      (first << TESSERA_PAGE_SHIFT), n << TESSERA_PAGE_SHIFT);
+	tessera_ctx_vram_read(vgpu->ctx, first << TESSERA_PAGE_SHIFT,
+			      migf->buf + hl, n << TESSERA_PAGE_SHIFT);
 	mutex_unlock(&vgpu->lock);
 	migf->src = migf->buf;
 	migf->src_len = hl + (n << TESSERA_PAGE_SHIFT);
@@ -881,8 +881,7 @@ static int feed(struct tessera_mig_file *migf, const u8 *p, size_t n)
 		case RES_VRAM:
 			k = min_t(u64, n, migf->vram_left);
 			mutex_lock(&vgpu->lock);
-			memcpy_toio(vgpu->tdev->vram + vgpu->ctx->vram_base +
-				    migf->vram_off, p, k);
+			tessera_ctx_vram_write(vgpu->ctx, migf->vram_off, p, k);
 			mutex_unlock(&vgpu->lock);
 			migf->vram_off += k;
 			migf->vram_left -= k;
@@ -937,7 +936,7 @@ static ssize_t resume_write(struct file *filp, const char __user *ubuf,
 static const char *check_state(struct tessera_vgpu *vgpu,
 			       struct tessera_vgpu_state *st)
 {
-	u32 e, ne = vgpu->tdev->num_engines;
+	u32 e, ne = vgpu->info->num_engines;
 
 	for (e = 0; e < TESSERA_MAX_ENGINES; e++) {
 		if (st->eng[e].state > TESSERA_VENG_FAULTED)
@@ -965,8 +964,9 @@ static int load(struct tessera_mig_file *migf)
 	struct tessera_device *tdev = vgpu->tdev;
 	struct tessera_vgpu_state *st = migf->st;
 	u64 fences[TESSERA_MAX_ENGINES] = {};
-	size_t scratch = (size_t)tdev->num_engines * TESSERA_RING_MIN_SIZE;
-	u32 e, i, c = vgpu->ctx->id, intx_masked;
+	size_t scratch = (size_t)vgpu->info->num_engines *
+			 TESSERA_RING_MIN_SIZE;
+	u32 e, i, c = vgpu->ctx_info.id, intx_masked;
 	const char *why;
 	void *save;
 
@@ -980,25 +980,23 @@ static int load(struct tessera_mig_file *migf)
 	save = kvmalloc(scratch, GFP_KERNEL);
 	if (!save)
 		return refuse(migf, -ENOMEM, "no memory");
-	for (e = 0; e < tdev->num_engines; e++)
+	for (e = 0; e < vgpu->info->num_engines; e++)
 		fences[e] = migf->rings[e].fence;
 
 	mutex_lock(&vgpu->lock);
 	tessera_sched_quiesce_ctx(vgpu->ctx);
 	/* Ring fences of the source (they are read-only registers). */
-	memcpy_fromio(save, tdev->vram + vgpu->ctx->vram_base, scratch);
+	tessera_ctx_vram_read(vgpu->ctx, 0, save, scratch);
 	tessera_vgpu_fence_set(vgpu, fences);
-	memcpy_toio(tdev->vram + vgpu->ctx->vram_base, save, scratch);
+	tessera_ctx_vram_write(vgpu->ctx, 0, save, scratch);
 
 	intx_masked = vgpu->s.intx_masked;	/* VFIO's, not the device's */
 	memcpy(&vgpu->s, st, sizeof(*st));
 	vgpu->s.intx_masked = intx_masked;
 	tessera_vgpu_cfg_restore(vgpu, st->cfg);
-	mutex_lock(&vgpu->ctx->lock);
-	vgpu->s.fault_seen = vgpu->ctx->fault.count;
-	mutex_unlock(&vgpu->ctx->lock);
+	vgpu->s.fault_seen = tessera_ctx_fault_count(vgpu->ctx);
 	tessera_vgpu_ctx_apply(vgpu);
-	for (e = 0; e < tdev->num_engines; e++) {
+	for (e = 0; e < vgpu->info->num_engines; e++) {
 		struct tessera_mig_ring *r = &migf->rings[e];
 		struct tessera_hw_ring hr = {
 			.base = r->base,
