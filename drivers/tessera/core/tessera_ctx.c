@@ -13,6 +13,7 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_guest.h"
 #include "tessera_ctx.h"
 #include "tessera_gart.h"
 #include "tessera_sched.h"
@@ -52,9 +53,8 @@ static int ctx_id_alloc(struct tessera_device *tdev)
 {
 	unsigned long id;
 
-	/* Context 0 is the host's, except on a vGPU (nothing else there). */
 	id = find_next_zero_bit(tdev->ctx_ids, tdev->num_contexts,
-				tdev->is_virtual ? 0 : 1);
+				tessera_guest_first_ctx(tdev));
 	if (id >= tdev->num_contexts)
 		return -EBUSY;
 	set_bit(id, tdev->ctx_ids);

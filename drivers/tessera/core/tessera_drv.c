@@ -10,6 +10,7 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_guest.h"
 #include "tessera_cdev.h"
 #include "tessera_ctx.h"
 #include "tessera_debugfs.h"
@@ -82,10 +83,7 @@ static int tessera_read_identity(struct tessera_device *tdev)
 		return -ENODEV;
 	}
 	tdev->caps = id.caps;
-	tdev->is_virtual = !!(tdev->caps & TESSERA_CAPS_VIRTUAL);
-	if (tdev->pdev->device == TESSERA_PCI_VGPU_DEVICE_ID &&
-	    !tdev->is_virtual)
-		dev_warn(dev, "vGPU device id without TESSERA_CAPS_VIRTUAL\n");
+	tessera_guest_detect(tdev);
 
 	tdev->num_engines = TESSERA_ENGINES_TOTAL(id.engines);
 	tdev->num_compute = TESSERA_ENGINES_COMPUTE(id.engines);
@@ -96,10 +94,7 @@ static int tessera_read_identity(struct tessera_device *tdev)
 		return -ENODEV;
 	}
 	tdev->num_contexts = id.contexts;
-	/* On a physical GPU context 0 stays with the host, so at least one
-	 * more is needed; a vGPU has just its own context (0) to hand out.
-	 */
-	if (tdev->num_contexts < (tdev->is_virtual ? 1 : 2) ||
+	if (tdev->num_contexts < tessera_guest_min_contexts(tdev) ||
 	    tdev->num_contexts > TESSERA_MAX_CONTEXTS) {
 		dev_err(dev, "unsupported context count %u\n",
 			tdev->num_contexts);

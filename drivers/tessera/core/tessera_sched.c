@@ -17,6 +17,7 @@
 
 #include "tessera_compat.h"
 #include "tessera_drv.h"
+#include "tessera_guest.h"
 #include "tessera_sched.h"
 #include "tessera_sched_ts.h"
 #include "tessera_hw_core.h"
@@ -224,8 +225,9 @@ static void sched_arm_slice_end(struct tessera_engine *eng, u64 end)
 				    end - cur->ent.charged_at : 0);
 	if (ent)
 		next = container_of(ent, struct tessera_ring, ent);
-	/* a vGPU has no second submission port (reads 0): the work switches */
-	if (next && (ring_stopped(next) || eng->tdev->is_virtual))
+	/* without a second submission port the work switches */
+	if (next && (ring_stopped(next) ||
+		     !tessera_guest_has_next_port(eng->tdev)))
 		next = NULL;
 	/* absolute: the slice ends at @end, however long we took to get here */
 	hrtimer_start(&eng->timer, ns_to_ktime(max(end, now + TESSERA_ARM_MIN_NS)),
