@@ -20,6 +20,8 @@
 #             "### tessera-test-begin NAME" / "### tessera-test-end NAME rc=N")
 #   NAME.rc   its exit status, written only when the test finished
 #   current   the name of the test now running (for timeout reports)
+#   heartbeat written every 10 s while the guest lives (vm-run.sh's stall
+#             watchdog stops a guest whose heartbeat stopped)
 # and dmesg.txt, the full kernel log, at the end.
 set -eu
 
@@ -114,6 +116,13 @@ if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none \
 fi
 
 export TESSERA_REPO=$repo TESSERA_RESULTS=/results TESSERA_IN_VM=1
+# The heartbeat: a guest whose CPUs stopped (an RCU stall that never ends,
+# a vCPU lost inside emulated SVM) stops writing it; vm-run.sh then ends
+# the run instead of waiting for its whole --timeout.
+if [ "$mode" = job ]; then
+	( while :; do cut -d' ' -f1 /proc/uptime >/results/heartbeat || :; sleep 10; done ) \
+		</dev/null >/dev/null 2>&1 &
+fi
 say "up (uptime $(uptime)): kernel $(</proc/sys/kernel/osrelease), repo $repo"
 
 # kmemleak_scan FILE: on a kernel with kmemleak, write what a scan finds

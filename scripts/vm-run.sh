@@ -59,12 +59,17 @@
 # that build things; this one only writes below build/); VM_ACCEL=QEMU's
 # -accel value (default tcg,thread=single: QEMU 7.2's multi-threaded TCG
 # executes stale int3s of the guest's code patching, see
-# Documentation/dev/test-rig.rst; VM_ACCEL=tcg for it anyway).
+# Documentation/dev/test-rig.rst; VM_ACCEL=tcg for it anyway);
+# VM_STALL_TIMEOUT (300) and VM_STALL_GRACE (60): the stall watchdog ends
+# the run when the guest's heartbeat is that many seconds old, or that many
+# seconds after the kernel reported an RCU stall or a lockup.
 #
 # Results directory: console.log (guest serial console), NAME.tap (each
 # test's stdout+stderr, plus a synthetic "not ok" line appended by this
 # script when the test crashed, timed out, did not run or exited non-zero),
 # NAME.rc (exit status), dmesg.txt (the guest's kernel log), job.sh,
+# heartbeat (the guest's uptime, every 10 s), stalled (why the stall
+# watchdog ended the run),
 # NAME.kmemleak (on a kmemleak kernel: what a scan after the test found;
 # not empty fails the run).
 #
@@ -85,6 +90,11 @@ usage() { sed -n '/^# Usage:/,/^# Exit status/p' "$0" | sed 's/^# \{0,1\}//' >&2
 gpus=()
 have_gpu=0
 timeout=${VM_TIMEOUT:-600}
+# The stall watchdog (below): seconds without a heartbeat, and seconds
+# after a stall report, before the run is ended.
+stall_to=${VM_STALL_TIMEOUT:-300}
+stall_grace=${VM_STALL_GRACE:-60}
+stall_re='rcu_[a-z]+ (self-)?detected stalls?|rcu: INFO: rcu_[a-z]+ (self-)?detected|soft lockup - CPU|hard LOCKUP'
 mem=${VM_MEM:-2G}
 smp=${VM_SMP:-2}
 cpu=${VM_CPU:-max}
@@ -287,7 +297,8 @@ fi
 results=$(readlink -f "$results")
 # Remove what an earlier run may have left.
 rm -f "$results"/*.tap "$results"/*.rc "$results"/*.kmemleak "$results"/console.log \
-	"$results"/dmesg.txt "$results"/splats.txt "$results"/job.sh "$results"/current
+	"$results"/dmesg.txt "$results"/splats.txt "$results"/job.sh "$results"/current \
+	"$results"/heartbeat "$results"/stalled
 console=$results/console.log
 
 # The job, sourced by scripts/guest-init.sh (which defines tessera_test).
@@ -368,11 +379,43 @@ qpid=$!
 	kill -KILL $qpid 2>/dev/null || true
 ) &
 wpid=$!
-trap 'kill -TERM $qpid $wpid 2>/dev/null; echo "vm-run: interrupted" >&2; exit 130' INT TERM
+# Stall watchdog: a guest that cannot make progress any more ends the run
+# now rather than at --timeout. Either the kernel reported a stall (an RCU
+# stall, a soft or hard lockup: the run has failed already; $stall_grace s
+# more let the backtraces reach the console) or the heartbeat that
+# guest-init.sh writes every 10 s is $stall_to s old. The reason goes to
+# $results/stalled.
+(
+	trap 'exit 0' TERM
+	seen=0
+	while sleep 10; do
+		kill -0 $qpid 2>/dev/null || exit 0
+		now=$(date +%s)
+		why=
+		if [ "$seen" = 0 ] && tr -d '\r' <"$console" 2>/dev/null | grep -qE -- "$stall_re"; then
+			seen=$now
+		fi
+		if [ "$seen" != 0 ] && [ $((now - seen)) -ge "$stall_grace" ]; then
+			why="the kernel reported a stall: $(tr -d '\r' <"$console" | grep -E -m 1 -- "$stall_re")"
+		elif [ -f "$results/heartbeat" ] &&
+			[ $((now - $(stat -c %Y "$results/heartbeat"))) -ge "$stall_to" ]; then
+			why="no heartbeat from the guest for ${stall_to}s (last at uptime $(cat "$results/heartbeat")s)"
+		fi
+		[ -n "$why" ] || continue
+		echo "$why" >"$results/stalled"
+		kill -TERM $qpid 2>/dev/null || exit 0
+		sleep 5
+		kill -KILL $qpid 2>/dev/null || true
+		exit 0
+	done
+) &
+spid=$!
+trap 'kill -TERM $qpid $wpid $spid 2>/dev/null; echo "vm-run: interrupted" >&2; exit 130' INT TERM
 qrc=0
 wait $qpid || qrc=$?
-kill -TERM $wpid 2>/dev/null || true
+kill -TERM $wpid $spid 2>/dev/null || true
 wait $wpid 2>/dev/null || true
+wait $spid 2>/dev/null || true
 trap - INT TERM
 elapsed=$(($(date +%s) - start))
 echo
@@ -382,7 +425,11 @@ fail=0
 timed_out=0
 [ ! -e "$flag" ] || { timed_out=1; rm -f "$flag"; }
 running=$(cat "$results/current" 2>/dev/null || true)
-if [ $timed_out = 1 ]; then
+stalled=$(cat "$results/stalled" 2>/dev/null || true)
+if [ -n "$stalled" ]; then
+	note "STALLED after ${elapsed}s${running:+ while running test $running}: $stalled"
+	fail=1
+elif [ $timed_out = 1 ]; then
 	note "TIMEOUT after ${timeout}s${running:+ while running test $running}"
 	fail=1
 elif [ $qrc != 0 ]; then
@@ -421,6 +468,8 @@ for name in "${names[@]}"; do
 		why="did not complete (the guest crashed or panicked; see console.log)"
 		[ "$name" != "$running" ] || [ $timed_out = 0 ] ||
 			why="timed out (vm-run --timeout ${timeout}s)"
+		[ "$name" != "$running" ] || [ -z "$stalled" ] ||
+			why="stopped: the guest stalled ($stalled)"
 		synth "$tap" "not ok - $name # $why"
 		fail=1
 	else
@@ -477,10 +526,11 @@ else
 fi
 if ! grep -qs 'tessera-job-done' "$console"; then
 	note "the job did not finish (see $console)"
-	# Power-on resets are logged too (one per CPU, twice); more is the
+	# A normal boot logs resets too: two per CPU at power-on, and two more
+	# per secondary CPU when the kernel starts it (INIT); more is the
 	# guest's own reset, a triple fault when the console says nothing.
 	resets=$(grep -c '^CPU Reset' "$results/qemu-reset.log" 2>/dev/null || true)
-	if [ "${resets:-0}" -gt $((2 * smp)) ]; then
+	if [ "${resets:-0}" -gt $((4 * smp - 2)) ]; then
 		note "the guest reset itself ($resets CPU resets logged; the last CPU state in $results/qemu-reset.log):"
 		tail -n 42 "$results/qemu-reset.log" | grep -E '^(EIP|RIP|CR0|EFER|CS )' | sed 's/^/    /'
 	fi
